@@ -1,0 +1,335 @@
+package dev.agentweave.mesh;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
+
+/**
+ * An immutable description of one capability of an agent: its name, request and response types,
+ * handler, and options. Refine it with {@code withX} copies:
+ *
+ * <pre>{@code
+ * Capability<SearchRequest, SearchResult> search =
+ *     Capability.of("search", SearchRequest.class, SearchResult.class, (ctx, req) -> find(req))
+ *         .withMaxInFlight(64)
+ *         .withMailboxCapacity(2_000)
+ *         .withTimeout(Duration.ofSeconds(2))
+ *         .withRequiredPeers("spiffe://example.org/agent/*");
+ * }</pre>
+ *
+ * <p>At run time each capability is a Pekko actor behind a bounded mailbox. Requests and responses
+ * are Java records (or other Jackson-mappable types); a caller may pass the record itself or any
+ * value Jackson can convert to it, such as a {@code Map}.
+ *
+ * @param <Q> the request type
+ * @param <R> the response type
+ */
+public final class Capability<Q, R> {
+  /** Default maximum number of handlers in flight. */
+  public static final int DEFAULT_MAX_IN_FLIGHT = 256;
+
+  /** Default mailbox capacity: requests accepted and waiting to start. */
+  public static final int DEFAULT_MAILBOX_CAPACITY = 1_000;
+
+  private static final Pattern NAME = Pattern.compile("^[a-z][a-z0-9_]{0,62}$");
+
+  private final String name;
+  private final Class<Q> requestType;
+  private final Class<R> responseType;
+  private final AsyncCapabilityHandler<Q, R> asyncHandler;
+  private final CapabilityHandler<Q, R> syncHandler;
+  private final String description;
+  private final int maxInFlight;
+  private final int mailboxCapacity;
+  private final Duration timeout;
+  private final boolean blocking;
+  private final boolean idempotent;
+  private final List<SpiffeIdPattern> requiredPeers;
+
+  private Capability(
+      String name,
+      Class<Q> requestType,
+      Class<R> responseType,
+      AsyncCapabilityHandler<Q, R> asyncHandler,
+      CapabilityHandler<Q, R> syncHandler,
+      String description,
+      int maxInFlight,
+      int mailboxCapacity,
+      Duration timeout,
+      boolean blocking,
+      boolean idempotent,
+      List<SpiffeIdPattern> requiredPeers) {
+    this.name = name;
+    this.requestType = requestType;
+    this.responseType = responseType;
+    this.asyncHandler = asyncHandler;
+    this.syncHandler = syncHandler;
+    this.description = description;
+    this.maxInFlight = maxInFlight;
+    this.mailboxCapacity = mailboxCapacity;
+    this.timeout = timeout;
+    this.blocking = blocking;
+    this.idempotent = idempotent;
+    this.requiredPeers = requiredPeers;
+  }
+
+  /**
+   * A capability whose handler answers with a value.
+   *
+   * @param name the capability name, matching {@code ^[a-z][a-z0-9_]*$}
+   * @param requestType the request type
+   * @param responseType the response type
+   * @param handler the handler
+   * @param <Q> the request type
+   * @param <R> the response type
+   * @return the capability with default options
+   * @throws IllegalArgumentException if the name is not valid
+   */
+  public static <Q, R> Capability<Q, R> of(
+      String name, Class<Q> requestType, Class<R> responseType, CapabilityHandler<Q, R> handler) {
+    requireNonNull(handler, "handler");
+    return create(name, requestType, responseType, null, handler);
+  }
+
+  /**
+   * A capability whose handler answers with a {@link java.util.concurrent.CompletionStage}.
+   *
+   * @param name the capability name, matching {@code ^[a-z][a-z0-9_]*$}
+   * @param requestType the request type
+   * @param responseType the response type
+   * @param handler the handler
+   * @param <Q> the request type
+   * @param <R> the response type
+   * @return the capability with default options
+   * @throws IllegalArgumentException if the name is not valid
+   */
+  public static <Q, R> Capability<Q, R> ofAsync(
+      String name,
+      Class<Q> requestType,
+      Class<R> responseType,
+      AsyncCapabilityHandler<Q, R> handler) {
+    requireNonNull(handler, "handler");
+    return create(name, requestType, responseType, handler, null);
+  }
+
+  private static <Q, R> Capability<Q, R> create(
+      String name,
+      Class<Q> requestType,
+      Class<R> responseType,
+      AsyncCapabilityHandler<Q, R> async,
+      CapabilityHandler<Q, R> sync) {
+    requireNonNull(name, "name");
+    requireNonNull(requestType, "requestType");
+    requireNonNull(responseType, "responseType");
+    if (!NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          "capability name: '" + name + "' (expected: ^[a-z][a-z0-9_]*$, at most 63 characters)");
+    }
+    return new Capability<>(
+        name,
+        requestType,
+        responseType,
+        async,
+        sync,
+        "",
+        DEFAULT_MAX_IN_FLIGHT,
+        DEFAULT_MAILBOX_CAPACITY,
+        null,
+        false,
+        false,
+        List.of());
+  }
+
+  /**
+   * A copy with a description (shown in agent cards).
+   *
+   * @param value the description
+   * @return the copy
+   */
+  public Capability<Q, R> withDescription(String value) {
+    requireNonNull(value, "description");
+    return new Capability<>(
+        name, requestType, responseType, asyncHandler, syncHandler, value, maxInFlight,
+        mailboxCapacity, timeout, blocking, idempotent, requiredPeers);
+  }
+
+  /**
+   * A copy with a maximum number of handlers in flight at once; further requests wait in the
+   * mailbox.
+   *
+   * @param value at least 1
+   * @return the copy
+   * @throws IllegalArgumentException if {@code value < 1}
+   */
+  public Capability<Q, R> withMaxInFlight(int value) {
+    if (value < 1) {
+      throw new IllegalArgumentException("maxInFlight: " + value + " (expected: >= 1)");
+    }
+    return new Capability<>(
+        name, requestType, responseType, asyncHandler, syncHandler, description, value,
+        mailboxCapacity, timeout, blocking, idempotent, requiredPeers);
+  }
+
+  /**
+   * A copy with a mailbox capacity: the number of accepted requests that may wait to start. When
+   * it is full, calls fail at once with {@link OverloadedException}.
+   *
+   * @param value at least 1
+   * @return the copy
+   * @throws IllegalArgumentException if {@code value < 1}
+   */
+  public Capability<Q, R> withMailboxCapacity(int value) {
+    if (value < 1) {
+      throw new IllegalArgumentException("mailboxCapacity: " + value + " (expected: >= 1)");
+    }
+    return new Capability<>(
+        name, requestType, responseType, asyncHandler, syncHandler, description, maxInFlight,
+        value, timeout, blocking, idempotent, requiredPeers);
+  }
+
+  /**
+   * A copy with a timeout: a call fails with {@link DeadlineExceededException} when the handler
+   * has not answered within it, even if the caller would wait longer.
+   *
+   * @param value a positive duration
+   * @return the copy
+   * @throws IllegalArgumentException if the duration is not positive
+   */
+  public Capability<Q, R> withTimeout(Duration value) {
+    requireNonNull(value, "timeout");
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException("timeout: " + value + " (expected: > 0)");
+    }
+    return new Capability<>(
+        name, requestType, responseType, asyncHandler, syncHandler, description, maxInFlight,
+        mailboxCapacity, value, blocking, idempotent, requiredPeers);
+  }
+
+  /**
+   * A copy that runs its handler on the node's blocking dispatcher ({@code
+   * server.blocking_pool_size} threads), for handlers that block on I/O or compute for long: the
+   * counterpart of Python's {@code run_in_executor}. Such handlers cannot starve other
+   * capabilities.
+   *
+   * @param value whether the handler blocks
+   * @return the copy
+   */
+  public Capability<Q, R> withBlocking(boolean value) {
+    return new Capability<>(
+        name, requestType, responseType, asyncHandler, syncHandler, description, maxInFlight,
+        mailboxCapacity, timeout, value, idempotent, requiredPeers);
+  }
+
+  /**
+   * A copy marked idempotent: running it twice has the effect of running it once, so cross-node
+   * calls may be retried after a failure in flight.
+   *
+   * @param value whether the capability is idempotent
+   * @return the copy
+   */
+  public Capability<Q, R> withIdempotent(boolean value) {
+    return new Capability<>(
+        name, requestType, responseType, asyncHandler, syncHandler, description, maxInFlight,
+        mailboxCapacity, timeout, blocking, value, requiredPeers);
+  }
+
+  /**
+   * A copy that admits only callers matching at least one of the patterns (checked inbound, after
+   * policy, before the handler runs). An empty list admits every caller the policy allows.
+   *
+   * @param patterns SPIFFE ID globs in which {@code *} does not cross {@code /}
+   * @return the copy
+   * @throws IllegalArgumentException if a pattern is not valid
+   */
+  public Capability<Q, R> withRequiredPeers(String... patterns) {
+    List<SpiffeIdPattern> parsed = new ArrayList<>();
+    for (String p : patterns) {
+      parsed.add(SpiffeIdPattern.of(p));
+    }
+    return new Capability<>(
+        name, requestType, responseType, asyncHandler, syncHandler, description, maxInFlight,
+        mailboxCapacity, timeout, blocking, idempotent, List.copyOf(parsed));
+  }
+
+  /** The capability name (the {@code action} of calls). */
+  public String name() {
+    return name;
+  }
+
+  /** The request type. */
+  public Class<Q> requestType() {
+    return requestType;
+  }
+
+  /** The response type. */
+  public Class<R> responseType() {
+    return responseType;
+  }
+
+  /** The description. */
+  public String description() {
+    return description;
+  }
+
+  /** The maximum number of handlers in flight. */
+  public int maxInFlight() {
+    return maxInFlight;
+  }
+
+  /** The mailbox capacity. */
+  public int mailboxCapacity() {
+    return mailboxCapacity;
+  }
+
+  /** The capability's own timeout, if any. */
+  public Optional<Duration> timeout() {
+    return Optional.ofNullable(timeout);
+  }
+
+  /** Whether the handler runs on the blocking dispatcher. */
+  public boolean blocking() {
+    return blocking;
+  }
+
+  /** Whether the capability is idempotent. */
+  public boolean idempotent() {
+    return idempotent;
+  }
+
+  /** The required peer patterns (any one must match); empty when every allowed caller may call. */
+  public List<SpiffeIdPattern> requiredPeers() {
+    return requiredPeers;
+  }
+
+  /**
+   * Runs the handler. Used by the runtime; a synchronous handler's value comes back as a completed
+   * stage.
+   *
+   * @param ctx the call context
+   * @param request the request
+   * @return the response stage
+   * @throws Exception whatever the handler throws
+   */
+  public java.util.concurrent.CompletionStage<R> invoke(CallContext ctx, Q request)
+      throws Exception {
+    if (syncHandler != null) {
+      return CompletableFuture.completedFuture(syncHandler.handle(ctx, request));
+    }
+    java.util.concurrent.CompletionStage<R> stage = asyncHandler.handle(ctx, request);
+    if (stage == null) {
+      throw new IllegalStateException("handler of '" + name + "' returned a null stage");
+    }
+    return stage;
+  }
+
+  @Override
+  public String toString() {
+    return "Capability[" + name + ", " + requestType.getSimpleName() + " -> "
+        + responseType.getSimpleName() + "]";
+  }
+}

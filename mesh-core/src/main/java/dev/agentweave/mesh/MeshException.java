@@ -1,0 +1,30 @@
+package dev.agentweave.mesh;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The root of the small exception hierarchy with which calls fail. Every instance has a stable
+ * {@link ErrorCode}. Instances are stackless: they describe an outcome of a call, not a bug in the
+ * code that observes it, and a stack trace of a scheduler thread would only mislead.
+ */
+public abstract class MeshException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final ErrorCode code;
+
+  /**
+   * Creates an exception with a code and a message.
+   *
+   * @param code the stable error code
+   * @param message a message naming what failed and why
+   */
+  protected MeshException(ErrorCode code, String message) {
+    super(requireNonNull(message, "message"), null, false, false);
+    this.code = requireNonNull(code, "code");
+  }
+
+  /** The stable code of this failure. */
+  public ErrorCode code() {
+    return code;
+  }
+}

@@ -1,0 +1,197 @@
+package dev.agentweave.mesh;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.agentweave.mesh.config.MeshSettings;
+import dev.agentweave.mesh.internal.AgentRuntime;
+import dev.agentweave.mesh.internal.MeshRuntime;
+import dev.agentweave.mesh.spi.Authorizer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A running node of the mesh: it hosts agents, runs each capability as an actor, enforces
+ * authorization, records metrics and has a lifecycle ({@link NodeState}).
+ *
+ * <pre>{@code
+ * MeshSettings settings = MeshSettings.load(Path.of("config.yaml"));
+ * try (MeshNode node = MeshNode.builder(settings).agent(search).agent(client).start()) {
+ *   AgentRef ref = node.agent("client").ref("spiffe://example.org/agent/search");
+ *   SearchResult r = ref.ask("search", new SearchRequest("q", 10), SearchResult.class)
+ *       .toCompletableFuture().join();
+ * }
+ * }</pre>
+ *
+ * <p>{@link #stop()} (or {@link #close()}, or SIGTERM through Pekko's coordinated shutdown) stops
+ * taking new calls, lets calls in flight finish for up to {@code server.graceful_shutdown_seconds},
+ * then stops. Thread-safe.
+ */
+public final class MeshNode implements AutoCloseable {
+  private final MeshRuntime runtime;
+
+  private MeshNode(MeshRuntime runtime) {
+    this.runtime = runtime;
+  }
+
+  /**
+   * A builder for a node with the given settings.
+   *
+   * @param settings the node's settings
+   * @return the builder
+   */
+  public static Builder builder(MeshSettings settings) {
+    return new Builder(requireNonNull(settings, "settings"));
+  }
+
+  /** The lifecycle state. */
+  public NodeState state() {
+    return runtime.state();
+  }
+
+  /** The settings the node runs with. */
+  public MeshSettings settings() {
+    return runtime.settings();
+  }
+
+  /** The node's metrics: framework meters, JVM and system binders, and user meters. */
+  public Metrics metrics() {
+    return runtime.metrics();
+  }
+
+  /**
+   * A hosted agent, to make calls as it from outside handlers.
+   *
+   * @param name the agent name
+   * @return the agent
+   * @throws IllegalArgumentException if the node hosts no such agent
+   */
+  public AgentHandle agent(String name) {
+    requireNonNull(name, "name");
+    AgentRuntime a = runtime.agent(name);
+    if (a == null) {
+      List<String> names = new ArrayList<>();
+      runtime.agents().forEach(x -> names.add(x.agent().name()));
+      throw new IllegalArgumentException(
+          "agent '" + name + "' is not hosted on this node (hosted: " + String.join(", ", names) + ")");
+    }
+    return a;
+  }
+
+  /** Every hosted agent, in the order given to the builder. */
+  public List<AgentHandle> agents() {
+    return List.copyOf(runtime.agents());
+  }
+
+  /** Calls accepted by this node's capabilities and not yet finished. */
+  public int callsInFlight() {
+    return runtime.inFlight();
+  }
+
+  /**
+   * Stops the node: new calls fail with {@link UnavailableException}, calls in flight (and the
+   * onward calls they make) may finish within the grace period, then the actor system stops and
+   * calls still running fail as unavailable. Idempotent.
+   *
+   * @return completes when the node is {@link NodeState#STOPPED}
+   */
+  public CompletionStage<Void> stop() {
+    return runtime.stop();
+  }
+
+  /**
+   * Stops the node and waits for it, up to the grace period plus ten seconds.
+   *
+   * @throws IllegalStateException if the node did not stop in time
+   */
+  @Override
+  public void close() {
+    Duration wait = runtime.settings().server().gracefulShutdown().plusSeconds(10);
+    try {
+      stop().toCompletableFuture().get(wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while stopping the node", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("node did not stop within " + wait, e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "MeshNode[" + runtime.settings().agent().name() + ", " + state() + "]";
+  }
+
+  /** Builds and starts a {@link MeshNode}. Not thread-safe. */
+  public static final class Builder {
+    private final MeshSettings settings;
+    private final List<Agent> agents = new ArrayList<>();
+    private Authorizer authorizer;
+    private PrometheusMeterRegistry registry;
+
+    private Builder(MeshSettings settings) {
+      this.settings = settings;
+    }
+
+    /**
+     * Hosts an agent.
+     *
+     * @param agent the agent
+     * @return this builder
+     */
+    public Builder agent(Agent agent) {
+      agents.add(requireNonNull(agent, "agent"));
+      return this;
+    }
+
+    /**
+     * Hosts agents.
+     *
+     * @param list the agents
+     * @return this builder
+     */
+    public Builder agents(Collection<Agent> list) {
+      list.forEach(this::agent);
+      return this;
+    }
+
+    /**
+     * Uses this authorizer instead of the one {@code authorization.provider} names.
+     *
+     * @param value the authorizer
+     * @return this builder
+     */
+    public Builder authorizer(Authorizer value) {
+      this.authorizer = requireNonNull(value, "authorizer");
+      return this;
+    }
+
+    /**
+     * Records meters into this registry instead of a new one.
+     *
+     * @param value the registry
+     * @return this builder
+     */
+    public Builder meterRegistry(PrometheusMeterRegistry value) {
+      this.registry = requireNonNull(value, "meterRegistry");
+      return this;
+    }
+
+    /**
+     * Starts the node; returns when it is {@link NodeState#READY}.
+     *
+     * @return the node
+     * @throws IllegalArgumentException if agents clash or {@code agent.capabilities} names a
+     *     capability the default agent does not declare
+     */
+    public MeshNode start() {
+      return new MeshNode(MeshRuntime.start(settings, List.copyOf(agents), authorizer, registry));
+    }
+  }
+}

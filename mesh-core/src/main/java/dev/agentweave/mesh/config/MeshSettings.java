@@ -1,0 +1,624 @@
+package dev.agentweave.mesh.config;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.agentweave.mesh.SpiffeIdPattern;
+import dev.agentweave.mesh.internal.ConfigReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The immutable settings of a node, read from an AgentWeave {@code config.yaml}. Every key, its
+ * default and its constraint is listed in {@code docs/configuration.md}; environment variables
+ * {@code AGENTWEAVE_<PATH>} (the key path in upper case with {@code .} replaced by {@code _})
+ * override keys. Loading validates everything at once and throws a {@link ConfigException} that
+ * lists every problem. With {@code agent.environment: production} the production rules refuse
+ * insecure settings.
+ *
+ * @param agent the {@code agent} section
+ * @param identity the {@code identity} section
+ * @param authorization the {@code authorization} section
+ * @param transport the {@code transport} section
+ * @param server the {@code server} section
+ * @param observability the {@code observability} section
+ * @param warnings keys that were set but take effect only with a later part of the framework
+ */
+public record MeshSettings(
+    AgentSettings agent,
+    IdentitySettings identity,
+    AuthorizationSettings authorization,
+    TransportSettings transport,
+    ServerSettings server,
+    ObservabilitySettings observability,
+    List<String> warnings) {
+
+  /** Validates the components. */
+  public MeshSettings {
+    requireNonNull(agent, "agent");
+    requireNonNull(identity, "identity");
+    requireNonNull(authorization, "authorization");
+    requireNonNull(transport, "transport");
+    requireNonNull(server, "server");
+    requireNonNull(observability, "observability");
+    warnings = List.copyOf(warnings);
+  }
+
+  /** Deployment environments; {@code production} switches on the production rules. */
+  public enum Environment {
+    /** Local development: the dev CA and allow-all are accepted. */
+    DEVELOPMENT,
+    /** Pre-production. */
+    STAGING,
+    /** Production: insecure settings are refused at load. */
+    PRODUCTION
+  }
+
+  /** What happens when authorization denies. */
+  public enum DefaultAction {
+    /** Denied calls fail with permission denied. */
+    DENY,
+    /** Denials are logged and counted, and the call proceeds (never allowed in production). */
+    LOG_ONLY
+  }
+
+  /**
+   * The {@code agent} section.
+   *
+   * @param name the node's default agent
+   * @param trustDomain the trust domain of the node's agents
+   * @param description free text
+   * @param environment the deployment environment
+   * @param capabilities per-capability overrides of options declared in code
+   */
+  public record AgentSettings(
+      String name,
+      String trustDomain,
+      String description,
+      Environment environment,
+      List<CapabilitySettings> capabilities) {}
+
+  /**
+   * One item of {@code agent.capabilities}: overrides for a capability of the default agent.
+   *
+   * @param name the capability
+   * @param description shown in agent cards
+   * @param inputModes accepted media types
+   * @param outputModes produced media types
+   * @param timeout overrides the declared timeout, or {@code null}
+   * @param maxInFlight overrides the declared in-flight limit, or 0
+   * @param mailboxCapacity overrides the declared mailbox capacity, or 0
+   */
+  public record CapabilitySettings(
+      String name,
+      String description,
+      List<String> inputModes,
+      List<String> outputModes,
+      Duration timeout,
+      int maxInFlight,
+      int mailboxCapacity) {}
+
+  /**
+   * The {@code identity} section.
+   *
+   * @param provider {@code dev-ca}, {@code files} or {@code spiffe}
+   * @param spiffeEndpoint the Workload API address
+   * @param allowedTrustDomains foreign trust domains whose agents may call in
+   */
+  public record IdentitySettings(
+      String provider, String spiffeEndpoint, List<String> allowedTrustDomains) {}
+
+  /**
+   * The {@code authorization} section.
+   *
+   * @param provider the policy engine
+   * @param defaultAction what a denial does
+   * @param opaEndpoint the OPA server for provider {@code opa}
+   * @param policyPath the OPA policy path
+   * @param allow the rules of the allow-list engine
+   * @param cache the decision cache
+   * @param audit the audit log
+   */
+  public record AuthorizationSettings(
+      String provider,
+      DefaultAction defaultAction,
+      String opaEndpoint,
+      String policyPath,
+      List<AllowRule> allow,
+      CacheSettings cache,
+      AuditSettings audit) {}
+
+  /**
+   * A rule of the interim allow-list engine: the caller may call the listed actions of the callee.
+   *
+   * @param caller callers the rule covers
+   * @param callee callees the rule covers
+   * @param actions capability names, or {@code *} for all
+   */
+  public record AllowRule(SpiffeIdPattern caller, SpiffeIdPattern callee, List<String> actions) {}
+
+  /**
+   * The {@code authorization.cache} section.
+   *
+   * @param enabled whether decisions are cached
+   * @param ttl lifetime of an allow
+   * @param denyTtl lifetime of a deny
+   * @param maxSize maximum entries
+   * @param evictionPolicy as written; Caffeine's W-TinyLFU is used in every case
+   */
+  public record CacheSettings(
+      boolean enabled, Duration ttl, Duration denyTtl, int maxSize, String evictionPolicy) {}
+
+  /**
+   * The {@code authorization.audit} section.
+   *
+   * @param enabled whether decisions are audited
+   * @param destination {@code stdout} or a {@code file://} URL
+   */
+  public record AuditSettings(boolean enabled, String destination) {}
+
+  /**
+   * The {@code transport} section.
+   *
+   * @param tlsMinVersion {@code 1.2} or {@code 1.3}
+   * @param peerVerification {@code strict} or {@code log-only}
+   * @param timeout the default timeout of a call
+   * @param concurrencyLimit the per-destination outbound limit
+   * @param connectionPool the gateway client's pools
+   * @param circuitBreaker per-destination circuit breakers
+   * @param retry retries of cross-node calls
+   */
+  public record TransportSettings(
+      String tlsMinVersion,
+      String peerVerification,
+      Duration timeout,
+      ConcurrencyLimitSettings concurrencyLimit,
+      ConnectionPoolSettings connectionPool,
+      CircuitBreakerSettings circuitBreaker,
+      RetrySettings retry) {}
+
+  /**
+   * The {@code transport.concurrency_limit} section: each calling agent may have at most {@code
+   * maxInFlight} calls in flight to one destination; further calls wait, up to {@code maxQueued},
+   * and then fail as overloaded.
+   *
+   * @param maxInFlight calls in flight per (calling agent, destination)
+   * @param maxQueued calls waiting for a slot
+   */
+  public record ConcurrencyLimitSettings(int maxInFlight, int maxQueued) {}
+
+  /**
+   * The {@code transport.connection_pool} section.
+   *
+   * @param maxConnections connections per destination
+   * @param idleTimeout idle connections close after this
+   * @param maxKeepalive maximum connection lifetime
+   * @param connectTimeout connection establishment timeout
+   * @param maxWaitingRequests requests waiting for a connection
+   * @param waitTimeout longest wait for a connection
+   * @param utilizationWarningThreshold utilization that logs a warning
+   */
+  public record ConnectionPoolSettings(
+      int maxConnections,
+      Duration idleTimeout,
+      Duration maxKeepalive,
+      Duration connectTimeout,
+      int maxWaitingRequests,
+      Duration waitTimeout,
+      double utilizationWarningThreshold) {}
+
+  /**
+   * The {@code transport.circuit_breaker} section.
+   *
+   * @param enabled whether breakers are used
+   * @param failureThreshold failures that open a breaker
+   * @param recoveryTimeout time open before half-open
+   * @param successThreshold successes that close it
+   * @param halfOpenRequests trial calls admitted when half-open
+   */
+  public record CircuitBreakerSettings(
+      boolean enabled,
+      int failureThreshold,
+      Duration recoveryTimeout,
+      int successThreshold,
+      int halfOpenRequests) {}
+
+  /**
+   * The {@code transport.retry} section.
+   *
+   * @param maxAttempts attempts in all, the first included
+   * @param backoffBase first backoff
+   * @param backoffMax backoff cap
+   * @param jitter {@code full} or {@code none}
+   */
+  public record RetrySettings(
+      int maxAttempts, Duration backoffBase, Duration backoffMax, String jitter) {}
+
+  /**
+   * The {@code server} section.
+   *
+   * @param host the gateway bind address
+   * @param port the gateway port
+   * @param protocol the wire protocol
+   * @param maxBodyBytes the largest accepted request body
+   * @param maxConcurrentRequests gateway requests in flight
+   * @param requestTimeout gateway request timeout
+   * @param gracefulShutdown how long a stopping node drains in-flight calls
+   * @param blockingPoolSize threads of the dispatcher for blocking capabilities
+   */
+  public record ServerSettings(
+      String host,
+      int port,
+      String protocol,
+      long maxBodyBytes,
+      int maxConcurrentRequests,
+      Duration requestTimeout,
+      Duration gracefulShutdown,
+      int blockingPoolSize) {}
+
+  /**
+   * The {@code observability} section.
+   *
+   * @param metrics metrics
+   * @param tracing tracing
+   * @param logging logging
+   */
+  public record ObservabilitySettings(
+      MetricsSettings metrics, TracingSettings tracing, LoggingSettings logging) {}
+
+  /**
+   * The {@code observability.metrics} section.
+   *
+   * @param enabled whether the framework records its meters
+   * @param port scrape port
+   * @param path scrape path
+   * @param percentileHistograms whether latency timers publish histogram buckets
+   */
+  public record MetricsSettings(boolean enabled, int port, String path, boolean percentileHistograms) {}
+
+  /**
+   * The {@code observability.tracing} section.
+   *
+   * @param enabled whether traces are exported
+   * @param exporter the exporter
+   * @param endpoint the exporter endpoint
+   * @param sampleRate fraction of traces kept
+   */
+  public record TracingSettings(boolean enabled, String exporter, String endpoint, double sampleRate) {}
+
+  /**
+   * The {@code observability.logging} section.
+   *
+   * @param level the log level
+   * @param format {@code json} or {@code text}
+   */
+  public record LoggingSettings(String level, String format) {}
+
+  /**
+   * Loads a file, with overrides from the process environment.
+   *
+   * @param file the YAML file
+   * @return the settings
+   * @throws ConfigException listing every problem, including a missing or unreadable file
+   */
+  public static MeshSettings load(Path file) {
+    return load(file, System.getenv());
+  }
+
+  /**
+   * Loads a file, with overrides from the given environment.
+   *
+   * @param file the YAML file
+   * @param env the environment variables to apply
+   * @return the settings
+   * @throws ConfigException listing every problem
+   */
+  public static MeshSettings load(Path file, Map<String, String> env) {
+    requireNonNull(file, "file");
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(
+          file.toString(),
+          List.of(new ConfigProblem("(file)", file.toString(), "an existing YAML file", null)));
+    } catch (IOException e) {
+      throw new ConfigException(
+          file.toString(),
+          List.of(new ConfigProblem("(file)", e.toString(), "a readable YAML file", null)));
+    }
+    return parse(file.getFileName().toString(), text, env);
+  }
+
+  /**
+   * Parses YAML text.
+   *
+   * @param source a name for the text in error messages
+   * @param yaml the YAML document
+   * @param env the environment variables to apply (use {@code Map.of()} for none)
+   * @return the settings
+   * @throws ConfigException listing every problem
+   */
+  public static MeshSettings parse(String source, String yaml, Map<String, String> env) {
+    requireNonNull(source, "source");
+    requireNonNull(yaml, "yaml");
+    requireNonNull(env, "env");
+    ConfigReader reader = new ConfigReader(source);
+    ConfigReader.Result result = reader.read(yaml, env);
+    MeshSettings settings = build(result);
+    checkRules(settings, reader);
+    reader.throwIfProblems();
+    return settings;
+  }
+
+  /**
+   * Tells whether the production rules apply.
+   *
+   * @return true for {@code agent.environment: production}
+   */
+  public boolean isProduction() {
+    return agent.environment() == Environment.PRODUCTION;
+  }
+
+  /**
+   * A copy with another {@code agent} section.
+   *
+   * @param value the section
+   * @return the copy
+   */
+  public MeshSettings withAgent(AgentSettings value) {
+    return new MeshSettings(value, identity, authorization, transport, server, observability, warnings);
+  }
+
+  /**
+   * A copy with another {@code authorization} section.
+   *
+   * @param value the section
+   * @return the copy
+   */
+  public MeshSettings withAuthorization(AuthorizationSettings value) {
+    return new MeshSettings(agent, identity, value, transport, server, observability, warnings);
+  }
+
+  /**
+   * A copy with another {@code transport} section.
+   *
+   * @param value the section
+   * @return the copy
+   */
+  public MeshSettings withTransport(TransportSettings value) {
+    return new MeshSettings(agent, identity, authorization, value, server, observability, warnings);
+  }
+
+  /**
+   * A copy with another {@code server} section.
+   *
+   * @param value the section
+   * @return the copy
+   */
+  public MeshSettings withServer(ServerSettings value) {
+    return new MeshSettings(agent, identity, authorization, transport, value, observability, warnings);
+  }
+
+  private static void checkRules(MeshSettings s, ConfigReader reader) {
+    RetrySettings retry = s.transport().retry();
+    if (retry.backoffMax().compareTo(retry.backoffBase()) < 0) {
+      reader.addProblem(
+          new ConfigProblem(
+              "transport.retry.backoff_max_seconds",
+              seconds(retry.backoffMax()),
+              ">= transport.retry.backoff_base_seconds (" + seconds(retry.backoffBase()) + ")",
+              reader.envSource("transport.retry.backoff_max_seconds")));
+    }
+    List<String> seen = new ArrayList<>();
+    for (int i = 0; i < s.agent().capabilities().size(); i++) {
+      String name = s.agent().capabilities().get(i).name();
+      if (seen.contains(name)) {
+        reader.addProblem(
+            new ConfigProblem(
+                "agent.capabilities[" + i + "].name", name, "each capability listed once", null));
+      }
+      seen.add(name);
+    }
+    if (!s.isProduction()) {
+      return;
+    }
+    String why = "required when agent.environment is production";
+    if (s.authorization().provider().equals("allow-all")) {
+      reader.addProblem(
+          new ConfigProblem(
+              "authorization.provider",
+              "allow-all",
+              "a real policy engine, not allow-all (" + why + ")",
+              reader.envSource("authorization.provider")));
+    }
+    if (s.authorization().defaultAction() != DefaultAction.DENY) {
+      reader.addProblem(
+          new ConfigProblem(
+              "authorization.default_action",
+              "log-only",
+              "deny (" + why + ")",
+              reader.envSource("authorization.default_action")));
+    }
+    if (!s.transport().peerVerification().equals("strict")) {
+      reader.addProblem(
+          new ConfigProblem(
+              "transport.peer_verification",
+              s.transport().peerVerification(),
+              "strict (" + why + ")",
+              reader.envSource("transport.peer_verification")));
+    }
+    if (!s.authorization().audit().enabled()) {
+      reader.addProblem(
+          new ConfigProblem(
+              "authorization.audit.enabled",
+              "false",
+              "true (" + why + ")",
+              reader.envSource("authorization.audit.enabled")));
+    }
+    if (s.identity().provider().equals("dev-ca")) {
+      reader.addProblem(
+          new ConfigProblem(
+              "identity.provider",
+              "dev-ca",
+              "spiffe or files; the development CA is not for production (" + why + ")",
+              reader.envSource("identity.provider")));
+    }
+  }
+
+  private static String seconds(Duration d) {
+    return Double.toString(d.toNanos() / 1e9);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static MeshSettings build(ConfigReader.Result result) {
+    Values v = new Values(result.values());
+    List<CapabilitySettings> caps = new ArrayList<>();
+    for (Map<String, Object> item : (List<Map<String, Object>>) v.raw("agent.capabilities")) {
+      Values c = new Values(item);
+      caps.add(
+          new CapabilitySettings(
+              c.str("name"),
+              c.str("description"),
+              c.list("input_modes"),
+              c.list("output_modes"),
+              c.raw("timeout_seconds") == null ? null : c.seconds("timeout_seconds"),
+              c.raw("max_in_flight") == null ? 0 : c.integer("max_in_flight"),
+              c.raw("mailbox_capacity") == null ? 0 : c.integer("mailbox_capacity")));
+    }
+    AgentSettings agent =
+        new AgentSettings(
+            v.str("agent.name"),
+            v.str("agent.trust_domain"),
+            v.str("agent.description"),
+            Environment.valueOf(v.str("agent.environment").toUpperCase(Locale.ROOT)),
+            List.copyOf(caps));
+    IdentitySettings identity =
+        new IdentitySettings(
+            v.str("identity.provider"),
+            v.str("identity.spiffe_endpoint"),
+            v.list("identity.allowed_trust_domains"));
+    List<AllowRule> rules = new ArrayList<>();
+    for (Map<String, Object> item : (List<Map<String, Object>>) v.raw("authorization.allow")) {
+      Values r = new Values(item);
+      if (r.raw("caller") == null || r.raw("callee") == null) {
+        continue; // already reported as a missing required key
+      }
+      rules.add(
+          new AllowRule(
+              SpiffeIdPattern.of(r.str("caller")),
+              SpiffeIdPattern.of(r.str("callee")),
+              r.list("actions")));
+    }
+    AuthorizationSettings authz =
+        new AuthorizationSettings(
+            v.str("authorization.provider"),
+            v.str("authorization.default_action").equals("deny")
+                ? DefaultAction.DENY
+                : DefaultAction.LOG_ONLY,
+            v.str("authorization.opa_endpoint"),
+            v.str("authorization.policy_path"),
+            List.copyOf(rules),
+            new CacheSettings(
+                v.bool("authorization.cache.enabled"),
+                v.seconds("authorization.cache.ttl_seconds"),
+                v.seconds("authorization.cache.deny_ttl_seconds"),
+                v.integer("authorization.cache.max_size"),
+                v.str("authorization.cache.eviction_policy")),
+            new AuditSettings(
+                v.bool("authorization.audit.enabled"), v.str("authorization.audit.destination")));
+    TransportSettings transport =
+        new TransportSettings(
+            v.str("transport.tls_min_version"),
+            v.str("transport.peer_verification"),
+            v.seconds("transport.timeout_seconds"),
+            new ConcurrencyLimitSettings(
+                v.integer("transport.concurrency_limit.max_in_flight"),
+                v.integer("transport.concurrency_limit.max_queued")),
+            new ConnectionPoolSettings(
+                v.integer("transport.connection_pool.max_connections"),
+                v.seconds("transport.connection_pool.idle_timeout_seconds"),
+                v.seconds("transport.connection_pool.max_keepalive_seconds"),
+                v.seconds("transport.connection_pool.connect_timeout_seconds"),
+                v.integer("transport.connection_pool.max_waiting_requests"),
+                v.seconds("transport.connection_pool.wait_timeout_seconds"),
+                v.dbl("transport.connection_pool.utilization_warning_threshold")),
+            new CircuitBreakerSettings(
+                v.bool("transport.circuit_breaker.enabled"),
+                v.integer("transport.circuit_breaker.failure_threshold"),
+                v.seconds("transport.circuit_breaker.recovery_timeout_seconds"),
+                v.integer("transport.circuit_breaker.success_threshold"),
+                v.integer("transport.circuit_breaker.half_open_requests")),
+            new RetrySettings(
+                v.integer("transport.retry.max_attempts"),
+                v.seconds("transport.retry.backoff_base_seconds"),
+                v.seconds("transport.retry.backoff_max_seconds"),
+                v.str("transport.retry.jitter")));
+    ServerSettings server =
+        new ServerSettings(
+            v.str("server.host"),
+            v.integer("server.port"),
+            v.str("server.protocol"),
+            v.integer("server.max_body_bytes"),
+            v.integer("server.max_concurrent_requests"),
+            v.seconds("server.request_timeout_seconds"),
+            v.seconds("server.graceful_shutdown_seconds"),
+            v.integer("server.blocking_pool_size"));
+    ObservabilitySettings obs =
+        new ObservabilitySettings(
+            new MetricsSettings(
+                v.bool("observability.metrics.enabled"),
+                v.integer("observability.metrics.port"),
+                v.str("observability.metrics.path"),
+                v.bool("observability.metrics.percentile_histograms")),
+            new TracingSettings(
+                v.bool("observability.tracing.enabled"),
+                v.str("observability.tracing.exporter"),
+                v.str("observability.tracing.endpoint"),
+                v.dbl("observability.tracing.sample_rate")),
+            new LoggingSettings(
+                v.str("observability.logging.level"), v.str("observability.logging.format")));
+    return new MeshSettings(agent, identity, authz, transport, server, obs, result.warnings());
+  }
+
+  private record Values(Map<String, Object> map) {
+    Object raw(String k) {
+      return map.get(k);
+    }
+
+    String str(String k) {
+      Object o = map.get(k);
+      return o == null ? "" : o.toString();
+    }
+
+    int integer(String k) {
+      Object o = map.get(k);
+      return o == null ? 0 : (int) Math.min(Integer.MAX_VALUE, ((Number) o).longValue());
+    }
+
+    double dbl(String k) {
+      return ((Number) map.get(k)).doubleValue();
+    }
+
+    boolean bool(String k) {
+      return (Boolean) map.get(k);
+    }
+
+    Duration seconds(String k) {
+      return Duration.ofNanos(Math.round(((Number) map.get(k)).doubleValue() * 1e9));
+    }
+
+    @SuppressWarnings("unchecked")
+    List<String> list(String k) {
+      Object o = map.get(k);
+      return o == null ? List.of() : List.copyOf((List<String>) o);
+    }
+  }
+}

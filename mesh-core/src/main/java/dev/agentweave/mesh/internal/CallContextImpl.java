@@ -1,0 +1,94 @@
+package dev.agentweave.mesh.internal;
+
+import dev.agentweave.mesh.AgentRef;
+import dev.agentweave.mesh.CallContext;
+import dev.agentweave.mesh.Metrics;
+import dev.agentweave.mesh.SpiffeId;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+
+/** The context of one call, handed to its handler. */
+final class CallContextImpl implements CallContext {
+  private final CapabilityRuntime capability;
+  private final SpiffeId caller;
+  private final long requestIdBits;
+  private final long deadlineNanos;
+  private String requestId;
+
+  CallContextImpl(
+      CapabilityRuntime capability, SpiffeId caller, String requestId, long requestIdBits, long deadlineNanos) {
+    this.capability = capability;
+    this.caller = caller;
+    this.requestId = requestId;
+    this.requestIdBits = requestIdBits;
+    this.deadlineNanos = deadlineNanos;
+  }
+
+  long deadlineNanos() {
+    return deadlineNanos;
+  }
+
+  @Override
+  public SpiffeId caller() {
+    return caller;
+  }
+
+  @Override
+  public SpiffeId self() {
+    return capability.agent().spiffeId();
+  }
+
+  @Override
+  public String action() {
+    return capability.name();
+  }
+
+  @Override
+  public String requestId() {
+    String id = requestId;
+    if (id == null) {
+      id = RequestIds.format(requestIdBits);
+      requestId = id;
+    }
+    return id;
+  }
+
+  @Override
+  public Instant deadline() {
+    return Instant.now().plusNanos(deadlineNanos - System.nanoTime());
+  }
+
+  @Override
+  public Duration remaining() {
+    long left = deadlineNanos - System.nanoTime();
+    return Duration.ofNanos(Math.max(0, left));
+  }
+
+  @Override
+  public Logger logger() {
+    return capability.logger();
+  }
+
+  @Override
+  public Metrics metrics() {
+    return capability.agent().runtime().metrics();
+  }
+
+  @Override
+  public AgentRef ref(SpiffeId target) {
+    AgentRuntime self = capability.agent();
+    return new AgentRefImpl(
+        self, target, self.runtime().defaultTimeout(), deadlineNanos, null, true);
+  }
+
+  @Override
+  public AgentRef ref(String target) {
+    return ref(SpiffeId.parse(target));
+  }
+
+  @Override
+  public String toString() {
+    return "CallContext[" + caller + " -> " + self() + " " + action() + " " + requestId() + "]";
+  }
+}

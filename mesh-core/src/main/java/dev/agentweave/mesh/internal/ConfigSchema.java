@@ -1,0 +1,523 @@
+package dev.agentweave.mesh.internal;
+
+import dev.agentweave.mesh.SpiffeId;
+import dev.agentweave.mesh.SpiffeIdPattern;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * The one definition of every configuration key: its type, default, constraint and description.
+ * {@link ConfigReader} validates against it, the environment-variable names are derived from it,
+ * and {@code agentweave config reference} prints the documentation table from it, so defaults live
+ * in exactly one place.
+ */
+public final class ConfigSchema {
+  /** A node of the schema. */
+  public sealed interface Spec permits Section, Leaf, ObjectList {}
+
+  /** Kinds of leaf values. */
+  public enum Kind {
+    STRING,
+    INT,
+    DOUBLE,
+    BOOL,
+    STRING_LIST
+  }
+
+  /**
+   * A mapping of keys.
+   *
+   * @param children the keys in document order
+   * @param pending when set, the section is validated but used only by a later part of the
+   *     framework; the note says which, and setting a key there produces a warning
+   */
+  public record Section(Map<String, Spec> children, String pending) implements Spec {}
+
+  /**
+   * A list of mappings.
+   *
+   * @param item the schema of each item
+   * @param doc what the list is for
+   */
+  public record ObjectList(Section item, String doc) implements Spec {}
+
+  /**
+   * A value.
+   *
+   * @param kind its type
+   * @param defaultValue the default ({@code null} when none)
+   * @param required whether it must be present
+   * @param check returns {@code null} when valid, else the expectation text
+   * @param expected the expectation text used in errors and docs
+   * @param doc what the key does
+   */
+  public record Leaf(
+      Kind kind,
+      Object defaultValue,
+      boolean required,
+      Function<Object, String> check,
+      String expected,
+      String doc)
+      implements Spec {}
+
+  private static final Pattern AGENT_NAME = Pattern.compile("^[a-z][a-z0-9-]{0,62}$");
+  private static final Pattern CAPABILITY_NAME = Pattern.compile("^[a-z][a-z0-9_]{0,62}$");
+
+  /** The root of the schema. */
+  public static final Section ROOT = buildRoot();
+
+  private ConfigSchema() {}
+
+  private static Section buildRoot() {
+    Map<String, Spec> root = new LinkedHashMap<>();
+
+    Map<String, Spec> capability = new LinkedHashMap<>();
+    capability.put(
+        "name",
+        required(
+            Kind.STRING,
+            v -> CAPABILITY_NAME.matcher((String) v).matches() ? null : "",
+            "a name matching ^[a-z][a-z0-9_]*$ declared by the agent in code",
+            "Capability these settings apply to."));
+    capability.put("description", str("", "Description shown in agent cards."));
+    capability.put(
+        "input_modes",
+        list(List.of("application/json"), null, "a list of media types", "Accepted media types."));
+    capability.put(
+        "output_modes",
+        list(List.of("application/json"), null, "a list of media types", "Produced media types."));
+    capability.put(
+        "timeout_seconds",
+        leaf(Kind.DOUBLE, null, positive(), "a number of seconds > 0", "Overrides the timeout."));
+    capability.put(
+        "max_in_flight",
+        leaf(
+            Kind.INT,
+            null,
+            intRange(1, 100_000),
+            "an integer in 1..100000",
+            "Overrides the maximum handlers in flight."));
+    capability.put(
+        "mailbox_capacity",
+        leaf(
+            Kind.INT,
+            null,
+            intRange(1, 10_000_000),
+            "an integer in 1..10000000",
+            "Overrides the mailbox capacity."));
+
+    Map<String, Spec> agent = new LinkedHashMap<>();
+    agent.put(
+        "name",
+        required(
+            Kind.STRING,
+            v -> AGENT_NAME.matcher((String) v).matches() ? null : "",
+            "a name matching ^[a-z][a-z0-9-]*$, at most 63 characters",
+            "The node's default agent (answers POST /task)."));
+    agent.put(
+        "trust_domain",
+        required(
+            Kind.STRING,
+            v -> SpiffeId.trustDomainProblem((String) v) == null ? null : "",
+            "a trust domain such as example.org (a-z, 0-9, '.', '-', '_')",
+            "Trust domain of the node's agents."));
+    agent.put("description", str("", "Free text."));
+    agent.put(
+        "environment",
+        oneOf("production", "Switches on the production rules.", "development", "staging", "production"));
+    agent.put(
+        "capabilities",
+        new ObjectList(
+            new Section(capability, null),
+            "Per-capability overrides of the options declared in code."));
+    root.put("agent", new Section(agent, null));
+
+    Map<String, Spec> identity = new LinkedHashMap<>();
+    identity.put(
+        "provider",
+        oneOf("spiffe", "Where SVIDs come from.", "dev-ca", "files", "spiffe"));
+    identity.put(
+        "spiffe_endpoint",
+        leaf(
+            Kind.STRING,
+            "unix:///run/spire/sockets/agent.sock",
+            v -> ((String) v).startsWith("unix://") || ((String) v).startsWith("tcp://") ? null : "",
+            "a unix:// or tcp:// address",
+            "SPIFFE Workload API socket."));
+    identity.put(
+        "allowed_trust_domains",
+        list(
+            List.of(),
+            v -> SpiffeId.trustDomainProblem((String) v) == null ? null : "",
+            "a list of trust domains",
+            "Foreign trust domains whose agents may call in."));
+    root.put(
+        "identity",
+        new Section(identity, "identity sources and mutual TLS (the identities issue)"));
+
+    Map<String, Spec> allowRule = new LinkedHashMap<>();
+    allowRule.put(
+        "caller",
+        required(Kind.STRING, patternCheck(), "a SPIFFE ID glob ('*' within a segment)", "Caller glob."));
+    allowRule.put(
+        "callee",
+        required(Kind.STRING, patternCheck(), "a SPIFFE ID glob ('*' within a segment)", "Callee glob."));
+    allowRule.put(
+        "actions",
+        list(List.of("*"), null, "a list of capability names or '*'", "Allowed capabilities."));
+
+    Map<String, Spec> cache = new LinkedHashMap<>();
+    cache.put("enabled", bool(true, "Cache decisions."));
+    cache.put(
+        "ttl_seconds",
+        leaf(Kind.INT, 300, intRange(1, 86_400), "an integer in 1..86400", "Lifetime of an allow."));
+    cache.put(
+        "deny_ttl_seconds",
+        leaf(Kind.INT, 30, intRange(1, 86_400), "an integer in 1..86400", "Lifetime of a deny."));
+    cache.put(
+        "max_size",
+        leaf(
+            Kind.INT,
+            10_000,
+            intRange(1, 10_000_000),
+            "an integer in 1..10000000",
+            "Maximum cached decisions."));
+    cache.put(
+        "eviction_policy",
+        oneOf("lru", "Eviction policy (Caffeine's W-TinyLFU in every case).", "lru", "lfu", "w-tinylfu"));
+    Map<String, Spec> audit = new LinkedHashMap<>();
+    audit.put("enabled", bool(true, "Write an audit record per decision."));
+    audit.put(
+        "destination",
+        leaf(
+            Kind.STRING,
+            "stdout",
+            v -> v.equals("stdout") || ((String) v).startsWith("file://") ? null : "",
+            "stdout or file:///path",
+            "Where audit records go."));
+
+    Map<String, Spec> authz = new LinkedHashMap<>();
+    authz.put(
+        "provider",
+        leaf(
+            Kind.STRING,
+            "allow-list",
+            v ->
+                Set.of("allow-list", "allow-all").contains(v)
+                    ? null
+                    : "",
+            "one of allow-list, allow-all (cedar, opa and opa-wasm arrive with the policy engines)",
+            "Policy engine."));
+    authz.put(
+        "default_action",
+        oneOf("deny", "Outcome when no rule allows: deny, or log-only (allow and log).", "deny", "log-only"));
+    authz.put(
+        "opa_endpoint",
+        leaf(
+            Kind.STRING,
+            "http://localhost:8181",
+            v -> ((String) v).startsWith("http://") || ((String) v).startsWith("https://") ? null : "",
+            "an http:// or https:// URL",
+            "OPA server for provider opa."));
+    authz.put("policy_path", str("agentweave/authz", "OPA policy path for provider opa."));
+    authz.put(
+        "allow",
+        new ObjectList(
+            new Section(allowRule, null),
+            "Rules of the allow-list engine: caller and callee globs and the actions allowed."));
+    authz.put("cache", new Section(cache, "the decision cache (the authorization issue)"));
+    authz.put("audit", new Section(audit, "the audit log (the authorization issue)"));
+    root.put("authorization", new Section(authz, null));
+
+    Map<String, Spec> limit = new LinkedHashMap<>();
+    limit.put(
+        "max_in_flight",
+        leaf(
+            Kind.INT,
+            512,
+            intRange(1, 1_000_000),
+            "an integer in 1..1000000",
+            "Calls in flight per (calling agent, destination)."));
+    limit.put(
+        "max_queued",
+        leaf(
+            Kind.INT,
+            4096,
+            intRange(0, 10_000_000),
+            "an integer in 0..10000000",
+            "Calls waiting for a slot before calls fail as overloaded."));
+    Map<String, Spec> pool = new LinkedHashMap<>();
+    pool.put(
+        "max_connections",
+        leaf(Kind.INT, 100, intRange(1, 10_000), "an integer in 1..10000", "Connections per destination."));
+    pool.put("idle_timeout_seconds", seconds(60, "Close idle connections after this."));
+    pool.put("max_keepalive_seconds", seconds(300, "Maximum connection lifetime."));
+    pool.put("connect_timeout_seconds", seconds(10, "Connection establishment timeout."));
+    pool.put(
+        "max_waiting_requests",
+        leaf(
+            Kind.INT,
+            1024,
+            intRange(0, 1_000_000),
+            "an integer in 0..1000000",
+            "Requests waiting for a connection."));
+    pool.put("wait_timeout_seconds", seconds(5, "Longest wait for a connection."));
+    pool.put(
+        "utilization_warning_threshold",
+        leaf(
+            Kind.DOUBLE,
+            0.9,
+            v -> ((Double) v) > 0 && ((Double) v) <= 1 ? null : "",
+            "a number in (0, 1]",
+            "Utilization that logs a warning."));
+    Map<String, Spec> breaker = new LinkedHashMap<>();
+    breaker.put("enabled", bool(true, "Use a circuit breaker per destination."));
+    breaker.put(
+        "failure_threshold",
+        leaf(Kind.INT, 5, intRange(1, 10_000), "an integer in 1..10000", "Failures that open it."));
+    breaker.put("recovery_timeout_seconds", seconds(30, "Time open before half-open."));
+    breaker.put(
+        "success_threshold",
+        leaf(Kind.INT, 2, intRange(1, 10_000), "an integer in 1..10000", "Successes that close it."));
+    breaker.put(
+        "half_open_requests",
+        leaf(Kind.INT, 1, intRange(1, 10_000), "an integer in 1..10000", "Trial calls when half-open."));
+    Map<String, Spec> retry = new LinkedHashMap<>();
+    retry.put(
+        "max_attempts",
+        leaf(Kind.INT, 3, intRange(1, 10), "an integer in 1..10", "Attempts in all, the first included."));
+    retry.put(
+        "backoff_base_seconds",
+        leaf(Kind.DOUBLE, 0.1, v -> ((Double) v) >= 0.001 ? null : "", "a number >= 0.001", "First backoff."));
+    retry.put(
+        "backoff_max_seconds",
+        leaf(Kind.DOUBLE, 30.0, v -> ((Double) v) >= 0.001 ? null : "", "a number >= 0.001", "Backoff cap."));
+    retry.put("jitter", oneOf("full", "Jitter applied to backoff.", "full", "none"));
+
+    Map<String, Spec> transport = new LinkedHashMap<>();
+    transport.put("tls_min_version", oneOf("1.3", "Lowest TLS version accepted.", "1.2", "1.3"));
+    transport.put(
+        "peer_verification", oneOf("strict", "Peer certificate checks.", "strict", "log-only"));
+    transport.put(
+        "timeout_seconds",
+        leaf(Kind.DOUBLE, 30.0, positive(), "a number of seconds > 0", "Default timeout of a call."));
+    transport.put("concurrency_limit", new Section(limit, null));
+    transport.put("connection_pool", new Section(pool, "the gateway's pooled client (the gateway issue)"));
+    transport.put("circuit_breaker", new Section(breaker, "cross-node calls (the gateway issue)"));
+    transport.put("retry", new Section(retry, "cross-node calls (the gateway issue)"));
+    root.put("transport", new Section(transport, null));
+
+    Map<String, Spec> server = new LinkedHashMap<>();
+    server.put("host", str("0.0.0.0", "Gateway bind address."));
+    server.put(
+        "port", leaf(Kind.INT, 8443, intRange(1, 65_535), "an integer in 1..65535", "Gateway port."));
+    server.put("protocol", oneOf("a2a", "Wire protocol.", "a2a"));
+    server.put(
+        "max_body_bytes",
+        leaf(
+            Kind.INT,
+            10_485_760,
+            intRange(1024, Integer.MAX_VALUE),
+            "an integer >= 1024",
+            "Largest accepted request body."));
+    server.put(
+        "max_concurrent_requests",
+        leaf(
+            Kind.INT,
+            10_000,
+            intRange(1, 10_000_000),
+            "an integer in 1..10000000",
+            "Gateway requests in flight."));
+    server.put(
+        "request_timeout_seconds",
+        leaf(Kind.DOUBLE, 30.0, positive(), "a number of seconds > 0", "Gateway request timeout."));
+    server.put(
+        "graceful_shutdown_seconds",
+        leaf(
+            Kind.DOUBLE,
+            30.0,
+            v -> ((Double) v) >= 0 ? null : "",
+            "a number of seconds >= 0",
+            "Grace period for draining in-flight calls on stop."));
+    server.put(
+        "blocking_pool_size",
+        leaf(
+            Kind.INT,
+            32,
+            intRange(1, 4096),
+            "an integer in 1..4096",
+            "Threads of the dispatcher that runs blocking capabilities."));
+    root.put("server", new Section(server, null));
+
+    Map<String, Spec> metrics = new LinkedHashMap<>();
+    metrics.put("enabled", bool(true, "Record metrics."));
+    metrics.put(
+        "port", leaf(Kind.INT, 9090, intRange(1, 65_535), "an integer in 1..65535", "Scrape port."));
+    metrics.put(
+        "path",
+        leaf(
+            Kind.STRING,
+            "/metrics",
+            v -> ((String) v).startsWith("/") ? null : "",
+            "a path starting with '/'",
+            "Scrape path."));
+    metrics.put(
+        "percentile_histograms",
+        bool(true, "Publish histogram buckets for request.duration and authz.check.duration."));
+    Map<String, Spec> tracing = new LinkedHashMap<>();
+    tracing.put("enabled", bool(false, "Export traces."));
+    tracing.put("exporter", oneOf("otlp", "Trace exporter.", "otlp"));
+    tracing.put("endpoint", str("http://localhost:4317", "Exporter endpoint."));
+    tracing.put(
+        "sample_rate",
+        leaf(
+            Kind.DOUBLE,
+            1.0,
+            v -> ((Double) v) >= 0 && ((Double) v) <= 1 ? null : "",
+            "a number in [0, 1]",
+            "Fraction of traces kept."));
+    Map<String, Spec> logging = new LinkedHashMap<>();
+    logging.put(
+        "level",
+        oneOf("INFO", "Pekko log level.", "DEBUG", "INFO", "WARN", "WARNING", "ERROR", "CRITICAL"));
+    logging.put("format", oneOf("text", "Log line format.", "json", "text"));
+    Map<String, Spec> obs = new LinkedHashMap<>();
+    obs.put("metrics", new Section(metrics, null));
+    obs.put("tracing", new Section(tracing, "tracing (OpenTelemetry, a later issue)"));
+    obs.put("logging", new Section(logging, null));
+    root.put("observability", new Section(obs, null));
+
+    return new Section(Collections.unmodifiableMap(root), null);
+  }
+
+  /**
+   * Every leaf path outside lists with its environment variable name, for example {@code
+   * server.port} and {@code AGENTWEAVE_SERVER_PORT}.
+   *
+   * @return environment variable name to key path
+   */
+  public static Map<String, String> environmentNames() {
+    Map<String, String> out = new LinkedHashMap<>();
+    collectEnv(ROOT, "", out);
+    return out;
+  }
+
+  private static void collectEnv(Section section, String prefix, Map<String, String> out) {
+    for (Map.Entry<String, Spec> e : section.children().entrySet()) {
+      String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+      if (e.getValue() instanceof Section s) {
+        collectEnv(s, path, out);
+      } else if (e.getValue() instanceof Leaf) {
+        String env = "AGENTWEAVE_" + path.toUpperCase(java.util.Locale.ROOT).replace('.', '_');
+        String previous = out.put(env, path);
+        if (previous != null) {
+          throw new IllegalStateException(
+              "schema defect: " + previous + " and " + path + " share the variable " + env);
+        }
+      }
+    }
+  }
+
+  /**
+   * Every leaf with its dotted path (list items as {@code key[].child}), in document order.
+   *
+   * @return path to leaf
+   */
+  public static Map<String, Leaf> leaves() {
+    Map<String, Leaf> out = new LinkedHashMap<>();
+    collectLeaves(ROOT, "", out);
+    return out;
+  }
+
+  private static void collectLeaves(Section section, String prefix, Map<String, Leaf> out) {
+    for (Map.Entry<String, Spec> e : section.children().entrySet()) {
+      String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+      if (e.getValue() instanceof Section s) {
+        collectLeaves(s, path, out);
+      } else if (e.getValue() instanceof ObjectList l) {
+        collectLeaves(l.item(), path + "[]", out);
+      } else {
+        out.put(path, (Leaf) e.getValue());
+      }
+    }
+  }
+
+  private static Leaf leaf(
+      Kind kind, Object def, Function<Object, String> check, String expected, String doc) {
+    return new Leaf(kind, def, false, check, expected, doc);
+  }
+
+  private static Leaf required(
+      Kind kind, Function<Object, String> check, String expected, String doc) {
+    return new Leaf(kind, null, true, check, expected, doc);
+  }
+
+  private static Leaf str(String def, String doc) {
+    return new Leaf(Kind.STRING, def, false, null, "a string", doc);
+  }
+
+  private static Leaf bool(boolean def, String doc) {
+    return new Leaf(Kind.BOOL, def, false, null, "true or false", doc);
+  }
+
+  private static Leaf seconds(int def, String doc) {
+    return new Leaf(
+        Kind.INT, def, false, intRange(1, 86_400 * 7), "an integer number of seconds in 1..604800", doc);
+  }
+
+  private static Leaf list(
+      List<String> def, Function<Object, String> itemCheck, String expected, String doc) {
+    Function<Object, String> check = null;
+    if (itemCheck != null) {
+      check =
+          v -> {
+            for (Object item : (List<?>) v) {
+              if (itemCheck.apply(item) != null) {
+                return "";
+              }
+            }
+            return null;
+          };
+    }
+    return new Leaf(Kind.STRING_LIST, new ArrayList<>(def), false, check, expected, doc);
+  }
+
+  private static Leaf oneOf(String def, String doc, String... values) {
+    List<String> allowed = List.of(values);
+    return new Leaf(
+        Kind.STRING,
+        def,
+        false,
+        v -> allowed.contains(v) ? null : "",
+        allowed.size() == 1 ? allowed.get(0) : "one of " + String.join(", ", allowed),
+        doc);
+  }
+
+  private static Function<Object, String> intRange(long min, long max) {
+    return v -> {
+      long n = ((Number) v).longValue();
+      return n >= min && n <= max ? null : "";
+    };
+  }
+
+  private static Function<Object, String> positive() {
+    return v -> ((Double) v) > 0 ? null : "";
+  }
+
+  private static Function<Object, String> patternCheck() {
+    return v -> {
+      try {
+        SpiffeIdPattern.of((String) v);
+        return null;
+      } catch (IllegalArgumentException e) {
+        return "";
+      }
+    };
+  }
+}

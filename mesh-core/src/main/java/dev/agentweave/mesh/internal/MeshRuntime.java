@@ -1,0 +1,434 @@
+package dev.agentweave.mesh.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.agentweave.mesh.Agent;
+import dev.agentweave.mesh.MeshException;
+import dev.agentweave.mesh.NodeState;
+import dev.agentweave.mesh.NotFoundException;
+import dev.agentweave.mesh.PermissionDeniedException;
+import dev.agentweave.mesh.SpiffeId;
+import dev.agentweave.mesh.UnavailableException;
+import dev.agentweave.mesh.config.MeshSettings;
+import dev.agentweave.mesh.config.MeshSettings.CapabilitySettings;
+import dev.agentweave.mesh.config.MeshSettings.DefaultAction;
+import dev.agentweave.mesh.spi.AuthzDecision;
+import dev.agentweave.mesh.spi.AuthzRequest;
+import dev.agentweave.mesh.spi.Authorizer;
+import dev.agentweave.mesh.spi.Direction;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.Cancellable;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine of one node: the actor system, the hosted agents and their capability actors, the
+ * authorization enforcement points, the meters and the lifecycle. {@link dev.agentweave.mesh.MeshNode}
+ * is its public face.
+ */
+public final class MeshRuntime {
+  private static final Logger LOG = LoggerFactory.getLogger("agentweave.node");
+
+  private final MeshSettings settings;
+  private final ActorSystem<Void> system;
+  private final MetricsFacade metrics;
+  private final MeshMeters meters;
+  private final Authorizer authorizer;
+  private final boolean logOnly;
+  private final ObjectMapper json = Json.newMapper();
+  private final Map<SpiffeId, AgentRuntime> agents = new LinkedHashMap<>();
+  private final Map<String, AgentRuntime> agentsByName = new LinkedHashMap<>();
+  private final Executor blockingExecutor;
+  private final Executor dispatcher;
+  private final Duration defaultTimeout;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final CompletableFuture<Void> drained = new CompletableFuture<>();
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+  private volatile NodeState state = NodeState.STARTING;
+
+  /**
+   * Starts a node: creates the actor system, spawns one actor per capability and becomes ready.
+   *
+   * @param settings the settings
+   * @param agentList the agents to host
+   * @param authorizer the authorizer, or {@code null} to build the configured one
+   * @param registry the registry, or {@code null} for a new one
+   * @return the running node
+   */
+  public static MeshRuntime start(
+      MeshSettings settings,
+      Collection<Agent> agentList,
+      Authorizer authorizer,
+      PrometheusMeterRegistry registry) {
+    return new MeshRuntime(settings, agentList, authorizer, registry);
+  }
+
+  private MeshRuntime(
+      MeshSettings settings,
+      Collection<Agent> agentList,
+      Authorizer customAuthorizer,
+      PrometheusMeterRegistry registry) {
+    this.settings = settings;
+    this.defaultTimeout = settings.transport().timeout();
+    this.logOnly = settings.authorization().defaultAction() == DefaultAction.LOG_ONLY;
+    checkAgents(settings, agentList);
+    this.metrics = new MetricsFacade(registry, settings.observability().metrics());
+    this.meters = new MeshMeters(metrics);
+    this.authorizer = customAuthorizer != null ? customAuthorizer : Authorizers.fromSettings(settings);
+    this.system =
+        ActorSystem.create(
+            Behaviors.empty(), "agentweave-" + settings.agent().name(), pekkoConfig(settings));
+    this.dispatcher = system.executionContext();
+    this.blockingExecutor =
+        system.dispatchers().lookup(DispatcherSelector.fromConfig("agentweave.blocking-dispatcher"));
+    for (Agent agent : agentList) {
+      SpiffeId id = agent.spiffeId(settings.agent().trustDomain());
+      List<CapabilitySettings> overrides =
+          agent.name().equals(settings.agent().name()) && agent.trustDomain().isEmpty()
+              ? settings.agent().capabilities()
+              : List.of();
+      AgentRuntime rt = new AgentRuntime(this, agent, id, overrides);
+      agents.put(id, rt);
+      agentsByName.put(agent.name(), rt);
+    }
+    registerShutdown();
+    meters.bindNode(this);
+    state = NodeState.READY;
+    LOG.info(
+        "node {} ready: {} agents, authorizer {}",
+        settings.agent().name(),
+        agents.size(),
+        this.authorizer.name());
+  }
+
+  private static void checkAgents(MeshSettings settings, Collection<Agent> agentList) {
+    List<String> names = new ArrayList<>();
+    for (Agent a : agentList) {
+      if (names.contains(a.name())) {
+        throw new IllegalArgumentException("agent '" + a.name() + "' is hosted twice");
+      }
+      names.add(a.name());
+    }
+    Agent defaultAgent =
+        agentList.stream()
+            .filter(a -> a.name().equals(settings.agent().name()))
+            .findFirst()
+            .orElse(null);
+    for (CapabilitySettings c : settings.agent().capabilities()) {
+      if (defaultAgent == null || defaultAgent.capability(c.name()).isEmpty()) {
+        throw new IllegalArgumentException(
+            "agent.capabilities: '"
+                + c.name()
+                + "' (expected: a capability declared by agent '"
+                + settings.agent().name()
+                + "'"
+                + (defaultAgent == null
+                    ? ", which this node does not host"
+                    : ", which has: "
+                        + String.join(
+                            ", ",
+                            defaultAgent.capabilities().stream().map(x -> x.name()).toList()))
+                + ")");
+      }
+    }
+  }
+
+  private static Config pekkoConfig(MeshSettings s) {
+    long graceMillis = s.server().gracefulShutdown().toMillis();
+    String level =
+        switch (s.observability().logging().level().toUpperCase(Locale.ROOT)) {
+          case "WARN", "WARNING" -> "WARNING";
+          case "CRITICAL" -> "ERROR";
+          default -> s.observability().logging().level().toUpperCase(Locale.ROOT);
+        };
+    String overlay =
+        "pekko.loglevel = "
+            + level
+            + "\n"
+            + "pekko.coordinated-shutdown.phases.service-requests-done.timeout = "
+            + (graceMillis + 5_000)
+            + "ms\n"
+            + "agentweave.blocking-dispatcher.thread-pool-executor.fixed-pool-size = "
+            + s.server().blockingPoolSize()
+            + "\n";
+    return ConfigFactory.parseString(overlay)
+        .withFallback(ConfigFactory.load(MeshRuntime.class.getClassLoader()));
+  }
+
+  private void registerShutdown() {
+    CoordinatedShutdown cs = CoordinatedShutdown.get(system);
+    cs.addTask(
+        CoordinatedShutdown.PhaseBeforeServiceUnbind(),
+        "agentweave-stop-accepting",
+        () -> {
+          if (state == NodeState.READY || state == NodeState.STARTING) {
+            state = NodeState.DRAINING;
+            LOG.info("node {} draining: {} calls in flight", settings.agent().name(), inFlight.get());
+          }
+          if (inFlight.get() == 0) {
+            drained.complete(null);
+          }
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
+    cs.addTask(
+        CoordinatedShutdown.PhaseServiceRequestsDone(),
+        "agentweave-drain",
+        () -> {
+          Duration grace = settings.server().gracefulShutdown();
+          return drained
+              .completeOnTimeout(null, grace.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)
+              .thenApply(
+                  x -> {
+                    int left = inFlight.get();
+                    if (left > 0) {
+                      LOG.warn(
+                          "node {}: grace period {} over with {} calls in flight; they fail as unavailable",
+                          settings.agent().name(),
+                          grace,
+                          left);
+                    }
+                    return Done.getInstance();
+                  });
+        });
+    system
+        .getWhenTerminated()
+        .whenComplete(
+            (d, e) -> {
+              state = NodeState.STOPPED;
+              try {
+                authorizer.close();
+              } catch (Exception ex) {
+                LOG.warn("authorizer {} failed to close", authorizer.name(), ex);
+              }
+              meters.close();
+              stopped.complete(null);
+            });
+  }
+
+  /**
+   * Stops the node: refuse new calls, drain, stop.
+   *
+   * @return completes when stopped
+   */
+  public CompletionStage<Void> stop() {
+    if (state == NodeState.READY || state == NodeState.STARTING) {
+      CoordinatedShutdown.get(system).run(CoordinatedShutdown.unknownReason());
+    }
+    return stopped;
+  }
+
+  // ---- accessors -------------------------------------------------------------------------------
+
+  /** The settings. */
+  public MeshSettings settings() {
+    return settings;
+  }
+
+  /** The lifecycle state. */
+  public NodeState state() {
+    return state;
+  }
+
+  /** The metrics facade. */
+  public MetricsFacade metrics() {
+    return metrics;
+  }
+
+  MeshMeters meters() {
+    return meters;
+  }
+
+  ObjectMapper json() {
+    return json;
+  }
+
+  ActorSystem<Void> system() {
+    return system;
+  }
+
+  Executor blockingExecutor() {
+    return blockingExecutor;
+  }
+
+  Executor dispatcher() {
+    return dispatcher;
+  }
+
+  Duration defaultTimeout() {
+    return defaultTimeout;
+  }
+
+  /** Calls accepted and not yet finished. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  /**
+   * The hosted agent with the given name.
+   *
+   * @param name the agent name
+   * @return the agent runtime or {@code null}
+   */
+  public AgentRuntime agent(String name) {
+    return agentsByName.get(name);
+  }
+
+  /** Every hosted agent, in the order given at start. */
+  public Collection<AgentRuntime> agents() {
+    return agents.values();
+  }
+
+  Cancellable schedule(long delayNanos, Runnable task) {
+    return system.scheduler().scheduleOnce(Duration.ofNanos(delayNanos), task, system.executionContext());
+  }
+
+  // ---- admission and drain ---------------------------------------------------------------------
+
+  /** Whether new calls are taken: from outside handlers only when ready. */
+  boolean acceptsCalls(boolean fromHandler) {
+    NodeState s = state;
+    return s == NodeState.READY || (fromHandler && s == NodeState.DRAINING);
+  }
+
+  UnavailableException notAccepting() {
+    return new UnavailableException(
+        "node " + settings.agent().name() + " is " + state.name().toLowerCase(Locale.ROOT)
+            + " and takes no new calls");
+  }
+
+  void admitted() {
+    inFlight.incrementAndGet();
+  }
+
+  void finished() {
+    if (inFlight.decrementAndGet() == 0 && state != NodeState.READY) {
+      drained.complete(null);
+    }
+  }
+
+  // ---- the call path ---------------------------------------------------------------------------
+
+  /**
+   * Delivers a call to a hosted agent: inbound authorization, capability lookup, peer patterns,
+   * request mapping, admission into the mailbox. Every failure goes to the sink.
+   */
+  void deliver(
+      SpiffeId caller,
+      SpiffeId target,
+      String action,
+      Object request,
+      long deadlineNanos,
+      String requestId,
+      boolean fromHandler,
+      ReplySink sink) {
+    if (!acceptsCalls(fromHandler)) {
+      sink.fail(notAccepting());
+      return;
+    }
+    AgentRuntime agent = agents.get(target);
+    if (agent == null) {
+      sink.fail(new NotFoundException("agent " + target + " is not hosted on this node"));
+      return;
+    }
+    agent.deliver(caller, action, request, deadlineNanos, requestId, sink);
+  }
+
+  /**
+   * Runs the authorizer for one request and continues with {@code onAllowed} or reports the
+   * denial. Completed stages are handled on the calling thread.
+   */
+  void authorize(
+      AuthzRequest request, MeshMeters.ActionMeters am, Runnable onAllowed, Consumer<MeshException> onDenied) {
+    long start = System.nanoTime();
+    CompletionStage<AuthzDecision> stage;
+    try {
+      stage = authorizer.authorize(request);
+    } catch (RuntimeException e) {
+      stage = CompletableFuture.failedFuture(e);
+    }
+    if (stage instanceof CompletableFuture<AuthzDecision> cf && cf.isDone()) {
+      AuthzDecision d;
+      Throwable err = null;
+      try {
+        d = cf.getNow(null);
+      } catch (RuntimeException e) {
+        d = null;
+        err = e.getCause() != null ? e.getCause() : e;
+      }
+      decided(request, am, start, d, err, onAllowed, onDenied);
+      return;
+    }
+    stage.whenComplete((d, err) -> decided(request, am, start, d, err, onAllowed, onDenied));
+  }
+
+  private void decided(
+      AuthzRequest request,
+      MeshMeters.ActionMeters am,
+      long start,
+      AuthzDecision decision,
+      Throwable error,
+      Runnable onAllowed,
+      Consumer<MeshException> onDenied) {
+    meters.authzDuration(request.direction()).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+    if (error != null || decision == null) {
+      meters.authzError(error);
+      LOG.warn(
+          "authorizer {} failed on {} {} -> {} '{}'; denying (fail closed)",
+          authorizer.name(),
+          request.direction(),
+          request.caller(),
+          request.callee(),
+          request.action(),
+          error);
+      am.denied();
+      onDenied.accept(
+          new PermissionDeniedException(
+              "authorization of " + request.caller() + " calling '" + request.action() + "' on "
+                  + request.callee() + " failed; denied (fail closed)"));
+      return;
+    }
+    if (decision.allowed()) {
+      am.allowed();
+      onAllowed.run();
+      return;
+    }
+    am.denied();
+    if (logOnly) {
+      LOG.warn(
+          "log-only: {} {} calling '{}' on {} would be denied: {}",
+          request.direction(),
+          request.caller(),
+          request.action(),
+          request.callee(),
+          decision.reason());
+      onAllowed.run();
+      return;
+    }
+    onDenied.accept(
+        new PermissionDeniedException(
+            request.caller() + " may not call '" + request.action() + "' on " + request.callee()
+                + ": " + decision.reason()));
+  }
+
+  static AuthzRequest outbound(SpiffeId caller, SpiffeId callee, String action) {
+    return new AuthzRequest(caller, callee, action, Direction.OUTBOUND);
+  }
+}

@@ -1,0 +1,2 @@
+/** Implementation of mesh-core; not API, may change without notice. */
+package dev.agentweave.mesh.internal;
