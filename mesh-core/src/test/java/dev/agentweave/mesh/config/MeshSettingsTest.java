@@ -1,0 +1,285 @@
+package dev.agentweave.mesh.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.agentweave.mesh.internal.ConfigSchema;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MeshSettingsTest {
+  private static final String MINIMAL =
+      """
+      agent:
+        name: search
+        trust_domain: example.org
+      """;
+
+  private static MeshSettings parse(String yaml) {
+    return MeshSettings.parse("config.yaml", yaml, Map.of());
+  }
+
+  private static List<ConfigProblem> problems(String yaml, Map<String, String> env) {
+    try {
+      MeshSettings.parse("config.yaml", yaml, env);
+    } catch (ConfigException e) {
+      return e.problems();
+    }
+    throw new AssertionError("expected a ConfigException");
+  }
+
+  private static List<ConfigProblem> problems(String yaml) {
+    return problems(yaml, Map.of());
+  }
+
+  @Test
+  void parse_fillsDocumentedDefaults_whenOnlyRequiredKeysGiven() {
+    MeshSettings s = parse(MINIMAL);
+    assertThat(s.agent().environment()).isEqualTo(MeshSettings.Environment.PRODUCTION);
+    assertThat(s.transport().connectionPool().maxConnections()).isEqualTo(100);
+    assertThat(s.transport().connectionPool().idleTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(s.transport().connectionPool().maxKeepalive()).isEqualTo(Duration.ofSeconds(300));
+    assertThat(s.transport().connectionPool().connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(s.authorization().cache().ttl()).isEqualTo(Duration.ofSeconds(300));
+    assertThat(s.authorization().cache().maxSize()).isEqualTo(10_000);
+    assertThat(s.authorization().defaultAction()).isEqualTo(MeshSettings.DefaultAction.DENY);
+    assertThat(s.transport().tlsMinVersion()).isEqualTo("1.3");
+    assertThat(s.server().port()).isEqualTo(8443);
+    assertThat(s.transport().timeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(s.warnings()).isEmpty();
+  }
+
+  @Test
+  void parse_reportsMissingRequiredKeys_withPathAndExpectation() {
+    List<ConfigProblem> p = problems("agent: {}\n");
+    assertThat(p).extracting(ConfigProblem::path).containsExactly("agent.name", "agent.trust_domain");
+    assertThat(p.get(0).toString()).isEqualTo(
+        "agent.name: missing (expected: a name matching ^[a-z][a-z0-9-]*$, at most 63 characters)");
+  }
+
+  @Test
+  void parse_reportsEveryProblem_notJustTheFirst() {
+    List<ConfigProblem> p =
+        problems(
+            MINIMAL
+                + """
+                server:
+                  port: 70000
+                transport:
+                  connection_pool:
+                    max_connections: 0
+                  peer_verification: none
+                """);
+    assertThat(p)
+        .extracting(ConfigProblem::path)
+        .containsExactlyInAnyOrder(
+            "server.port", "transport.connection_pool.max_connections", "transport.peer_verification");
+    assertThat(p)
+        .filteredOn(x -> x.path().equals("server.port"))
+        .first()
+        .hasToString("server.port: 70000 (expected: an integer in 1..65535)");
+  }
+
+  @Test
+  void parse_rejectsWrongTypes_namingTheValue() {
+    List<ConfigProblem> p = problems(MINIMAL + "server:\n  port: \"8443\"\n");
+    assertThat(p).singleElement().hasToString("server.port: \"8443\" (expected: an integer in 1..65535)");
+    p = problems(MINIMAL + "authorization:\n  cache:\n    enabled: yes-please\n");
+    assertThat(p).singleElement().extracting(ConfigProblem::expected).isEqualTo("true or false");
+    p = problems(MINIMAL + "transport: 5\n");
+    assertThat(p).singleElement().extracting(ConfigProblem::expected).isEqualTo("a mapping of keys");
+  }
+
+  @Test
+  void parse_rejectsUnknownKeys_withDidYouMean() {
+    List<ConfigProblem> p =
+        problems(MINIMAL + "transport:\n  connection_pool:\n    max_conections: 10\n");
+    assertThat(p).singleElement().satisfies(x -> {
+      assertThat(x.path()).isEqualTo("transport.connection_pool.max_conections");
+      assertThat(x.expected()).contains("did you mean 'max_connections'?");
+    });
+    p = problems(MINIMAL + "zzz: 1\n");
+    assertThat(p).singleElement().extracting(ConfigProblem::expected).asString().contains("known keys here: agent, identity");
+  }
+
+  @Test
+  void parse_reportsMalformedYaml_withLine() {
+    List<ConfigProblem> p = problems("agent:\n  name: [unclosed\n");
+    assertThat(p).singleElement().satisfies(x -> {
+      assertThat(x.path()).isEqualTo("(document)");
+      assertThat(x.value()).contains("malformed YAML at line");
+    });
+    assertThat(problems("- just\n- a list\n")).singleElement().extracting(ConfigProblem::expected)
+        .isEqualTo("a YAML mapping at the top level");
+  }
+
+  @Test
+  void parse_rejectsBadEnumsAndPatterns() {
+    assertThat(problems(MINIMAL.replace("example.org", "Example.ORG"))).singleElement()
+        .extracting(ConfigProblem::path).isEqualTo("agent.trust_domain");
+    assertThat(problems(MINIMAL + "authorization:\n  provider: opa\n")).singleElement()
+        .extracting(ConfigProblem::expected).asString().contains("allow-list, allow-all");
+    assertThat(problems(MINIMAL + "identity:\n  spiffe_endpoint: /tmp/sock\n")).singleElement()
+        .extracting(ConfigProblem::expected).isEqualTo("a unix:// or tcp:// address");
+    assertThat(problems(MINIMAL + "authorization:\n  allow:\n    - caller: example.org\n      callee: spiffe://example.org/agent/x\n"))
+        .singleElement().extracting(ConfigProblem::path).isEqualTo("authorization.allow[0].caller");
+  }
+
+  @Test
+  void parse_acceptsTlsVersionWrittenAsNumber() {
+    assertThat(parse(MINIMAL + "transport:\n  tls_min_version: 1.2\n").transport().tlsMinVersion())
+        .isEqualTo("1.2");
+    assertThat(problems(MINIMAL + "transport:\n  tls_min_version: 1.1\n")).singleElement()
+        .hasToString("transport.tls_min_version: 1.1 (expected: one of 1.2, 1.3)");
+  }
+
+  @Test
+  void environment_overridesKeys_includingKeysWithUnderscores() {
+    MeshSettings s =
+        MeshSettings.parse(
+            "config.yaml",
+            MINIMAL,
+            Map.of(
+                "AGENTWEAVE_SERVER_PORT", "9443",
+                "AGENTWEAVE_TRANSPORT_CONNECTION_POOL_MAX_CONNECTIONS", "250",
+                "AGENTWEAVE_AUTHORIZATION_CACHE_TTL_SECONDS", "60",
+                "AGENTWEAVE_AUTHORIZATION_CACHE_DENY_TTL_SECONDS", "5",
+                "AGENTWEAVE_IDENTITY_ALLOWED_TRUST_DOMAINS", "a.org, b.org",
+                "AGENTWEAVE_AGENT_ENVIRONMENT", "development",
+                "PATH", "/usr/bin"));
+    assertThat(s.server().port()).isEqualTo(9443);
+    assertThat(s.transport().connectionPool().maxConnections()).isEqualTo(250);
+    assertThat(s.authorization().cache().ttl()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(s.authorization().cache().denyTtl()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(s.identity().allowedTrustDomains()).containsExactly("a.org", "b.org");
+    assertThat(s.agent().environment()).isEqualTo(MeshSettings.Environment.DEVELOPMENT);
+  }
+
+  @Test
+  void environment_badValue_namesTheVariable() {
+    List<ConfigProblem> p = problems(MINIMAL, Map.of("AGENTWEAVE_SERVER_PORT", "eighty"));
+    assertThat(p).singleElement().hasToString(
+        "server.port: \"eighty\" (from AGENTWEAVE_SERVER_PORT) (expected: an integer in 1..65535)");
+  }
+
+  @Test
+  void environment_unknownVariable_isRejectedWithHint() {
+    List<ConfigProblem> p = problems(MINIMAL, Map.of("AGENTWEAVE_SERVER_PROT", "1"));
+    assertThat(p).singleElement().satisfies(x -> {
+      assertThat(x.path()).isEqualTo("AGENTWEAVE_SERVER_PROT");
+      assertThat(x.expected()).contains("did you mean AGENTWEAVE_SERVER_PORT?");
+    });
+    assertThat(parse(MINIMAL).server().port()).isEqualTo(8443);
+    MeshSettings.parse("x", MINIMAL, Map.of("AGENTWEAVE_CONFIG", "/etc/x.yaml"));
+  }
+
+  @Test
+  void environmentNames_areUniqueAndCoverEveryLeafOutsideLists() {
+    Map<String, String> names = ConfigSchema.environmentNames();
+    long leavesOutsideLists =
+        ConfigSchema.leaves().keySet().stream().filter(k -> !k.contains("[]")).count();
+    assertThat(names).hasSize((int) leavesOutsideLists);
+    assertThat(names).containsEntry(
+        "AGENTWEAVE_TRANSPORT_CONNECTION_POOL_MAX_CONNECTIONS", "transport.connection_pool.max_connections");
+  }
+
+  @Test
+  void production_refusesAllowAll() {
+    assertThat(problems(MINIMAL + "authorization:\n  provider: allow-all\n")).singleElement()
+        .satisfies(x -> {
+          assertThat(x.path()).isEqualTo("authorization.provider");
+          assertThat(x.expected()).contains("required when agent.environment is production");
+        });
+  }
+
+  @Test
+  void production_refusesLogOnlyDefaultAction() {
+    assertThat(problems(MINIMAL + "authorization:\n  default_action: log-only\n")).singleElement()
+        .extracting(ConfigProblem::path).isEqualTo("authorization.default_action");
+  }
+
+  @Test
+  void production_refusesLaxPeerVerification() {
+    assertThat(problems(MINIMAL + "transport:\n  peer_verification: log-only\n")).singleElement()
+        .extracting(ConfigProblem::path).isEqualTo("transport.peer_verification");
+  }
+
+  @Test
+  void production_refusesDisabledAudit() {
+    assertThat(problems(MINIMAL + "authorization:\n  audit:\n    enabled: false\n")).singleElement()
+        .extracting(ConfigProblem::path).isEqualTo("authorization.audit.enabled");
+  }
+
+  @Test
+  void production_refusesDevCa() {
+    assertThat(problems(MINIMAL + "identity:\n  provider: dev-ca\n")).singleElement()
+        .extracting(ConfigProblem::path).isEqualTo("identity.provider");
+  }
+
+  @Test
+  void development_acceptsWhatProductionRefuses() {
+    MeshSettings s =
+        parse(
+            MINIMAL
+                + """
+                  environment: development
+                identity:
+                  provider: dev-ca
+                authorization:
+                  provider: allow-all
+                  default_action: log-only
+                  audit:
+                    enabled: false
+                transport:
+                  peer_verification: log-only
+                """);
+    assertThat(s.isProduction()).isFalse();
+    assertThat(s.authorization().provider()).isEqualTo("allow-all");
+    assertThat(s.warnings()).anyMatch(w -> w.startsWith("identity:")).anyMatch(w -> w.startsWith("authorization.audit:"));
+  }
+
+  @Test
+  void crossField_backoffMaxBelowBase_isRejected() {
+    assertThat(problems(MINIMAL + "transport:\n  retry:\n    backoff_base_seconds: 5\n    backoff_max_seconds: 1\n"))
+        .singleElement().extracting(ConfigProblem::path).isEqualTo("transport.retry.backoff_max_seconds");
+  }
+
+  @Test
+  void capabilities_readOverridesAndRejectDuplicates() {
+    MeshSettings s = parse(MINIMAL + "  capabilities:\n    - name: search\n      timeout_seconds: 1.5\n      max_in_flight: 8\n");
+    assertThat(s.agent().capabilities()).singleElement().satisfies(c -> {
+      assertThat(c.timeout()).isEqualTo(Duration.ofMillis(1500));
+      assertThat(c.maxInFlight()).isEqualTo(8);
+      assertThat(c.mailboxCapacity()).isZero();
+    });
+    assertThat(problems(MINIMAL + "  capabilities:\n    - name: a\n    - name: a\n")).singleElement()
+        .extracting(ConfigProblem::path).isEqualTo("agent.capabilities[1].name");
+  }
+
+  @Test
+  void load_reportsMissingFile(@TempDir Path dir) {
+    assertThatThrownBy(() -> MeshSettings.load(dir.resolve("nope.yaml"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("expected: an existing YAML file");
+  }
+
+  @Test
+  void load_readsFile(@TempDir Path dir) throws IOException {
+    Path f = dir.resolve("config.yaml");
+    Files.writeString(f, MINIMAL);
+    assertThat(MeshSettings.load(f, Map.of()).agent().name()).isEqualTo("search");
+  }
+
+  @Test
+  void exceptionMessage_listsOneProblemPerLine() {
+    assertThatThrownBy(() -> parse("agent: {}\n"))
+        .hasMessageStartingWith("config.yaml: 2 configuration errors")
+        .hasMessageContaining(System.lineSeparator() + "  agent.name: missing");
+  }
+}
