@@ -1,0 +1,73 @@
+package dev.agentweave.mesh.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class CliTest {
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    CommandLine cl = AgentWeaveCli.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    int code = cl.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void demo_drivesCallsThroughEverySampleAgent_andExitsZero() {
+    Run r = run("demo");
+    assertThat(r.code()).as("stderr: %s", r.err()).isZero();
+    assertThat(r.out())
+        .contains("search.search", "search.process", "orchestrator.aggregate", "storage.retrieve",
+            "batch.batch_process", "file-processor.process_file", "indexer.query")
+        .contains("p50 ms", "p99 ms")
+        .contains("policy check: batch -> storage.retrieve was denied")
+        .contains("requests_total{agent=\"search\"}")
+        .contains("every call ended as expected");
+    assertThat(r.out()).containsPattern("storage\\.retrieve\\s+40\\s+10 \\(exp\\)\\s+0");
+  }
+
+  @Test
+  void validate_printsOk_forAValidFile(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("config.yaml");
+    Files.writeString(f, "agent: {name: a, trust_domain: example.org}\n");
+    Run r = run("validate", f.toString());
+    assertThat(r.code()).isZero();
+    assertThat(r.out().strip()).isEqualTo("OK");
+  }
+
+  @Test
+  void validate_printsOneLinePerError_andExitsOne(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("config.yaml");
+    Files.writeString(f, "agent: {name: A, trust_domain: example.org}\nserver: {port: 0, prot: 1}\n");
+    Run r = run("validate", f.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out().strip().split("\n")).hasSize(3)
+        .anyMatch(l -> l.contains("agent.name: A (expected"))
+        .anyMatch(l -> l.contains("server.port: 0 (expected: an integer in 1..65535)"))
+        .anyMatch(l -> l.contains("server.prot") && l.contains("did you mean 'port'?"));
+  }
+
+  @Test
+  void validate_withoutFile_isAUsageError() {
+    assertThat(run("validate").code()).isEqualTo(2);
+  }
+
+  @Test
+  void embeddedDemoConfig_isValid_andTheDocsListEveryKey() throws Exception {
+    assertThat(DemoCommand.embedded().agent().name()).isEqualTo("search");
+    String docs = Files.readString(Path.of("..", "docs", "configuration.md"));
+    assertThat(docs).as("docs/configuration.md holds `agentweave config reference` verbatim")
+        .contains(ConfigCommand.table());
+  }
+}
