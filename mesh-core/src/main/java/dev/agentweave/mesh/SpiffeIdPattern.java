@@ -11,9 +11,17 @@ import static java.util.Objects.requireNonNull;
  */
 public final class SpiffeIdPattern {
   private final String pattern;
+  // Fast paths: an exact ID, or a literal prefix followed by one trailing '*' (the common
+  // "spiffe://td/agent/*" form). Other patterns use the general matcher.
+  private final boolean exact;
+  private final String segmentPrefix;
 
   private SpiffeIdPattern(String pattern) {
     this.pattern = pattern;
+    int star = pattern.indexOf('*');
+    this.exact = star < 0;
+    this.segmentPrefix =
+        star == pattern.length() - 1 ? pattern.substring(0, pattern.length() - 1) : null;
   }
 
   /**
@@ -65,6 +73,12 @@ public final class SpiffeIdPattern {
    * @return true when it matches
    */
   public boolean matches(String id) {
+    if (exact) {
+      return pattern.equals(id);
+    }
+    if (segmentPrefix != null) {
+      return id.startsWith(segmentPrefix) && id.indexOf('/', segmentPrefix.length()) < 0;
+    }
     return match(pattern, 0, id, 0);
   }
 

@@ -72,7 +72,7 @@ class MetricsTest {
     assertThat(value(s, "authz_decisions_allowed_total{direction=\"inbound\"}")).isEqualTo(7.0);
     assertThat(value(s, "authz_decisions_by_action_total{action=\"search\",result=\"allowed\"}")).isEqualTo(14.0);
     assertThat(value(s, "authz_check_duration_seconds_count{direction=\"inbound\"}")).isEqualTo(7.0);
-    assertThat(s).contains("jvm_memory_used_bytes", "process_cpu_usage", "system_cpu_count", "jvm_threads_live_threads");
+    assertThat(s).contains("jvm_memory_used_bytes", "process_cpu_usage", "system_cpu_logical", "process_cpu_time_seconds_total", "jvm_threads_live_threads");
   }
 
   @Test

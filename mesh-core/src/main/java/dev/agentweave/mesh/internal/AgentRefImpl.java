@@ -7,6 +7,7 @@ import dev.agentweave.mesh.DeadlineExceededException;
 import dev.agentweave.mesh.OverloadedException;
 import dev.agentweave.mesh.Outcome;
 import dev.agentweave.mesh.SpiffeId;
+import dev.agentweave.mesh.spi.Direction;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,10 +76,7 @@ final class AgentRefImpl implements AgentRef {
               "no time left to call '" + action + "' on " + target + " (inherited deadline passed)"));
       return future;
     }
-    future.armDeadline(
-        deadline,
-        "'" + action + "' on " + target + " did not answer within "
-            + (inherited ? "the caller's remaining deadline" : callTimeout.toString()));
+    future.armCallerDeadline(deadline, target, callTimeout, inherited);
     Bulkhead limit = ownLimit != null ? ownLimit : caller.outboundLimit(target);
     long finalDeadline = deadline;
     OverloadedException refused =
@@ -98,7 +96,7 @@ final class AgentRefImpl implements AgentRef {
     MeshRuntime runtime = caller.runtime();
     runtime.authorize(
         MeshRuntime.outbound(caller.spiffeId(), target, action),
-        runtime.meters().actionMeters(dev.agentweave.mesh.spi.Direction.OUTBOUND, action),
+        runtime.meters().actionMeters(Direction.OUTBOUND, action),
         () ->
             runtime.deliver(
                 caller.spiffeId(), target, action, request, deadline, null, fromHandler, sink),

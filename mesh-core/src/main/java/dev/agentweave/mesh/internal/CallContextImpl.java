@@ -12,16 +12,14 @@ import org.slf4j.Logger;
 final class CallContextImpl implements CallContext {
   private final CapabilityRuntime capability;
   private final SpiffeId caller;
-  private final long requestIdBits;
   private final long deadlineNanos;
-  private String requestId;
+  private volatile String requestId;
 
   CallContextImpl(
-      CapabilityRuntime capability, SpiffeId caller, String requestId, long requestIdBits, long deadlineNanos) {
+      CapabilityRuntime capability, SpiffeId caller, String requestId, long deadlineNanos) {
     this.capability = capability;
     this.caller = caller;
     this.requestId = requestId;
-    this.requestIdBits = requestIdBits;
     this.deadlineNanos = deadlineNanos;
   }
 
@@ -47,11 +45,16 @@ final class CallContextImpl implements CallContext {
   @Override
   public String requestId() {
     String id = requestId;
-    if (id == null) {
-      id = RequestIds.format(requestIdBits);
-      requestId = id;
+    if (id != null) {
+      return id;
     }
-    return id;
+    synchronized (this) {
+      // Generated on first use only: most calls never read their id.
+      if (requestId == null) {
+        requestId = RequestIds.format(RequestIds.next());
+      }
+      return requestId;
+    }
   }
 
   @Override

@@ -2,21 +2,21 @@ package dev.agentweave.mesh.internal;
 
 import dev.agentweave.mesh.DeadlineExceededException;
 import dev.agentweave.mesh.InternalErrorException;
+import dev.agentweave.mesh.SpiffeId;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.Cancellable;
 
 /**
  * The caller's side of one {@code ask}: the future handed to the user, the reply sink of the call,
- * its deadline timer and its concurrency permit. Whatever completes it first (the handler, a
- * failure, the timer, the user cancelling) wins; completion cancels the timer and returns the
- * permit exactly once.
+ * its deadline and its concurrency permit. Whatever completes it first (the handler, a failure,
+ * the deadline sweeper, the user cancelling) wins; completion returns the permit exactly once.
  *
  * @param <R> the response type the caller asked for
  */
-final class CallFuture<R> extends CompletableFuture<R> implements ReplySink {
+final class CallFuture<R> extends CompletableFuture<R>
+    implements ReplySink, DeadlineSweeper.Expiring {
   private static final VarHandle PERMIT;
   private static final int WAITING = 0;
   private static final int HOLDING = 1;
@@ -33,8 +33,10 @@ final class CallFuture<R> extends CompletableFuture<R> implements ReplySink {
   private final MeshRuntime runtime;
   private final Class<R> responseType;
   private final String action;
-  private volatile Cancellable timer;
-  private volatile long timerDeadline = Long.MAX_VALUE;
+  private SpiffeId target;
+  private java.time.Duration callTimeout;
+  private boolean inheritedDeadline;
+  private long deadlineNanos;
   private volatile Bulkhead bulkhead;
 
   @SuppressWarnings("unused") // accessed through PERMIT
@@ -63,24 +65,63 @@ final class CallFuture<R> extends CompletableFuture<R> implements ReplySink {
     }
   }
 
+  /**
+   * Arms the caller's own deadline; the failure message is built only if it fires.
+   */
+  void armCallerDeadline(long deadline, SpiffeId target, java.time.Duration timeout, boolean inherited) {
+    this.target = target;
+    this.callTimeout = timeout;
+    this.inheritedDeadline = inherited;
+    this.deadlineNanos = deadline;
+    runtime.deadlines().register(this);
+  }
+
+  private String callerDeadlineMessage() {
+    return "'" + action + "' on " + target + " did not answer within "
+        + (inheritedDeadline ? "the caller's remaining deadline" : String.valueOf(callTimeout));
+  }
+
   @Override
-  public void armDeadline(long deadlineNanos, String message) {
-    synchronized (this) {
-      if (deadlineNanos >= timerDeadline || isDone()) {
-        return;
-      }
-      Cancellable previous = timer;
-      if (previous != null) {
-        previous.cancel();
-      }
-      timerDeadline = deadlineNanos;
-      long delay = Math.max(0, deadlineNanos - System.nanoTime());
-      timer =
-          runtime.schedule(
-              delay, () -> completeExceptionally(new DeadlineExceededException(message)));
+  public long deadlineNanos() {
+    return deadlineNanos;
+  }
+
+  @Override
+  public void expire() {
+    completeExceptionally(
+        new DeadlineExceededException(callerDeadlineMessage()));
+  }
+
+  @Override
+  public void abort(RuntimeException error) {
+    completeExceptionally(error);
+  }
+
+  @Override
+  public void armDeadline(long deadline, String message) {
+    if (deadline - deadlineNanos >= 0 && deadlineNanos != 0) {
+      return;
     }
-    if (isDone()) {
-      cancelTimer();
+    // A shorter deadline (the capability's own timeout): register a second, earlier entry.
+    runtime.deadlines().register(new ShorterDeadline(this, deadline, message));
+  }
+
+  /** A deadline shorter than the caller's, with its own message. */
+  private record ShorterDeadline(CallFuture<?> call, long deadlineNanos, String message)
+      implements DeadlineSweeper.Expiring {
+    @Override
+    public boolean isDone() {
+      return call.isDone();
+    }
+
+    @Override
+    public void expire() {
+      call.completeExceptionally(new DeadlineExceededException(message));
+    }
+
+    @Override
+    public void abort(RuntimeException error) {
+      call.completeExceptionally(error);
     }
   }
 
@@ -149,16 +190,8 @@ final class CallFuture<R> extends CompletableFuture<R> implements ReplySink {
   }
 
   private void onCompleted() {
-    cancelTimer();
     if (bulkhead != null) {
       returnPermit();
-    }
-  }
-
-  private void cancelTimer() {
-    Cancellable t = timer;
-    if (t != null) {
-      t.cancel();
     }
   }
 

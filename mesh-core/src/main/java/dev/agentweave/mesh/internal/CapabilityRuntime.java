@@ -36,7 +36,7 @@ public final class CapabilityRuntime {
   private final int maxInFlight;
   private final int mailboxCapacity;
   private final long timeoutNanos;
-  private final String timeoutText;
+  private final String timeoutMessage;
   private final List<SpiffeIdPattern> requiredPeers;
   private final AtomicInteger waiting = new AtomicInteger();
   private final ActorRef<CapabilityActor.Command> actor;
@@ -59,7 +59,8 @@ public final class CapabilityRuntime {
             ? override.timeout()
             : declared.timeout().orElse(null);
     this.timeoutNanos = timeout == null ? 0 : timeout.toNanos();
-    this.timeoutText = timeout == null ? "" : timeout.toString();
+    this.timeoutMessage =
+        "'" + declared.name() + "' of " + agent.spiffeId() + " did not answer within its timeout " + timeout;
     this.requiredPeers = declared.requiredPeers();
     this.logger = LoggerFactory.getLogger("agentweave.agent." + agent.agent().name() + "." + declared.name());
     MeshRuntime rt = agent.runtime();
@@ -150,8 +151,7 @@ public final class CapabilityRuntime {
       long own = acceptedAt + timeoutNanos;
       if (own < deadline) {
         deadline = own;
-        sink.armDeadline(
-            own, "'" + name() + "' of " + agent.spiffeId() + " did not answer within its timeout " + timeoutText);
+        sink.armDeadline(own, timeoutMessage);
       }
     }
     if (waiting.incrementAndGet() > mailboxCapacity) {
@@ -172,7 +172,7 @@ public final class CapabilityRuntime {
     }
     agent.runtime().admitted();
     CallContextImpl ctx =
-        new CallContextImpl(this, caller, requestId, RequestIds.next(), deadline);
+        new CallContextImpl(this, caller, requestId, deadline);
     actor.tell(new Envelope(ctx, mapped, sink, acceptedAt));
     sink.accepted();
   }

@@ -35,7 +35,10 @@ final class MeshMeters {
   private final Map<Direction, Timer> authzDuration = new EnumMap<>(Direction.class);
   private final Map<Direction, Counter> allowedTotal = new EnumMap<>(Direction.class);
   private final Map<Direction, Counter> deniedTotal = new EnumMap<>(Direction.class);
-  private final ConcurrentHashMap<String, ActionMeters> actions = new ConcurrentHashMap<>();
+  private final Map<Direction, ConcurrentHashMap<String, ActionMeters>> actions =
+      new EnumMap<>(Direction.class);
+  private final java.util.concurrent.atomic.AtomicInteger distinctActions =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final ConcurrentHashMap<String, Counter> authzErrors = new ConcurrentHashMap<>();
   private JvmGcMetrics gc;
 
@@ -43,6 +46,7 @@ final class MeshMeters {
     this.facade = facade;
     this.reg = facade.framework();
     for (Direction d : Direction.values()) {
+      actions.put(d, new ConcurrentHashMap<>());
       String dir = d.name().toLowerCase(Locale.ROOT);
       authzDuration.put(
           d,
@@ -77,6 +81,15 @@ final class MeshMeters {
     new ClassLoaderMetrics().bindTo(r);
     new ProcessorMetrics().bindTo(r);
     new UptimeMetrics().bindTo(r);
+    java.lang.management.OperatingSystemMXBean os =
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+      io.micrometer.core.instrument.FunctionCounter.builder(
+              "process.cpu.time", sun, b -> b.getProcessCpuTime() / 1e9)
+          .description("CPU time used by the JVM process")
+          .baseUnit("seconds")
+          .register(r);
+    }
     new FileDescriptorMetrics().bindTo(r);
     Gauge.builder(MeterNames.NODE_IN_FLIGHT, runtime, MeshRuntime::inFlight)
         .description("Calls accepted by this node's capabilities and not yet finished")
@@ -119,13 +132,20 @@ final class MeshMeters {
   }
 
   ActionMeters actionMeters(Direction d, String action) {
-    String key = d.name() + '|' + action;
-    ActionMeters m = actions.get(key);
+    ConcurrentHashMap<String, ActionMeters> byAction = actions.get(d);
+    ActionMeters m = byAction.get(action);
     if (m != null) {
       return m;
     }
-    String tagValue = actions.size() >= MAX_ACTIONS ? "_other" : action;
-    return actions.computeIfAbsent(key, k -> new ActionMeters(d, tagValue));
+    if (distinctActions.get() >= MAX_ACTIONS) {
+      return byAction.computeIfAbsent("_other", k -> new ActionMeters(d, k));
+    }
+    return byAction.computeIfAbsent(
+        action,
+        k -> {
+          distinctActions.incrementAndGet();
+          return new ActionMeters(d, k);
+        });
   }
 
   AgentMeters forAgent(String agent) {

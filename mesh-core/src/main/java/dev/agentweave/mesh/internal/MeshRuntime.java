@@ -31,7 +31,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.pekko.Done;
-import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -60,6 +59,7 @@ public final class MeshRuntime {
   private final Executor dispatcher;
   private final Duration defaultTimeout;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final DeadlineSweeper deadlines = new DeadlineSweeper();
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private volatile NodeState state = NodeState.STARTING;
@@ -109,6 +109,13 @@ public final class MeshRuntime {
       agents.put(id, rt);
       agentsByName.put(agent.name(), rt);
     }
+    system
+        .scheduler()
+        .scheduleWithFixedDelay(
+            Duration.ofNanos(DeadlineSweeper.TICK_NANOS),
+            Duration.ofNanos(DeadlineSweeper.TICK_NANOS),
+            deadlines::sweep,
+            system.executionContext());
     registerShutdown();
     meters.bindNode(this);
     state = NodeState.READY;
@@ -213,6 +220,9 @@ public final class MeshRuntime {
         .whenComplete(
             (d, e) -> {
               state = NodeState.STOPPED;
+              deadlines.abortAll(
+                  new UnavailableException(
+                      "node " + settings.agent().name() + " stopped before the call completed"));
               try {
                 authorizer.close();
               } catch (Exception ex) {
@@ -296,8 +306,8 @@ public final class MeshRuntime {
     return agents.values();
   }
 
-  Cancellable schedule(long delayNanos, Runnable task) {
-    return system.scheduler().scheduleOnce(Duration.ofNanos(delayNanos), task, system.executionContext());
+  DeadlineSweeper deadlines() {
+    return deadlines;
   }
 
   // ---- admission and drain ---------------------------------------------------------------------

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -29,6 +30,22 @@ public final class MetricsFacade implements Metrics {
 
   MetricsFacade(PrometheusMeterRegistry registry, MetricsSettings settings) {
     this.registry = registry != null ? registry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // Two of Micrometer's system meters break Prometheus naming rules (promtool rejects
+    // "system_cpu_count" and the "_ns" unit of "process_cpu_time_ns_total"): rename the first,
+    // replace the second with a seconds-based counter (MeshMeters.bindNode).
+    this.registry
+        .config()
+        .meterFilter(
+            new MeterFilter() {
+              @Override
+              public io.micrometer.core.instrument.Meter.Id map(
+                  io.micrometer.core.instrument.Meter.Id id) {
+                return id.getName().equals("system.cpu.count") ? id.withName("system.cpu.logical") : id;
+              }
+            })
+        .meterFilter(
+            MeterFilter.deny(
+                id -> id.getName().equals("process.cpu.time") && "ns".equals(id.getBaseUnit())));
     this.framework = settings.enabled() ? this.registry : new CompositeMeterRegistry();
     this.histograms = settings.percentileHistograms();
   }
