@@ -53,7 +53,7 @@ class CliTest {
     Run r = run("validate", f.toString());
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.out().strip().split("\n")).hasSize(3)
-        .anyMatch(l -> l.contains("agent.name: A (expected"))
+        .anyMatch(l -> l.contains("agent.name: \"A\" (expected"))
         .anyMatch(l -> l.contains("server.port: 0 (expected: an integer in 1..65535)"))
         .anyMatch(l -> l.contains("server.prot") && l.contains("did you mean 'port'?"));
   }
