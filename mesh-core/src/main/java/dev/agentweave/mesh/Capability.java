@@ -154,8 +154,18 @@ public final class Capability<Q, R> {
   public Capability<Q, R> withDescription(String value) {
     requireNonNull(value, "description");
     return new Capability<>(
-        name, requestType, responseType, asyncHandler, syncHandler, value, maxInFlight,
-        mailboxCapacity, timeout, blocking, idempotent, requiredPeers);
+        name,
+        requestType,
+        responseType,
+        asyncHandler,
+        syncHandler,
+        value,
+        maxInFlight,
+        mailboxCapacity,
+        timeout,
+        blocking,
+        idempotent,
+        requiredPeers);
   }
 
   /**
@@ -171,13 +181,23 @@ public final class Capability<Q, R> {
       throw new IllegalArgumentException("maxInFlight: " + value + " (expected: >= 1)");
     }
     return new Capability<>(
-        name, requestType, responseType, asyncHandler, syncHandler, description, value,
-        mailboxCapacity, timeout, blocking, idempotent, requiredPeers);
+        name,
+        requestType,
+        responseType,
+        asyncHandler,
+        syncHandler,
+        description,
+        value,
+        mailboxCapacity,
+        timeout,
+        blocking,
+        idempotent,
+        requiredPeers);
   }
 
   /**
-   * A copy with a mailbox capacity: the number of accepted requests that may wait to start. When
-   * it is full, calls fail at once with {@link OverloadedException}.
+   * A copy with a mailbox capacity: the number of accepted requests that may wait to start. When it
+   * is full, calls fail at once with {@link OverloadedException}.
    *
    * @param value at least 1
    * @return the copy
@@ -188,13 +208,23 @@ public final class Capability<Q, R> {
       throw new IllegalArgumentException("mailboxCapacity: " + value + " (expected: >= 1)");
     }
     return new Capability<>(
-        name, requestType, responseType, asyncHandler, syncHandler, description, maxInFlight,
-        value, timeout, blocking, idempotent, requiredPeers);
+        name,
+        requestType,
+        responseType,
+        asyncHandler,
+        syncHandler,
+        description,
+        maxInFlight,
+        value,
+        timeout,
+        blocking,
+        idempotent,
+        requiredPeers);
   }
 
   /**
-   * A copy with a timeout: a call fails with {@link DeadlineExceededException} when the handler
-   * has not answered within it, even if the caller would wait longer.
+   * A copy with a timeout: a call fails with {@link DeadlineExceededException} when the handler has
+   * not answered within it, even if the caller would wait longer.
    *
    * @param value a positive duration
    * @return the copy
@@ -206,8 +236,18 @@ public final class Capability<Q, R> {
       throw new IllegalArgumentException("timeout: " + value + " (expected: > 0)");
     }
     return new Capability<>(
-        name, requestType, responseType, asyncHandler, syncHandler, description, maxInFlight,
-        mailboxCapacity, value, blocking, idempotent, requiredPeers);
+        name,
+        requestType,
+        responseType,
+        asyncHandler,
+        syncHandler,
+        description,
+        maxInFlight,
+        mailboxCapacity,
+        value,
+        blocking,
+        idempotent,
+        requiredPeers);
   }
 
   /**
@@ -221,8 +261,18 @@ public final class Capability<Q, R> {
    */
   public Capability<Q, R> withBlocking(boolean value) {
     return new Capability<>(
-        name, requestType, responseType, asyncHandler, syncHandler, description, maxInFlight,
-        mailboxCapacity, timeout, value, idempotent, requiredPeers);
+        name,
+        requestType,
+        responseType,
+        asyncHandler,
+        syncHandler,
+        description,
+        maxInFlight,
+        mailboxCapacity,
+        timeout,
+        value,
+        idempotent,
+        requiredPeers);
   }
 
   /**
@@ -234,8 +284,18 @@ public final class Capability<Q, R> {
    */
   public Capability<Q, R> withIdempotent(boolean value) {
     return new Capability<>(
-        name, requestType, responseType, asyncHandler, syncHandler, description, maxInFlight,
-        mailboxCapacity, timeout, blocking, value, requiredPeers);
+        name,
+        requestType,
+        responseType,
+        asyncHandler,
+        syncHandler,
+        description,
+        maxInFlight,
+        mailboxCapacity,
+        timeout,
+        blocking,
+        value,
+        requiredPeers);
   }
 
   /**
@@ -252,8 +312,18 @@ public final class Capability<Q, R> {
       parsed.add(SpiffeIdPattern.of(p));
     }
     return new Capability<>(
-        name, requestType, responseType, asyncHandler, syncHandler, description, maxInFlight,
-        mailboxCapacity, timeout, blocking, idempotent, List.copyOf(parsed));
+        name,
+        requestType,
+        responseType,
+        asyncHandler,
+        syncHandler,
+        description,
+        maxInFlight,
+        mailboxCapacity,
+        timeout,
+        blocking,
+        idempotent,
+        List.copyOf(parsed));
   }
 
   /** The capability name (the {@code action} of calls). */
@@ -329,7 +399,12 @@ public final class Capability<Q, R> {
 
   @Override
   public String toString() {
-    return "Capability[" + name + ", " + requestType.getSimpleName() + " -> "
-        + responseType.getSimpleName() + "]";
+    return "Capability["
+        + name
+        + ", "
+        + requestType.getSimpleName()
+        + " -> "
+        + responseType.getSimpleName()
+        + "]";
   }
 }

@@ -2,8 +2,8 @@ package dev.agentweave.mesh;
 
 /**
  * The stable error codes of the mesh. Every failed call carries exactly one of them, locally as a
- * {@link MeshException} subclass and on the wire as the {@code error.code} field of a JSON body with
- * the HTTP status given here. This enum is the one place where codes map to statuses.
+ * {@link MeshException} subclass and on the wire as the {@code error.code} field of a JSON body
+ * with the HTTP status given here. This enum is the one place where codes map to statuses.
  */
 public enum ErrorCode {
   /** The request was malformed: bad JSON, a wrong field type, an unmappable payload. */

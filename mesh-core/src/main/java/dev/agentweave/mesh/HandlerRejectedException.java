@@ -1,6 +1,9 @@
 package dev.agentweave.mesh;
 
-/** The capability's handler refused the request by throwing a {@link CapabilityException}; the message is the handler's. Code {@link ErrorCode#REJECTED}. */
+/**
+ * The capability's handler refused the request by throwing a {@link CapabilityException}; the
+ * message is the handler's. Code {@link ErrorCode#REJECTED}.
+ */
 public final class HandlerRejectedException extends MeshException {
   private static final long serialVersionUID = 1L;
 

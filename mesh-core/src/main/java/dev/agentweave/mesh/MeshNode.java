@@ -79,7 +79,11 @@ public final class MeshNode implements AutoCloseable {
       List<String> names = new ArrayList<>();
       runtime.agents().forEach(x -> names.add(x.agent().name()));
       throw new IllegalArgumentException(
-          "agent '" + name + "' is not hosted on this node (hosted: " + String.join(", ", names) + ")");
+          "agent '"
+              + name
+              + "' is not hosted on this node (hosted: "
+              + String.join(", ", names)
+              + ")");
     }
     return a;
   }

@@ -37,8 +37,8 @@ public interface Metrics {
   Counter counter(String name, String description, String... tags);
 
   /**
-   * Registers a gauge that samples a value whenever metrics are read. The supplier is held
-   * strongly until the node stops.
+   * Registers a gauge that samples a value whenever metrics are read. The supplier is held strongly
+   * until the node stops.
    *
    * @param name dotted lowercase name
    * @param description help text

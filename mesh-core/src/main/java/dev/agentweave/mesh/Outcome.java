@@ -104,7 +104,8 @@ public sealed interface Outcome<T> permits Outcome.Success, Outcome.Failure {
    * @param <T> the common value type
    * @return the outcomes
    */
-  static <T> CompletionStage<List<Outcome<T>>> all(List<? extends CompletionStage<? extends T>> stages) {
+  static <T> CompletionStage<List<Outcome<T>>> all(
+      List<? extends CompletionStage<? extends T>> stages) {
     requireNonNull(stages, "stages");
     int n = stages.size();
     List<Outcome<T>> results = new ArrayList<>(n);
@@ -123,8 +124,7 @@ public sealed interface Outcome<T> permits Outcome.Success, Outcome.Failure {
           .get(i)
           .whenComplete(
               (value, error) -> {
-                Outcome<T> o =
-                    error == null ? new Success<>(value) : new Failure<>(unwrap(error));
+                Outcome<T> o = error == null ? new Success<>(value) : new Failure<>(unwrap(error));
                 synchronized (results) {
                   results.set(index, o);
                 }

@@ -1,6 +1,9 @@
 package dev.agentweave.mesh;
 
-/** The call was denied by authorization: policy, a required peer pattern or the trust domain. Code {@link ErrorCode#PERMISSION_DENIED}. */
+/**
+ * The call was denied by authorization: policy, a required peer pattern or the trust domain. Code
+ * {@link ErrorCode#PERMISSION_DENIED}.
+ */
 public final class PermissionDeniedException extends MeshException {
   private static final long serialVersionUID = 1L;
 

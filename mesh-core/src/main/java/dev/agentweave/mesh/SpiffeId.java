@@ -50,7 +50,8 @@ public final class SpiffeId implements Comparable<SpiffeId> {
       throw invalid(value, "the scheme must be 'spiffe://'");
     }
     int slash = value.indexOf('/', SCHEME.length());
-    String td = slash < 0 ? value.substring(SCHEME.length()) : value.substring(SCHEME.length(), slash);
+    String td =
+        slash < 0 ? value.substring(SCHEME.length()) : value.substring(SCHEME.length(), slash);
     String path = slash < 0 ? "" : value.substring(slash);
     String tdProblem = trustDomainProblem(td);
     if (tdProblem != null) {
@@ -96,7 +97,8 @@ public final class SpiffeId implements Comparable<SpiffeId> {
     }
     for (int i = 0; i < trustDomain.length(); i++) {
       char c = trustDomain.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
+      boolean ok =
+          (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
       if (!ok) {
         if (c == ':') {
           return "the trust domain must not contain a port (':')";
@@ -166,7 +168,11 @@ public final class SpiffeId implements Comparable<SpiffeId> {
   private static IllegalArgumentException invalid(String value, String rule) {
     String shown = value.length() > 120 ? value.substring(0, 120) + "..." : value;
     return new IllegalArgumentException(
-        "invalid SPIFFE ID '" + shown + "': " + rule + " (expected: spiffe://<trust-domain>/<path>)");
+        "invalid SPIFFE ID '"
+            + shown
+            + "': "
+            + rule
+            + " (expected: spiffe://<trust-domain>/<path>)");
   }
 
   /** The trust domain, for example {@code example.org}. */

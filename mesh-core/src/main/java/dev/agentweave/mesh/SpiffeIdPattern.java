@@ -6,8 +6,8 @@ import static java.util.Objects.requireNonNull;
  * A glob over SPIFFE IDs in which {@code *} matches any run of characters except {@code /}, so
  * {@code spiffe://example.org/agent/*} matches every agent of {@code example.org} but not {@code
  * spiffe://example.org/agent/a/b}, and {@code spiffe://*}{@code /agent/search} matches the agent
- * {@code search} in any trust domain. A pattern without {@code *} matches exactly one ID.
- * Immutable and thread-safe.
+ * {@code search} in any trust domain. A pattern without {@code *} matches exactly one ID. Immutable
+ * and thread-safe.
  */
 public final class SpiffeIdPattern {
   private final String pattern;

@@ -1,6 +1,9 @@
 package dev.agentweave.mesh;
 
-/** The target cannot take calls now, for example because the node is draining or stopped. Code {@link ErrorCode#UNAVAILABLE}. */
+/**
+ * The target cannot take calls now, for example because the node is draining or stopped. Code
+ * {@link ErrorCode#UNAVAILABLE}.
+ */
 public final class UnavailableException extends MeshException {
   private static final long serialVersionUID = 1L;
 

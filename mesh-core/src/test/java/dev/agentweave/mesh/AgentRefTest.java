@@ -58,12 +58,15 @@ class AgentRefTest {
     return Agent.of("echo")
         .withCapability(
             Capability.of(
-                "echo", Echo.class, Reply.class,
+                "echo",
+                Echo.class,
+                Reply.class,
                 (ctx, req) -> new Reply(req.text(), ctx.caller().toString())));
   }
 
   private MeshNode start(Agent... agents) {
-    MeshNode.Builder b = MeshNode.builder(TestSettings.allowAllAgents("")).agent(Agent.of("client"));
+    MeshNode.Builder b =
+        MeshNode.builder(TestSettings.allowAllAgents("")).agent(Agent.of("client"));
     for (Agent a : agents) {
       b.agent(a);
     }
@@ -90,47 +93,81 @@ class AgentRefTest {
   @Test
   void ask_failsWithInvalidRequest_whenPayloadDoesNotMap() {
     AtomicInteger calls = new AtomicInteger();
-    start(Agent.of("echo").withCapability(Capability.of("echo", Echo.class, Reply.class, (c, r) -> {
-      calls.incrementAndGet();
-      return new Reply(r.text(), "");
-    })));
-    Throwable t = failure(node.agent("client").ref(id("echo")).ask("echo", Map.of("txt", "x"), Reply.class));
-    assertThat(t).isInstanceOf(InvalidRequestException.class).hasMessageContaining("\"txt\"").hasMessageContaining("Echo");
+    start(
+        Agent.of("echo")
+            .withCapability(
+                Capability.of(
+                    "echo",
+                    Echo.class,
+                    Reply.class,
+                    (c, r) -> {
+                      calls.incrementAndGet();
+                      return new Reply(r.text(), "");
+                    })));
+    Throwable t =
+        failure(node.agent("client").ref(id("echo")).ask("echo", Map.of("txt", "x"), Reply.class));
+    assertThat(t)
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("\"txt\"")
+        .hasMessageContaining("Echo");
     assertThat(calls).hasValue(0);
   }
 
   @Test
   void ask_failsWithNotFound_namingTheAgent() {
     start(echoAgent());
-    Throwable t = failure(node.agent("client").ref(id("nobody")).ask("echo", new Echo("x"), Reply.class));
-    assertThat(t).isInstanceOf(NotFoundException.class).hasMessageContaining("spiffe://test.local/agent/nobody");
+    Throwable t =
+        failure(node.agent("client").ref(id("nobody")).ask("echo", new Echo("x"), Reply.class));
+    assertThat(t)
+        .isInstanceOf(NotFoundException.class)
+        .hasMessageContaining("spiffe://test.local/agent/nobody");
   }
 
   @Test
   void ask_failsWithNotFound_namingTheCapability() {
     start(echoAgent());
-    Throwable t = failure(node.agent("client").ref(id("echo")).ask("shout", new Echo("x"), Reply.class));
-    assertThat(t).isInstanceOf(NotFoundException.class).hasMessageContaining("'shout'").hasMessageContaining("it has: echo");
+    Throwable t =
+        failure(node.agent("client").ref(id("echo")).ask("shout", new Echo("x"), Reply.class));
+    assertThat(t)
+        .isInstanceOf(NotFoundException.class)
+        .hasMessageContaining("'shout'")
+        .hasMessageContaining("it has: echo");
   }
 
   @Test
   void ask_failsWithDeadlineExceeded_whenHandlerIsSlowerThanTimeout() {
     CompletableFuture<Reply> never = new CompletableFuture<>();
-    start(Agent.of("slow").withCapability(Capability.ofAsync("wait", Echo.class, Reply.class, (c, r) -> never)));
+    start(
+        Agent.of("slow")
+            .withCapability(Capability.ofAsync("wait", Echo.class, Reply.class, (c, r) -> never)));
     long t0 = System.nanoTime();
-    Throwable t = failure(node.agent("client").ref(id("slow")).ask("wait", new Echo("x"), Reply.class, Duration.ofMillis(200)));
+    Throwable t =
+        failure(
+            node.agent("client")
+                .ref(id("slow"))
+                .ask("wait", new Echo("x"), Reply.class, Duration.ofMillis(200)));
     assertThat(t).isInstanceOf(DeadlineExceededException.class).hasMessageContaining("PT0.2S");
-    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(190));
+    assertThat(Duration.ofNanos(System.nanoTime() - t0))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(190));
     never.complete(new Reply("late", ""));
   }
 
   @Test
   void ask_failsWithDeadlineExceeded_whenCapabilityTimeoutIsShorter() {
     CompletableFuture<Reply> never = new CompletableFuture<>();
-    start(Agent.of("slow").withCapability(
-        Capability.ofAsync("wait", Echo.class, Reply.class, (c, r) -> never).withTimeout(Duration.ofMillis(150))));
-    Throwable t = failure(node.agent("client").ref(id("slow")).ask("wait", new Echo("x"), Reply.class, Duration.ofSeconds(30)));
-    assertThat(t).isInstanceOf(DeadlineExceededException.class).hasMessageContaining("its timeout PT0.15S");
+    start(
+        Agent.of("slow")
+            .withCapability(
+                Capability.ofAsync("wait", Echo.class, Reply.class, (c, r) -> never)
+                    .withTimeout(Duration.ofMillis(150))));
+    Throwable t =
+        failure(
+            node.agent("client")
+                .ref(id("slow"))
+                .ask("wait", new Echo("x"), Reply.class, Duration.ofSeconds(30)));
+    assertThat(t)
+        .isInstanceOf(DeadlineExceededException.class)
+        .hasMessageContaining("its timeout PT0.15S");
     never.complete(null);
   }
 
@@ -138,14 +175,32 @@ class AgentRefTest {
   void handlerContext_onwardCallsInheritTheRemainingDeadline() {
     CompletableFuture<Reply> never = new CompletableFuture<>();
     AtomicReference<Duration> seenRemaining = new AtomicReference<>();
-    Agent slow = Agent.of("slow").withCapability(Capability.ofAsync("wait", Echo.class, Reply.class, (c, r) -> {
-      seenRemaining.set(c.remaining());
-      return never;
-    }));
-    Agent front = Agent.of("front").withCapability(Capability.ofAsync("relay", Echo.class, Reply.class,
-        (ctx, req) -> ctx.ref(id("slow")).ask("wait", req, Reply.class, Duration.ofSeconds(60))));
+    Agent slow =
+        Agent.of("slow")
+            .withCapability(
+                Capability.ofAsync(
+                    "wait",
+                    Echo.class,
+                    Reply.class,
+                    (c, r) -> {
+                      seenRemaining.set(c.remaining());
+                      return never;
+                    }));
+    Agent front =
+        Agent.of("front")
+            .withCapability(
+                Capability.ofAsync(
+                    "relay",
+                    Echo.class,
+                    Reply.class,
+                    (ctx, req) ->
+                        ctx.ref(id("slow")).ask("wait", req, Reply.class, Duration.ofSeconds(60))));
     start(slow, front);
-    Throwable t = failure(node.agent("client").ref(id("front")).ask("relay", new Echo("x"), Reply.class, Duration.ofMillis(400)));
+    Throwable t =
+        failure(
+            node.agent("client")
+                .ref(id("front"))
+                .ask("relay", new Echo("x"), Reply.class, Duration.ofMillis(400)));
     assertThat(t).isInstanceOf(DeadlineExceededException.class);
     assertThat(seenRemaining.get()).isLessThanOrEqualTo(Duration.ofMillis(400)).isPositive();
     never.complete(null);
@@ -154,10 +209,17 @@ class AgentRefTest {
   @Test
   void handlerContext_givesCallerRequestIdDeadlineAndLogger() {
     AtomicReference<CallContext> seen = new AtomicReference<>();
-    start(Agent.of("probe").withCapability(Capability.of("probe", Echo.class, Echo.class, (ctx, req) -> {
-      seen.set(ctx);
-      return req;
-    })));
+    start(
+        Agent.of("probe")
+            .withCapability(
+                Capability.of(
+                    "probe",
+                    Echo.class,
+                    Echo.class,
+                    (ctx, req) -> {
+                      seen.set(ctx);
+                      return req;
+                    })));
     result(node.agent("client").ref(id("probe")).ask("probe", new Echo("x"), Echo.class));
     CallContext ctx = seen.get();
     assertThat(ctx.caller()).isEqualTo(id("client"));
@@ -170,28 +232,49 @@ class AgentRefTest {
 
   @Test
   void callerIdentity_comesFromTheContextNotThePayload() {
-    Agent front = Agent.of("front").withCapability(Capability.ofAsync("relay", Map.class, Reply.class,
-        (ctx, req) -> ctx.ref(id("echo")).ask("echo", new Echo("spoof"), Reply.class)));
+    Agent front =
+        Agent.of("front")
+            .withCapability(
+                Capability.ofAsync(
+                    "relay",
+                    Map.class,
+                    Reply.class,
+                    (ctx, req) -> ctx.ref(id("echo")).ask("echo", new Echo("spoof"), Reply.class)));
     start(echoAgent(), front);
-    Reply r = result(node.agent("client").ref(id("front")).ask("relay",
-        Map.of("caller", "spiffe://test.local/agent/admin"), Reply.class));
+    Reply r =
+        result(
+            node.agent("client")
+                .ref(id("front"))
+                .ask("relay", Map.of("caller", "spiffe://test.local/agent/admin"), Reply.class));
     assertThat(r.caller()).isEqualTo("spiffe://test.local/agent/front");
   }
 
   @Test
   void askAll_returnsOneOutcomePerCallInOrder_withPartialFailure() {
-    start(Agent.of("math").withCapability(Capability.of("half", Num.class, Num.class, (c, r) -> {
-      if (r.n() % 2 != 0) {
-        throw new CapabilityException(r.n() + " is odd");
-      }
-      return new Num(r.n() / 2);
-    })));
-    List<Outcome<Num>> out = result(node.agent("client").ref(id("math"))
-        .askAll("half", List.of(new Num(4), new Num(3), new Num(10)), Num.class));
+    start(
+        Agent.of("math")
+            .withCapability(
+                Capability.of(
+                    "half",
+                    Num.class,
+                    Num.class,
+                    (c, r) -> {
+                      if (r.n() % 2 != 0) {
+                        throw new CapabilityException(r.n() + " is odd");
+                      }
+                      return new Num(r.n() / 2);
+                    })));
+    List<Outcome<Num>> out =
+        result(
+            node.agent("client")
+                .ref(id("math"))
+                .askAll("half", List.of(new Num(4), new Num(3), new Num(10)), Num.class));
     assertThat(out).hasSize(3);
     assertThat(out.get(0).value()).isEqualTo(new Num(2));
     assertThat(out.get(1).isSuccess()).isFalse();
-    assertThat(out.get(1).error()).isInstanceOf(HandlerRejectedException.class).hasMessage("3 is odd");
+    assertThat(out.get(1).error())
+        .isInstanceOf(HandlerRejectedException.class)
+        .hasMessage("3 is odd");
     assertThat(out.get(2).value()).isEqualTo(new Num(5));
   }
 
@@ -199,9 +282,12 @@ class AgentRefTest {
   void outcomeAll_gathersCallsToDifferentAgents() {
     start(echoAgent());
     AgentHandle client = node.agent("client");
-    List<Outcome<Object>> out = result(Outcome.all(List.of(
-        client.ref(id("echo")).ask("echo", new Echo("a"), Reply.class),
-        client.ref(id("missing")).ask("echo", new Echo("b"), Reply.class))));
+    List<Outcome<Object>> out =
+        result(
+            Outcome.all(
+                List.of(
+                    client.ref(id("echo")).ask("echo", new Echo("a"), Reply.class),
+                    client.ref(id("missing")).ask("echo", new Echo("b"), Reply.class))));
     assertThat(out.get(0).value()).isEqualTo(new Reply("a", "spiffe://test.local/agent/client"));
     assertThat(out.get(1).error()).isInstanceOf(NotFoundException.class);
   }
@@ -211,27 +297,49 @@ class AgentRefTest {
     List<CompletableFuture<Num>> gates = new ArrayList<>();
     AtomicInteger running = new AtomicInteger();
     AtomicInteger maxRunning = new AtomicInteger();
-    start(Agent.of("gated").withCapability(Capability.ofAsync("hold", Num.class, Num.class, (c, r) -> {
-      maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
-      CompletableFuture<Num> gate = new CompletableFuture<>();
-      synchronized (gates) {
-        gates.add(gate);
-      }
-      return gate.whenComplete((v, e) -> running.decrementAndGet());
-    })));
+    start(
+        Agent.of("gated")
+            .withCapability(
+                Capability.ofAsync(
+                    "hold",
+                    Num.class,
+                    Num.class,
+                    (c, r) -> {
+                      maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+                      CompletableFuture<Num> gate = new CompletableFuture<>();
+                      synchronized (gates) {
+                        gates.add(gate);
+                      }
+                      return gate.whenComplete((v, e) -> running.decrementAndGet());
+                    })));
     AgentRef limited = node.agent("client").ref(id("gated")).withConcurrencyLimit(2, 3);
     List<CompletionStage<Num>> calls = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       calls.add(limited.ask("hold", new Num(i), Num.class));
     }
     Throwable sixth = failure(limited.ask("hold", new Num(5), Num.class));
-    assertThat(sixth).isInstanceOf(OverloadedException.class)
+    assertThat(sixth)
+        .isInstanceOf(OverloadedException.class)
         .hasMessageContaining("2 calls in flight and 3 waiting");
     assertThat(((OverloadedException) sixth).retryAfter()).isPositive();
-    await().atMost(Duration.ofSeconds(10)).until(() -> { synchronized (gates) { return gates.size() == 2; } });
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              synchronized (gates) {
+                return gates.size() == 2;
+              }
+            });
     for (int released = 0; released < 5; released++) {
       int target = Math.min(5, released + 2);
-      await().atMost(Duration.ofSeconds(10)).until(() -> { synchronized (gates) { return gates.size() >= target; } });
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                synchronized (gates) {
+                  return gates.size() >= target;
+                }
+              });
       CompletableFuture<Num> g;
       synchronized (gates) {
         g = gates.get(released);
@@ -248,39 +356,67 @@ class AgentRefTest {
   void mailboxFull_failsWithOverloaded_andNothingAcceptedIsLost() {
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger handled = new AtomicInteger();
-    start(Agent.of("narrow").withCapability(
-        Capability.ofAsync("hold", Num.class, Num.class, (c, r) -> CompletableFuture.supplyAsync(() -> {
-              try {
-                release.await(20, TimeUnit.SECONDS);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-              handled.incrementAndGet();
-              return r;
-            }))
-            .withMaxInFlight(1).withMailboxCapacity(2)));
+    start(
+        Agent.of("narrow")
+            .withCapability(
+                Capability.ofAsync(
+                        "hold",
+                        Num.class,
+                        Num.class,
+                        (c, r) ->
+                            CompletableFuture.supplyAsync(
+                                () -> {
+                                  try {
+                                    release.await(20, TimeUnit.SECONDS);
+                                  } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                  }
+                                  handled.incrementAndGet();
+                                  return r;
+                                }))
+                    .withMaxInFlight(1)
+                    .withMailboxCapacity(2)));
     AgentRef ref = node.agent("client").ref(id("narrow"));
     CompletionStage<Num> first = ref.ask("hold", new Num(1), Num.class);
-    await().atMost(Duration.ofSeconds(10)).until(() -> node.callsInFlight() == 1
-        && ((dev.agentweave.mesh.internal.AgentRuntime) node.agent("narrow")).capabilities().get("hold").waiting() == 0);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                node.callsInFlight() == 1
+                    && ((dev.agentweave.mesh.internal.AgentRuntime) node.agent("narrow"))
+                            .capabilities()
+                            .get("hold")
+                            .waiting()
+                        == 0);
     CompletionStage<Num> second = ref.ask("hold", new Num(2), Num.class);
     CompletionStage<Num> third = ref.ask("hold", new Num(3), Num.class);
     Throwable fourth = failure(ref.ask("hold", new Num(4), Num.class));
-    assertThat(fourth).isInstanceOf(OverloadedException.class).hasMessageContaining("mailbox of 'hold'").hasMessageContaining("(2 waiting)");
+    assertThat(fourth)
+        .isInstanceOf(OverloadedException.class)
+        .hasMessageContaining("mailbox of 'hold'")
+        .hasMessageContaining("(2 waiting)");
     release.countDown();
-    assertThat(List.of(result(first), result(second), result(third))).containsExactly(new Num(1), new Num(2), new Num(3));
+    assertThat(List.of(result(first), result(second), result(third)))
+        .containsExactly(new Num(1), new Num(2), new Num(3));
     assertThat(handled).hasValue(3);
   }
 
   @Test
   void handlerThatThrows_failsTheCallWithInternalError_andTheAgentKeepsServing() {
     AtomicInteger calls = new AtomicInteger();
-    start(Agent.of("flaky").withCapability(Capability.of("go", Num.class, Num.class, (c, r) -> {
-      if (calls.incrementAndGet() == 1) {
-        throw new IllegalStateException("secret internal detail");
-      }
-      return r;
-    })));
+    start(
+        Agent.of("flaky")
+            .withCapability(
+                Capability.of(
+                    "go",
+                    Num.class,
+                    Num.class,
+                    (c, r) -> {
+                      if (calls.incrementAndGet() == 1) {
+                        throw new IllegalStateException("secret internal detail");
+                      }
+                      return r;
+                    })));
     AgentRef ref = node.agent("client").ref(id("flaky"));
     Throwable t = failure(ref.ask("go", new Num(1), Num.class));
     assertThat(t).isInstanceOf(InternalErrorException.class).hasMessageNotContaining("secret");
@@ -289,10 +425,19 @@ class AgentRefTest {
 
   @Test
   void asyncHandlerFailure_withCapabilityException_isRejectedWithItsMessage() {
-    start(Agent.of("picky").withCapability(Capability.ofAsync("go", Num.class, Num.class,
-        (c, r) -> CompletableFuture.failedFuture(new CapabilityException("no document 42")))));
+    start(
+        Agent.of("picky")
+            .withCapability(
+                Capability.ofAsync(
+                    "go",
+                    Num.class,
+                    Num.class,
+                    (c, r) ->
+                        CompletableFuture.failedFuture(
+                            new CapabilityException("no document 42")))));
     assertThat(failure(node.agent("client").ref(id("picky")).ask("go", new Num(1), Num.class)))
-        .isInstanceOf(HandlerRejectedException.class).hasMessage("no document 42");
+        .isInstanceOf(HandlerRejectedException.class)
+        .hasMessage("no document 42");
   }
 
   @Test
@@ -319,25 +464,43 @@ class AgentRefTest {
   /** Starts the node for the blocking test: 4 blocking threads, 4 handlers in flight. */
   static final class MeshSettings2 {
     static void start(AgentRefTest test, CountDownLatch release, AtomicInteger blocked) {
-      Agent worker = Agent.of("worker")
-          .withCapability(Capability.of("block", Num.class, Num.class, (c, r) -> {
-            blocked.incrementAndGet();
-            release.await(20, TimeUnit.SECONDS);
-            return r;
-          }).withBlocking(true).withMaxInFlight(8))
-          .withCapability(Capability.of("quick", Num.class, Num.class, (c, r) -> r));
-      test.node = MeshNode.builder(TestSettings.allowAllAgents("  blocking_pool_size: 4\n"))
-          .agent(Agent.of("client")).agent(worker).start();
+      Agent worker =
+          Agent.of("worker")
+              .withCapability(
+                  Capability.of(
+                          "block",
+                          Num.class,
+                          Num.class,
+                          (c, r) -> {
+                            blocked.incrementAndGet();
+                            release.await(20, TimeUnit.SECONDS);
+                            return r;
+                          })
+                      .withBlocking(true)
+                      .withMaxInFlight(8))
+              .withCapability(Capability.of("quick", Num.class, Num.class, (c, r) -> r));
+      test.node =
+          MeshNode.builder(TestSettings.allowAllAgents("  blocking_pool_size: 4\n"))
+              .agent(Agent.of("client"))
+              .agent(worker)
+              .start();
     }
   }
 
   @Test
   void tell_completesOnAcceptance_andTheHandlerRuns() {
     CountDownLatch ran = new CountDownLatch(1);
-    start(Agent.of("sink").withCapability(Capability.of("take", Num.class, Num.class, (c, r) -> {
-      ran.countDown();
-      return r;
-    })));
+    start(
+        Agent.of("sink")
+            .withCapability(
+                Capability.of(
+                    "take",
+                    Num.class,
+                    Num.class,
+                    (c, r) -> {
+                      ran.countDown();
+                      return r;
+                    })));
     result(node.agent("client").ref(id("sink")).tell("take", new Num(1)));
     await().atMost(Duration.ofSeconds(10)).until(() -> ran.getCount() == 0);
     assertThat(failure(node.agent("client").ref(id("sink")).tell("nope", new Num(1))))
@@ -349,8 +512,10 @@ class AgentRefTest {
     start(echoAgent());
     AgentHandle client = node.agent("client");
     assertThatThrownBy(() -> client.ref("not-an-id")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> client.ref(id("echo")).withTimeout(Duration.ZERO)).hasMessageContaining("expected: > 0");
-    assertThatThrownBy(() -> client.ref(id("echo")).withConcurrencyLimit(0, 1)).hasMessageContaining("maxInFlight: 0");
+    assertThatThrownBy(() -> client.ref(id("echo")).withTimeout(Duration.ZERO))
+        .hasMessageContaining("expected: > 0");
+    assertThatThrownBy(() -> client.ref(id("echo")).withConcurrencyLimit(0, 1))
+        .hasMessageContaining("maxInFlight: 0");
     assertThatThrownBy(() -> node.agent("ghost")).hasMessageContaining("hosted: client, echo");
   }
 }

@@ -65,8 +65,10 @@ class ApiBoundaryTest {
       for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
         for (String line : Files.readAllLines(f)) {
           if (line.startsWith("import ")
-              && (line.contains("org.apache.pekko.http") || line.contains("org.apache.pekko.cluster")
-                  || line.contains("dev.agentweave.mesh.http") || line.contains("dev.agentweave.mesh.cluster"))) {
+              && (line.contains("org.apache.pekko.http")
+                  || line.contains("org.apache.pekko.cluster")
+                  || line.contains("dev.agentweave.mesh.http")
+                  || line.contains("dev.agentweave.mesh.cluster"))) {
             offenders.add(f.getFileName() + ": " + line);
           }
         }

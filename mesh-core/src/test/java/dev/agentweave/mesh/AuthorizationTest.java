@@ -3,9 +3,9 @@ package dev.agentweave.mesh;
 import static dev.agentweave.mesh.TestSettings.id;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agentweave.mesh.spi.Authorizer;
 import dev.agentweave.mesh.spi.AuthzDecision;
 import dev.agentweave.mesh.spi.AuthzRequest;
-import dev.agentweave.mesh.spi.Authorizer;
 import dev.agentweave.mesh.spi.Direction;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -33,14 +33,25 @@ class AuthorizationTest {
 
   private Agent target() {
     return Agent.of("vault")
-        .withCapability(Capability.of("read", Msg.class, Msg.class, (c, r) -> {
-          handled.incrementAndGet();
-          return r;
-        }))
-        .withCapability(Capability.of("admin", Msg.class, Msg.class, (c, r) -> {
-          handled.incrementAndGet();
-          return r;
-        }).withRequiredPeers("spiffe://test.local/agent/ops-*"));
+        .withCapability(
+            Capability.of(
+                "read",
+                Msg.class,
+                Msg.class,
+                (c, r) -> {
+                  handled.incrementAndGet();
+                  return r;
+                }))
+        .withCapability(
+            Capability.of(
+                    "admin",
+                    Msg.class,
+                    Msg.class,
+                    (c, r) -> {
+                      handled.incrementAndGet();
+                      return r;
+                    })
+                .withRequiredPeers("spiffe://test.local/agent/ops-*"));
   }
 
   private static Throwable failure(CompletionStage<?> stage) throws Exception {
@@ -54,18 +65,30 @@ class AuthorizationTest {
 
   @Test
   void allowList_deniesByDefault_andTheHandlerNeverRuns() throws Exception {
-    node = MeshNode.builder(TestSettings.yaml("""
+    node =
+        MeshNode.builder(
+                TestSettings.yaml(
+                    """
         agent: {name: client, trust_domain: test.local, environment: development}
         authorization:
           allow:
             - caller: spiffe://test.local/agent/client
               callee: spiffe://test.local/agent/vault
               actions: [read]
-        """)).agent(Agent.of("client")).agent(Agent.of("intruder")).agent(target()).start();
-    Msg ok = node.agent("client").ref(id("vault")).ask("read", new Msg("a"), Msg.class)
-        .toCompletableFuture().get(20, TimeUnit.SECONDS);
+        """))
+            .agent(Agent.of("client"))
+            .agent(Agent.of("intruder"))
+            .agent(target())
+            .start();
+    Msg ok =
+        node.agent("client")
+            .ref(id("vault"))
+            .ask("read", new Msg("a"), Msg.class)
+            .toCompletableFuture()
+            .get(20, TimeUnit.SECONDS);
     assertThat(ok).isEqualTo(new Msg("a"));
-    assertThat(failure(node.agent("intruder").ref(id("vault")).ask("read", new Msg("b"), Msg.class)))
+    assertThat(
+            failure(node.agent("intruder").ref(id("vault")).ask("read", new Msg("b"), Msg.class)))
         .isInstanceOf(PermissionDeniedException.class)
         .hasMessageContaining("spiffe://test.local/agent/intruder may not call 'read'")
         .hasMessageContaining("no allow rule matches");
@@ -76,25 +99,43 @@ class AuthorizationTest {
 
   @Test
   void unknownCapability_isReportedOnlyAfterAuthorization() throws Exception {
-    node = MeshNode.builder(TestSettings.yaml("""
+    node =
+        MeshNode.builder(
+                TestSettings.yaml(
+                    """
         agent: {name: client, trust_domain: test.local, environment: development}
         authorization:
           allow:
             - caller: spiffe://test.local/agent/client
               callee: spiffe://test.local/agent/vault
-        """)).agent(Agent.of("client")).agent(Agent.of("intruder")).agent(target()).start();
-    assertThat(failure(node.agent("intruder").ref(id("vault")).ask("no_such", new Msg("x"), Msg.class)))
+        """))
+            .agent(Agent.of("client"))
+            .agent(Agent.of("intruder"))
+            .agent(target())
+            .start();
+    assertThat(
+            failure(
+                node.agent("intruder").ref(id("vault")).ask("no_such", new Msg("x"), Msg.class)))
         .isInstanceOf(PermissionDeniedException.class);
-    assertThat(failure(node.agent("client").ref(id("vault")).ask("no_such", new Msg("x"), Msg.class)))
+    assertThat(
+            failure(node.agent("client").ref(id("vault")).ask("no_such", new Msg("x"), Msg.class)))
         .isInstanceOf(NotFoundException.class);
   }
 
   @Test
   void requiredPeers_admitOnlyMatchingCallers() throws Exception {
-    node = MeshNode.builder(TestSettings.allowAllAgents(""))
-        .agent(Agent.of("client")).agent(Agent.of("ops-1")).agent(target()).start();
-    Msg ok = node.agent("ops-1").ref(id("vault")).ask("admin", new Msg("a"), Msg.class)
-        .toCompletableFuture().get(20, TimeUnit.SECONDS);
+    node =
+        MeshNode.builder(TestSettings.allowAllAgents(""))
+            .agent(Agent.of("client"))
+            .agent(Agent.of("ops-1"))
+            .agent(target())
+            .start();
+    Msg ok =
+        node.agent("ops-1")
+            .ref(id("vault"))
+            .ask("admin", new Msg("a"), Msg.class)
+            .toCompletableFuture()
+            .get(20, TimeUnit.SECONDS);
     assertThat(ok.text()).isEqualTo("a");
     assertThat(failure(node.agent("client").ref(id("vault")).ask("admin", new Msg("b"), Msg.class)))
         .isInstanceOf(PermissionDeniedException.class)
@@ -114,8 +155,11 @@ class AuthorizationTest {
     @Override
     public CompletionStage<AuthzDecision> authorize(AuthzRequest request) {
       seen.add(request);
-      return CompletableFuture.supplyAsync(() -> allow.test(request)
-          ? AuthzDecision.allow("test", "v1") : AuthzDecision.deny("test says no", "v1"));
+      return CompletableFuture.supplyAsync(
+          () ->
+              allow.test(request)
+                  ? AuthzDecision.allow("test", "v1")
+                  : AuthzDecision.deny("test says no", "v1"));
     }
 
     @Override
@@ -127,56 +171,87 @@ class AuthorizationTest {
   @Test
   void enforcementPoints_askOutboundThenInbound_withAsynchronousDecisions() throws Exception {
     Recording authz = new Recording(r -> true);
-    node = MeshNode.builder(TestSettings.allowAllAgents("")).authorizer(authz)
-        .agent(Agent.of("client")).agent(target()).start();
-    node.agent("client").ref(id("vault")).ask("read", new Msg("a"), Msg.class)
-        .toCompletableFuture().get(20, TimeUnit.SECONDS);
-    assertThat(authz.seen).containsExactly(
-        new AuthzRequest(id("client"), id("vault"), "read", Direction.OUTBOUND),
-        new AuthzRequest(id("client"), id("vault"), "read", Direction.INBOUND));
+    node =
+        MeshNode.builder(TestSettings.allowAllAgents(""))
+            .authorizer(authz)
+            .agent(Agent.of("client"))
+            .agent(target())
+            .start();
+    node.agent("client")
+        .ref(id("vault"))
+        .ask("read", new Msg("a"), Msg.class)
+        .toCompletableFuture()
+        .get(20, TimeUnit.SECONDS);
+    assertThat(authz.seen)
+        .containsExactly(
+            new AuthzRequest(id("client"), id("vault"), "read", Direction.OUTBOUND),
+            new AuthzRequest(id("client"), id("vault"), "read", Direction.INBOUND));
   }
 
   @Test
   void inboundDenial_stopsTheCallBeforeTheHandler() throws Exception {
     Recording authz = new Recording(r -> r.direction() == Direction.OUTBOUND);
-    node = MeshNode.builder(TestSettings.allowAllAgents("")).authorizer(authz)
-        .agent(Agent.of("client")).agent(target()).start();
+    node =
+        MeshNode.builder(TestSettings.allowAllAgents(""))
+            .authorizer(authz)
+            .agent(Agent.of("client"))
+            .agent(target())
+            .start();
     assertThat(failure(node.agent("client").ref(id("vault")).ask("read", new Msg("a"), Msg.class)))
-        .isInstanceOf(PermissionDeniedException.class).hasMessageContaining("test says no");
+        .isInstanceOf(PermissionDeniedException.class)
+        .hasMessageContaining("test says no");
     assertThat(handled).hasValue(0);
   }
 
   @Test
   void failingAuthorizer_deniesFailClosed() throws Exception {
-    Authorizer broken = new Authorizer() {
-      @Override
-      public CompletionStage<AuthzDecision> authorize(AuthzRequest request) {
-        throw new IllegalStateException("engine down");
-      }
+    Authorizer broken =
+        new Authorizer() {
+          @Override
+          public CompletionStage<AuthzDecision> authorize(AuthzRequest request) {
+            throw new IllegalStateException("engine down");
+          }
 
-      @Override
-      public String name() {
-        return "broken";
-      }
-    };
-    node = MeshNode.builder(TestSettings.allowAllAgents("")).authorizer(broken)
-        .agent(Agent.of("client")).agent(target()).start();
+          @Override
+          public String name() {
+            return "broken";
+          }
+        };
+    node =
+        MeshNode.builder(TestSettings.allowAllAgents(""))
+            .authorizer(broken)
+            .agent(Agent.of("client"))
+            .agent(target())
+            .start();
     assertThat(failure(node.agent("client").ref(id("vault")).ask("read", new Msg("a"), Msg.class)))
-        .isInstanceOf(PermissionDeniedException.class).hasMessageContaining("fail closed");
+        .isInstanceOf(PermissionDeniedException.class)
+        .hasMessageContaining("fail closed");
     assertThat(handled).hasValue(0);
-    assertThat(node.metrics().scrape()).contains("authz_check_errors_total{error_type=\"IllegalStateException\"} 1.0");
+    assertThat(node.metrics().scrape())
+        .contains("authz_check_errors_total{error_type=\"IllegalStateException\"} 1.0");
   }
 
   @Test
   void logOnly_letsDeniedCallsThrough_inDevelopment() throws Exception {
-    node = MeshNode.builder(TestSettings.yaml("""
+    node =
+        MeshNode.builder(
+                TestSettings.yaml(
+                    """
         agent: {name: client, trust_domain: test.local, environment: development}
         authorization:
           default_action: log-only
-        """)).agent(Agent.of("client")).agent(target()).start();
-    Msg r = node.agent("client").ref(id("vault")).ask("read", new Msg("a"), Msg.class)
-        .toCompletableFuture().get(20, TimeUnit.SECONDS);
+        """))
+            .agent(Agent.of("client"))
+            .agent(target())
+            .start();
+    Msg r =
+        node.agent("client")
+            .ref(id("vault"))
+            .ask("read", new Msg("a"), Msg.class)
+            .toCompletableFuture()
+            .get(20, TimeUnit.SECONDS);
     assertThat(r.text()).isEqualTo("a");
-    assertThat(node.metrics().scrape()).contains("authz_decisions_denied_total{direction=\"inbound\"} 1.0");
+    assertThat(node.metrics().scrape())
+        .contains("authz_decisions_denied_total{direction=\"inbound\"} 1.0");
   }
 }

@@ -17,21 +17,32 @@ class LifecycleTest {
   @Test
   void stop_drainsInFlightCalls_refusesNewOnes_thenStops() throws Exception {
     CompletableFuture<Msg> gate = new CompletableFuture<>();
-    MeshNode node = MeshNode.builder(TestSettings.allowAllAgents(""))
-        .agent(Agent.of("client"))
-        .agent(Agent.of("slow").withCapability(Capability.ofAsync("wait", Msg.class, Msg.class, (c, r) -> gate)))
-        .start();
+    MeshNode node =
+        MeshNode.builder(TestSettings.allowAllAgents(""))
+            .agent(Agent.of("client"))
+            .agent(
+                Agent.of("slow")
+                    .withCapability(
+                        Capability.ofAsync("wait", Msg.class, Msg.class, (c, r) -> gate)))
+            .start();
     assertThat(node.state()).isEqualTo(NodeState.READY);
-    CompletionStage<Msg> inFlight = node.agent("client").ref(id("slow")).ask("wait", new Msg("a"), Msg.class);
+    CompletionStage<Msg> inFlight =
+        node.agent("client").ref(id("slow")).ask("wait", new Msg("a"), Msg.class);
     await().atMost(Duration.ofSeconds(10)).until(() -> node.callsInFlight() == 1);
 
     CompletionStage<Void> stopped = node.stop();
     await().atMost(Duration.ofSeconds(10)).until(() -> node.state() == NodeState.DRAINING);
     try {
-      node.agent("client").ref(id("slow")).ask("wait", new Msg("b"), Msg.class).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      node.agent("client")
+          .ref(id("slow"))
+          .ask("wait", new Msg("b"), Msg.class)
+          .toCompletableFuture()
+          .get(10, TimeUnit.SECONDS);
       throw new AssertionError("a new call was accepted while draining");
     } catch (ExecutionException e) {
-      assertThat(e.getCause()).isInstanceOf(UnavailableException.class).hasMessageContaining("draining");
+      assertThat(e.getCause())
+          .isInstanceOf(UnavailableException.class)
+          .hasMessageContaining("draining");
     }
     assertThat(stopped.toCompletableFuture().isDone()).isFalse();
 
@@ -43,16 +54,25 @@ class LifecycleTest {
 
   @Test
   void stop_failsCallsStillRunningAfterTheGracePeriod() throws Exception {
-    MeshNode node = MeshNode.builder(TestSettings.yaml("""
+    MeshNode node =
+        MeshNode.builder(
+                TestSettings.yaml(
+                    """
         agent: {name: client, trust_domain: test.local, environment: development}
         authorization: {provider: allow-all}
         server: {graceful_shutdown_seconds: 0.3}
         """))
-        .agent(Agent.of("client"))
-        .agent(Agent.of("stuck").withCapability(
-            Capability.ofAsync("wait", Msg.class, Msg.class, (c, r) -> new CompletableFuture<>())))
-        .start();
-    CompletionStage<Msg> call = node.agent("client").ref(id("stuck")).ask("wait", new Msg("a"), Msg.class, Duration.ofMinutes(5));
+            .agent(Agent.of("client"))
+            .agent(
+                Agent.of("stuck")
+                    .withCapability(
+                        Capability.ofAsync(
+                            "wait", Msg.class, Msg.class, (c, r) -> new CompletableFuture<>())))
+            .start();
+    CompletionStage<Msg> call =
+        node.agent("client")
+            .ref(id("stuck"))
+            .ask("wait", new Msg("a"), Msg.class, Duration.ofMinutes(5));
     await().atMost(Duration.ofSeconds(10)).until(() -> node.callsInFlight() == 1);
     node.stop().toCompletableFuture().get(20, TimeUnit.SECONDS);
     assertThat(node.state()).isEqualTo(NodeState.STOPPED);
@@ -60,13 +80,16 @@ class LifecycleTest {
       call.toCompletableFuture().get(10, TimeUnit.SECONDS);
       throw new AssertionError("call succeeded");
     } catch (ExecutionException e) {
-      assertThat(e.getCause()).isInstanceOf(UnavailableException.class).hasMessageContaining("node stopped");
+      assertThat(e.getCause())
+          .isInstanceOf(UnavailableException.class)
+          .hasMessageContaining("node stopped");
     }
   }
 
   @Test
   void stop_isIdempotent_andCloseWaits() {
-    MeshNode node = MeshNode.builder(TestSettings.allowAllAgents("")).agent(Agent.of("client")).start();
+    MeshNode node =
+        MeshNode.builder(TestSettings.allowAllAgents("")).agent(Agent.of("client")).start();
     CompletionStage<Void> a = node.stop();
     CompletionStage<Void> b = node.stop();
     node.close();

@@ -30,22 +30,34 @@ class MetricsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    node = MeshNode.builder(TestSettings.allowAllAgents(""))
-        .agent(Agent.of("client"))
-        .agent(Agent.of("search")
-            .withCapability(Capability.of("search", Q.class, Q.class, (c, r) -> {
-              if (r.query().equals("bad")) {
-                throw new CapabilityException("bad query");
-              }
-              return r;
-            })))
-        .start();
+    node =
+        MeshNode.builder(TestSettings.allowAllAgents(""))
+            .agent(Agent.of("client"))
+            .agent(
+                Agent.of("search")
+                    .withCapability(
+                        Capability.of(
+                            "search",
+                            Q.class,
+                            Q.class,
+                            (c, r) -> {
+                              if (r.query().equals("bad")) {
+                                throw new CapabilityException("bad query");
+                              }
+                              return r;
+                            })))
+            .start();
     AgentRef ref = node.agent("client").ref(id("search"));
     for (int i = 0; i < 5; i++) {
       ref.ask("search", new Q("q" + i), Q.class).toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
-    ref.ask("search", Map.of("query", "map-payload"), Q.class).toCompletableFuture().get(10, TimeUnit.SECONDS);
-    ref.ask("search", new Q("bad"), Q.class).exceptionally(e -> null).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    ref.ask("search", Map.of("query", "map-payload"), Q.class)
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+    ref.ask("search", new Q("bad"), Q.class)
+        .exceptionally(e -> null)
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
   }
 
   @AfterAll
@@ -54,7 +66,8 @@ class MetricsTest {
   }
 
   private static double value(String scrape, String series) {
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " ([0-9.eE+-]+)$").matcher(scrape);
+    Matcher m =
+        Pattern.compile("(?m)^" + Pattern.quote(series) + " ([0-9.eE+-]+)$").matcher(scrape);
     assertThat(m.find()).as("series %s in scrape", series).isTrue();
     return Double.parseDouble(m.group(1));
   }
@@ -63,16 +76,28 @@ class MetricsTest {
   void scrape_hasTheGuidesRequestMeters_withCounts() {
     String s = node.metrics().scrape();
     assertThat(value(s, "requests_total{agent=\"search\"}")).isEqualTo(7.0);
-    assertThat(value(s, "requests_by_capability_total{agent=\"search\",capability=\"search\"}")).isEqualTo(7.0);
+    assertThat(value(s, "requests_by_capability_total{agent=\"search\",capability=\"search\"}"))
+        .isEqualTo(7.0);
     assertThat(value(s, "requests_success_total{agent=\"search\"}")).isEqualTo(6.0);
-    assertThat(value(s, "requests_error_total{agent=\"search\",error_type=\"rejected\"}")).isEqualTo(1.0);
-    assertThat(value(s, "request_duration_seconds_count{agent=\"search\",capability=\"search\"}")).isEqualTo(7.0);
-    assertThat(value(s, "request_payload_size_bytes_count{agent=\"search\",capability=\"search\"}")).isEqualTo(1.0);
+    assertThat(value(s, "requests_error_total{agent=\"search\",error_type=\"rejected\"}"))
+        .isEqualTo(1.0);
+    assertThat(value(s, "request_duration_seconds_count{agent=\"search\",capability=\"search\"}"))
+        .isEqualTo(7.0);
+    assertThat(value(s, "request_payload_size_bytes_count{agent=\"search\",capability=\"search\"}"))
+        .isEqualTo(1.0);
     assertThat(value(s, "authz_decisions_allowed_total{direction=\"outbound\"}")).isEqualTo(7.0);
     assertThat(value(s, "authz_decisions_allowed_total{direction=\"inbound\"}")).isEqualTo(7.0);
-    assertThat(value(s, "authz_decisions_by_action_total{action=\"search\",result=\"allowed\"}")).isEqualTo(14.0);
-    assertThat(value(s, "authz_check_duration_seconds_count{direction=\"inbound\"}")).isEqualTo(7.0);
-    assertThat(s).contains("jvm_memory_used_bytes", "process_cpu_usage", "system_cpu_logical", "process_cpu_time_seconds_total", "jvm_threads_live_threads");
+    assertThat(value(s, "authz_decisions_by_action_total{action=\"search\",result=\"allowed\"}"))
+        .isEqualTo(14.0);
+    assertThat(value(s, "authz_check_duration_seconds_count{direction=\"inbound\"}"))
+        .isEqualTo(7.0);
+    assertThat(s)
+        .contains(
+            "jvm_memory_used_bytes",
+            "process_cpu_usage",
+            "system_cpu_logical",
+            "process_cpu_time_seconds_total",
+            "jvm_threads_live_threads");
   }
 
   @Test
@@ -85,7 +110,9 @@ class MetricsTest {
     }
     assertThat(families).hasSizeGreaterThan(20);
     for (String f : families) {
-      assertThat(s).as("help text of %s", f).containsPattern("(?m)^# HELP " + Pattern.quote(f) + " \\S");
+      assertThat(s)
+          .as("help text of %s", f)
+          .containsPattern("(?m)^# HELP " + Pattern.quote(f) + " \\S");
     }
   }
 
@@ -93,13 +120,17 @@ class MetricsTest {
   void scrape_passesPromtool(@TempDir Path dir) throws Exception {
     String promtool = findPromtool();
     if (System.getenv("CI") == null) {
-      assumeTrue(promtool != null, "promtool not installed (apt-get install prometheus); CI installs it");
+      assumeTrue(
+          promtool != null, "promtool not installed (apt-get install prometheus); CI installs it");
     }
     assertThat(promtool).as("promtool on PATH (CI installs the prometheus package)").isNotNull();
     Path file = dir.resolve("scrape.txt");
     Files.writeString(file, node.metrics().scrape(), StandardCharsets.UTF_8);
-    Process p = new ProcessBuilder(promtool, "check", "metrics").redirectInput(file.toFile())
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(promtool, "check", "metrics")
+            .redirectInput(file.toFile())
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as("promtool output:%n%s", out).isZero();
@@ -131,7 +162,8 @@ class MetricsTest {
     assertThat(value(s, "search_result_count_count")).isEqualTo(1.0);
     assertThat(value(s, "search_index_size")).isEqualTo(1234.0);
     assertThatThrownBy(() -> m.counter("Bad Name", "x")).hasMessageContaining("lowercase dotted");
-    assertThatThrownBy(() -> m.counter("ok.name", " ")).hasMessageContaining("description is blank");
+    assertThatThrownBy(() -> m.counter("ok.name", " "))
+        .hasMessageContaining("description is blank");
     assertThatThrownBy(() -> m.counter("ok.name", "d", "odd")).hasMessageContaining("even number");
   }
 }

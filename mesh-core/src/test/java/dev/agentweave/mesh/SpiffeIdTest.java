@@ -3,9 +3,9 @@ package dev.agentweave.mesh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class SpiffeIdTest {
   @Test
@@ -76,12 +76,17 @@ class SpiffeIdTest {
     SpiffeIdPattern prefix = SpiffeIdPattern.of("spiffe://example.org/agent/admin*");
     assertThat(prefix.matches("spiffe://example.org/agent/admin-1")).isTrue();
     assertThat(prefix.matches("spiffe://example.org/agent/user")).isFalse();
-    assertThat(SpiffeIdPattern.of("spiffe://example.org/agent/search").matches("spiffe://example.org/agent/search2")).isFalse();
+    assertThat(
+            SpiffeIdPattern.of("spiffe://example.org/agent/search")
+                .matches("spiffe://example.org/agent/search2"))
+        .isFalse();
   }
 
   @Test
   void pattern_rejectsInvalidText() {
-    assertThatThrownBy(() -> SpiffeIdPattern.of("example.org/*")).hasMessageContaining("expected: spiffe://");
-    assertThatThrownBy(() -> SpiffeIdPattern.of("spiffe://example.org/a?b")).hasMessageContaining("'?'");
+    assertThatThrownBy(() -> SpiffeIdPattern.of("example.org/*"))
+        .hasMessageContaining("expected: spiffe://");
+    assertThatThrownBy(() -> SpiffeIdPattern.of("spiffe://example.org/a?b"))
+        .hasMessageContaining("'?'");
   }
 }

@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The guide's semaphore example: {@code batch_process} sends every item to search's {@code
- * process} capability, at most {@value #CONCURRENCY} at a time, and reports one result per item,
- * failures included.
+ * The guide's semaphore example: {@code batch_process} sends every item to search's {@code process}
+ * capability, at most {@value #CONCURRENCY} at a time, and reports one result per item, failures
+ * included.
  */
 public final class BatchAgent {
   /** Agent name. */
@@ -61,7 +61,8 @@ public final class BatchAgent {
     return Agent.of(NAME)
         .withDescription("Processes batches through search, ten at a time")
         .withCapability(
-            Capability.ofAsync("batch_process", BatchRequest.class, BatchResult.class, BatchAgent::batch));
+            Capability.ofAsync(
+                "batch_process", BatchRequest.class, BatchResult.class, BatchAgent::batch));
   }
 
   private static CompletionStage<BatchResult> batch(CallContext ctx, BatchRequest req) {

@@ -8,17 +8,17 @@ import dev.agentweave.mesh.Metrics;
 import dev.agentweave.mesh.NodeState;
 import dev.agentweave.mesh.OverloadedException;
 import dev.agentweave.mesh.PermissionDeniedException;
+import dev.agentweave.mesh.config.MeshSettings;
+import dev.agentweave.mesh.spi.Authorizer;
 import dev.agentweave.mesh.spi.AuthzDecision;
 import dev.agentweave.mesh.spi.AuthzRequest;
-import dev.agentweave.mesh.spi.Authorizer;
 import dev.agentweave.samples.SearchAgent.SearchRequest;
 import dev.agentweave.samples.SearchAgent.SearchResult;
 import io.micrometer.core.instrument.Timer;
-import dev.agentweave.mesh.config.MeshSettings;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -48,14 +48,19 @@ public final class DocSnippets {
    * @return a capability with every option set
    */
   public static Capability<SearchRequest, SearchResult> options() {
-    return Capability.of("search", SearchRequest.class, SearchResult.class, (ctx, req) -> SearchAgent.search(req))
+    return Capability.of(
+            "search",
+            SearchRequest.class,
+            SearchResult.class,
+            (ctx, req) -> SearchAgent.search(req))
         .withDescription("Full-text search")
         .withMaxInFlight(64) // handlers running at once (asynchronous or blocking handlers)
         .withMailboxCapacity(2_000) // accepted calls waiting to start; beyond: OverloadedException
         .withTimeout(Duration.ofSeconds(2)) // the callee's own bound, whatever the caller allows
         .withBlocking(false) // true: run on the blocking dispatcher (server.blocking_pool_size)
         .withIdempotent(true) // safe to retry after a failure in flight
-        .withRequiredPeers("spiffe://example.org/agent/orchestrator", "spiffe://example.org/agent/batch-*");
+        .withRequiredPeers(
+            "spiffe://example.org/agent/orchestrator", "spiffe://example.org/agent/batch-*");
   }
 
   /**
@@ -65,7 +70,8 @@ public final class DocSnippets {
    * @return the result or null
    */
   public static CompletionStage<SearchResult> callWithErrors(AgentRef ref) {
-    return ref.ask("search", new SearchRequest("pekko", 5), SearchResult.class, Duration.ofSeconds(1))
+    return ref.ask(
+            "search", new SearchRequest("pekko", 5), SearchResult.class, Duration.ofSeconds(1))
         .exceptionally(
             error -> {
               Throwable cause = error.getCause() != null ? error.getCause() : error;
@@ -88,7 +94,8 @@ public final class DocSnippets {
    */
   public static SearchResult measured(CallContext ctx, SearchRequest req) throws Exception {
     Metrics metrics = ctx.metrics();
-    Timer query = metrics.timer("search.database.query", "Time spent querying the index", "index", "main");
+    Timer query =
+        metrics.timer("search.database.query", "Time spent querying the index", "index", "main");
     metrics.counter("search.queries", "Queries received", "kind", "full_text").increment();
     SearchResult result = metrics.measureTime(query, () -> SearchAgent.search(req));
     metrics.histogram("search.result.count", "Hits per query").record(result.hits().size());

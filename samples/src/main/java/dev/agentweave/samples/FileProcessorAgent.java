@@ -52,7 +52,11 @@ public final class FileProcessorAgent {
     return Agent.of(NAME)
         .withDescription("Counts lines, words and bytes of files")
         .withCapability(
-            Capability.of("process_file", ProcessFile.class, FileStats.class, (ctx, req) -> process(base, req))
+            Capability.of(
+                    "process_file",
+                    ProcessFile.class,
+                    FileStats.class,
+                    (ctx, req) -> process(base, req))
                 .withBlocking(true)
                 .withMaxInFlight(8));
   }

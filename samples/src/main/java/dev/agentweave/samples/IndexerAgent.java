@@ -5,7 +5,9 @@ import dev.agentweave.mesh.Capability;
 import java.util.List;
 import java.util.Locale;
 
-/** The guide's {@code indexer} agent: {@code query} returns the ids of documents containing a word. */
+/**
+ * The guide's {@code indexer} agent: {@code query} returns the ids of documents containing a word.
+ */
 public final class IndexerAgent {
   /** Agent name. */
   public static final String NAME = "indexer";
@@ -44,7 +46,12 @@ public final class IndexerAgent {
                       String first = req.query().toLowerCase(Locale.ROOT).split("\\s+")[0];
                       List<Integer> ids =
                           java.util.stream.IntStream.range(0, SearchAgent.CORPUS.size())
-                              .filter(i -> SearchAgent.CORPUS.get(i).toLowerCase(Locale.ROOT).contains(first))
+                              .filter(
+                                  i ->
+                                      SearchAgent.CORPUS
+                                          .get(i)
+                                          .toLowerCase(Locale.ROOT)
+                                          .contains(first))
                               .boxed()
                               .toList();
                       return new IndexResult(req.query(), ids);

@@ -55,7 +55,11 @@ public final class OrchestratorAgent {
     return Agent.of(NAME)
         .withDescription("Aggregates search, index and storage in parallel")
         .withCapability(
-            Capability.ofAsync("aggregate", AggregateRequest.class, AggregateResult.class, OrchestratorAgent::aggregate));
+            Capability.ofAsync(
+                "aggregate",
+                AggregateRequest.class,
+                AggregateResult.class,
+                OrchestratorAgent::aggregate));
   }
 
   private static CompletionStage<AggregateResult> aggregate(CallContext ctx, AggregateRequest req) {

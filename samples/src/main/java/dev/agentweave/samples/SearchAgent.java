@@ -72,11 +72,16 @@ public final class SearchAgent {
     return Agent.of(NAME)
         .withDescription("Searches a small corpus and processes data objects")
         .withCapability(
-            Capability.of("search", SearchRequest.class, SearchResult.class, (ctx, req) -> search(req))
+            Capability.of(
+                    "search", SearchRequest.class, SearchResult.class, (ctx, req) -> search(req))
                 .withDescription("Full-text search over the corpus")
                 .withIdempotent(true))
         .withCapability(
-            Capability.of("process", ProcessRequest.class, ProcessResult.class, (ctx, req) -> process(req))
+            Capability.of(
+                    "process",
+                    ProcessRequest.class,
+                    ProcessResult.class,
+                    (ctx, req) -> process(req))
                 .withDescription("Normalizes a data object")
                 .withIdempotent(true));
   }
@@ -99,7 +104,8 @@ public final class SearchAgent {
         }
       }
     }
-    return new SearchResult(req.query(), List.copyOf(hits.subList(0, Math.min(req.limit(), hits.size()))), hits.size());
+    return new SearchResult(
+        req.query(), List.copyOf(hits.subList(0, Math.min(req.limit(), hits.size()))), hits.size());
   }
 
   static ProcessResult process(ProcessRequest req) {
@@ -107,7 +113,9 @@ public final class SearchAgent {
       throw new CapabilityException("data is required");
     }
     Map<String, Object> normalized = new TreeMap<>();
-    req.data().forEach((k, v) -> normalized.put(k, v instanceof String s ? s.toLowerCase(Locale.ROOT) : v));
+    req.data()
+        .forEach(
+            (k, v) -> normalized.put(k, v instanceof String s ? s.toLowerCase(Locale.ROOT) : v));
     return new ProcessResult(req.data().size(), normalized);
   }
 }

@@ -21,8 +21,14 @@ class DocsSnippetsTest {
     StringBuilder sources = new StringBuilder();
     for (String root : List.of("..")) {
       try (Stream<Path> files = Files.walk(Path.of(root))) {
-        for (Path f : files.filter(p -> p.toString().endsWith(".java") && p.toString().contains("src")
-            && !p.toString().contains("target")).toList()) {
+        for (Path f :
+            files
+                .filter(
+                    p ->
+                        p.toString().endsWith(".java")
+                            && p.toString().contains("src")
+                            && !p.toString().contains("target"))
+                .toList()) {
           sources.append(normalize(Files.readString(f))).append('\n');
         }
       }

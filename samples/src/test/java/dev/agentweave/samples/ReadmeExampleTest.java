@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class ReadmeExampleTest {
   @Test
   void readmeExample_isTheCompiledQuickStart() throws Exception {
-    String source = Files.readString(Path.of("src/main/java/dev/agentweave/samples/QuickStart.java"));
+    String source =
+        Files.readString(Path.of("src/main/java/dev/agentweave/samples/QuickStart.java"));
     int start = source.indexOf("// tag::quickstart[]");
     int end = source.indexOf("// end::quickstart[]");
     assertThat(start).isPositive();

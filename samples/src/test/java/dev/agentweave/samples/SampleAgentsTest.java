@@ -47,23 +47,38 @@ class SampleAgentsTest {
 
   @Test
   void search_acceptsTheGuidesLoadTestPayloads() throws Exception {
-    SearchResult r = get(mesh.client("search").ask("search", Map.of("query", "test query", "limit", 10), SearchResult.class));
+    SearchResult r =
+        get(
+            mesh.client("search")
+                .ask("search", Map.of("query", "test query", "limit", 10), SearchResult.class));
     assertThat(r.hits()).contains("Test query planning and execution");
-    ProcessResult p = get(mesh.client("search").ask("process", Map.of("data", Map.of("key", "VALUE")), ProcessResult.class));
+    ProcessResult p =
+        get(
+            mesh.client("search")
+                .ask("process", Map.of("data", Map.of("key", "VALUE")), ProcessResult.class));
     assertThat(p).isEqualTo(new ProcessResult(1, Map.of("key", "value")));
   }
 
   @Test
   void aggregate_toleratesOneFailingSource() throws Exception {
-    AggregateResult ok = get(mesh.client("orchestrator").ask("aggregate", new AggregateRequest("pekko"), AggregateResult.class));
+    AggregateResult ok =
+        get(
+            mesh.client("orchestrator")
+                .ask("aggregate", new AggregateRequest("pekko"), AggregateResult.class));
     assertThat(ok.failures()).isEmpty();
     assertThat(ok.search().hits()).isNotEmpty();
     assertThat(ok.storage().key()).isEqualTo("pekko");
-    AggregateResult partial = get(mesh.client("orchestrator").ask("aggregate", new AggregateRequest("missing-key"), AggregateResult.class));
+    AggregateResult partial =
+        get(
+            mesh.client("orchestrator")
+                .ask("aggregate", new AggregateRequest("missing-key"), AggregateResult.class));
     assertThat(partial.storage()).isNull();
     assertThat(partial.search()).isNotNull();
     assertThat(partial.index()).isNotNull();
-    assertThat(partial.failures()).singleElement().asString().startsWith("storage: no record for key 'missing-key'");
+    assertThat(partial.failures())
+        .singleElement()
+        .asString()
+        .startsWith("storage: no record for key 'missing-key'");
   }
 
   @Test
@@ -72,7 +87,8 @@ class SampleAgentsTest {
     for (int i = 0; i < 25; i++) {
       items.add(Map.of("n", i, "label", "Item-" + i));
     }
-    BatchResult r = get(mesh.client("batch").ask("batch_process", new BatchRequest(items), BatchResult.class));
+    BatchResult r =
+        get(mesh.client("batch").ask("batch_process", new BatchRequest(items), BatchResult.class));
     assertThat(r.succeeded()).isEqualTo(25);
     assertThat(r.failed()).isZero();
     assertThat(r.results().get(7).result().normalized()).containsEntry("label", "item-7");
@@ -80,13 +96,20 @@ class SampleAgentsTest {
 
   @Test
   void fileProcessor_countsAFile_andRefusesPathsOutsideItsRoot() throws Exception {
-    FileStats s = get(mesh.client("file-processor").ask("process_file", new ProcessFile("notes.txt"), FileStats.class));
+    FileStats s =
+        get(
+            mesh.client("file-processor")
+                .ask("process_file", new ProcessFile("notes.txt"), FileStats.class));
     assertThat(s).isEqualTo(new FileStats("notes.txt", 2, 5, 24));
     try {
-      get(mesh.client("file-processor").ask("process_file", new ProcessFile("../../etc/passwd"), FileStats.class));
+      get(
+          mesh.client("file-processor")
+              .ask("process_file", new ProcessFile("../../etc/passwd"), FileStats.class));
       throw new AssertionError("escaped the root");
     } catch (ExecutionException e) {
-      assertThat(e.getCause()).isInstanceOf(HandlerRejectedException.class).hasMessageContaining("outside the agent's root");
+      assertThat(e.getCause())
+          .isInstanceOf(HandlerRejectedException.class)
+          .hasMessageContaining("outside the agent's root");
     }
   }
 

@@ -40,7 +40,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 3)
 @Fork(
     value = 1,
-    jvmArgsAppend = {"-Djava.util.concurrent.ForkJoinPool.common.parallelism=4", "-Xms1g", "-Xmx1g"})
+    jvmArgsAppend = {
+      "-Djava.util.concurrent.ForkJoinPool.common.parallelism=4",
+      "-Xms1g",
+      "-Xmx1g"
+    })
 @State(Scope.Benchmark)
 public class LocalAskBenchmark {
   static final int BATCH = 64;

@@ -35,8 +35,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.HdrHistogram.Recorder;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,10 +53,16 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements java.util.concurrent.Callable<Integer> {
   static final String CLIENT = "demo-client";
 
-  @Option(names = "--config", paramLabel = "FILE", description = "Use this config instead of the embedded one.")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Use this config instead of the embedded one.")
   Path config;
 
-  @Option(names = "--concurrency", defaultValue = "16", description = "Calls in flight (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--concurrency",
+      defaultValue = "16",
+      description = "Calls in flight (default: ${DEFAULT-VALUE}).")
   int concurrency;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -99,7 +105,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
 
   static MeshSettings embedded() throws IOException {
     try (InputStream in = DemoCommand.class.getResourceAsStream("demo.yaml")) {
-      return MeshSettings.parse("demo.yaml (embedded)", new String(in.readAllBytes(), StandardCharsets.UTF_8), Map.of());
+      return MeshSettings.parse(
+          "demo.yaml (embedded)", new String(in.readAllBytes(), StandardCharsets.UTF_8), Map.of());
     }
   }
 
@@ -117,9 +124,11 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     try (MeshNode node = MeshNode.builder(settings).agents(agents).start()) {
       String td = settings.agent().trustDomain();
       AgentHandle client = node.agent(CLIENT);
-      out.printf("AgentWeave demo: node '%s' (%s) hosts %d agents in trust domain %s%n",
+      out.printf(
+          "AgentWeave demo: node '%s' (%s) hosts %d agents in trust domain %s%n",
           settings.agent().name(), node.state(), agents.size(), td);
-      out.printf("authorization: %s, deny by default; %d allow rules%n%n",
+      out.printf(
+          "authorization: %s, deny by default; %d allow rules%n%n",
           settings.authorization().provider(), settings.authorization().allow().size());
 
       List<Call> warmup = plan(new Random(7)).subList(0, 100);
@@ -133,21 +142,29 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
       // Deny by default: the batch agent has no rule for storage.
       boolean denied;
       try {
-        node.agent(BatchAgent.NAME).ref(SpiffeId.forAgent(td, StorageAgent.NAME))
+        node.agent(BatchAgent.NAME)
+            .ref(SpiffeId.forAgent(td, StorageAgent.NAME))
             .ask("retrieve", new StorageAgent.Retrieve("k"), StorageAgent.StoredRecord.class)
-            .toCompletableFuture().get(10, TimeUnit.SECONDS);
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
         denied = false;
       } catch (java.util.concurrent.ExecutionException e) {
         denied = e.getCause() instanceof PermissionDeniedException;
       }
 
       int unexpected = printTable(out, rows, plan.size(), elapsed);
-      out.printf("%npolicy check: batch -> storage.retrieve was %s%n",
+      out.printf(
+          "%npolicy check: batch -> storage.retrieve was %s%n",
           denied ? "denied (no allow rule; deny by default)" : "NOT denied (unexpected)");
-      out.printf("%nmetrics excerpt (Prometheus text, %s):%n", "GET /metrics arrives with the gateway");
+      out.printf(
+          "%nmetrics excerpt (Prometheus text, %s):%n", "GET /metrics arrives with the gateway");
       excerpt(node.metrics().scrape()).forEach(l -> out.println("  " + l));
-      out.printf("%ndone in %.1f s; %s%n", (System.nanoTime() - started) / 1e9,
-          unexpected == 0 && denied ? "every call ended as expected" : unexpected + " unexpected failures");
+      out.printf(
+          "%ndone in %.1f s; %s%n",
+          (System.nanoTime() - started) / 1e9,
+          unexpected == 0 && denied
+              ? "every call ended as expected"
+              : unexpected + " unexpected failures");
       out.flush();
       return unexpected == 0 && denied ? 0 : 1;
     }
@@ -155,39 +172,70 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
 
   static List<Call> plan(Random random) {
     List<Call> calls = new ArrayList<>();
-    String[] queries = {"test query", "pekko actors", "mutual tls", "decision cache", "connection pools", "backpressure"};
+    String[] queries = {
+      "test query",
+      "pekko actors",
+      "mutual tls",
+      "decision cache",
+      "connection pools",
+      "backpressure"
+    };
     for (int i = 0; i < 120; i++) {
-      calls.add(new Call(SearchAgent.NAME, "search", Map.of("query", queries[i % queries.length], "limit", 10), false));
+      calls.add(
+          new Call(
+              SearchAgent.NAME,
+              "search",
+              Map.of("query", queries[i % queries.length], "limit", 10),
+              false));
     }
     for (int i = 0; i < 80; i++) {
-      calls.add(new Call(SearchAgent.NAME, "process", Map.of("data", Map.of("key", "Value-" + i)), false));
+      calls.add(
+          new Call(
+              SearchAgent.NAME, "process", Map.of("data", Map.of("key", "Value-" + i)), false));
     }
     for (int i = 0; i < 60; i++) {
       String q = i % 6 == 5 ? "missing-" + i : queries[i % queries.length];
-      calls.add(new Call(OrchestratorAgent.NAME, "aggregate", new OrchestratorAgent.AggregateRequest(q), false));
+      calls.add(
+          new Call(
+              OrchestratorAgent.NAME,
+              "aggregate",
+              new OrchestratorAgent.AggregateRequest(q),
+              false));
     }
     for (int i = 0; i < 40; i++) {
       String key = i % 4 == 3 ? "missing-" + i : "key-" + i;
       calls.add(new Call(StorageAgent.NAME, "retrieve", new StorageAgent.Retrieve(key), true));
     }
     for (int i = 0; i < 20; i++) {
-      calls.add(new Call(IndexerAgent.NAME, "query", new IndexerAgent.IndexQuery(queries[i % queries.length]), false));
+      calls.add(
+          new Call(
+              IndexerAgent.NAME,
+              "query",
+              new IndexerAgent.IndexQuery(queries[i % queries.length]),
+              false));
     }
     for (int i = 0; i < 10; i++) {
       List<Map<String, Object>> items = new ArrayList<>();
       for (int j = 0; j < 20; j++) {
         items.add(Map.of("item", j, "batch", i));
       }
-      calls.add(new Call(BatchAgent.NAME, "batch_process", new BatchAgent.BatchRequest(items), false));
+      calls.add(
+          new Call(BatchAgent.NAME, "batch_process", new BatchAgent.BatchRequest(items), false));
     }
     for (int i = 0; i < 30; i++) {
-      calls.add(new Call(FileProcessorAgent.NAME, "process_file", new FileProcessorAgent.ProcessFile("file-" + (i % 10) + ".txt"), false));
+      calls.add(
+          new Call(
+              FileProcessorAgent.NAME,
+              "process_file",
+              new FileProcessorAgent.ProcessFile("file-" + (i % 10) + ".txt"),
+              false));
     }
     java.util.Collections.shuffle(calls, random);
     return calls;
   }
 
-  private void drive(AgentHandle client, String td, List<Call> plan, Map<String, Row> rows) throws Exception {
+  private void drive(AgentHandle client, String td, List<Call> plan, Map<String, Row> rows)
+      throws Exception {
     for (Call c : plan) {
       rows.computeIfAbsent(c.label(), k -> new Row());
     }
@@ -204,8 +252,12 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     all.get(120, TimeUnit.SECONDS);
   }
 
-  private void next(ConcurrentLinkedQueue<Call> queue, Map<String, AgentRef> refs, Map<String, Row> rows,
-      AtomicInteger remaining, CompletableFuture<Void> all) {
+  private void next(
+      ConcurrentLinkedQueue<Call> queue,
+      Map<String, AgentRef> refs,
+      Map<String, Row> rows,
+      AtomicInteger remaining,
+      CompletableFuture<Void> all) {
     Call c = queue.poll();
     if (c == null) {
       return;
@@ -213,26 +265,33 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     Row row = rows.get(c.label());
     long start = System.nanoTime();
     CompletionStage<Object> stage = refs.get(c.agent()).ask(c.action(), c.request(), Object.class);
-    stage.whenComplete((v, e) -> {
-      row.latency.recordValue(Math.max(1, (System.nanoTime() - start) / 1_000));
-      row.calls.incrementAndGet();
-      Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-      if (cause instanceof HandlerRejectedException && c.mayBeRejected()) {
-        row.rejected.incrementAndGet();
-      } else if (cause != null) {
-        row.errors.incrementAndGet();
-        spec.commandLine().getErr().println("unexpected failure of " + c.label() + ": " + cause);
-      }
-      if (remaining.decrementAndGet() == 0) {
-        all.complete(null);
-      } else {
-        next(queue, refs, rows, remaining, all);
-      }
-    });
+    stage.whenComplete(
+        (v, e) -> {
+          row.latency.recordValue(Math.max(1, (System.nanoTime() - start) / 1_000));
+          row.calls.incrementAndGet();
+          Throwable cause =
+              e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+          if (cause instanceof HandlerRejectedException && c.mayBeRejected()) {
+            row.rejected.incrementAndGet();
+          } else if (cause != null) {
+            row.errors.incrementAndGet();
+            spec.commandLine()
+                .getErr()
+                .println("unexpected failure of " + c.label() + ": " + cause);
+          }
+          if (remaining.decrementAndGet() == 0) {
+            all.complete(null);
+          } else {
+            next(queue, refs, rows, remaining, all);
+          }
+        });
   }
 
-  private static int printTable(PrintWriter out, Map<String, Row> rows, int total, long elapsedNanos) {
-    out.printf("%-28s %6s %9s %7s %9s %9s%n", "capability", "calls", "rejected", "errors", "p50 ms", "p99 ms");
+  private static int printTable(
+      PrintWriter out, Map<String, Row> rows, int total, long elapsedNanos) {
+    out.printf(
+        "%-28s %6s %9s %7s %9s %9s%n",
+        "capability", "calls", "rejected", "errors", "p50 ms", "p99 ms");
     out.println("-".repeat(73));
     int errors = 0;
     Histogram all = new Histogram(3);
@@ -241,15 +300,27 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
       Histogram h = r.latency.getIntervalHistogram();
       all.add(h);
       errors += r.errors.get();
-      out.printf("%-28s %6d %9s %7d %9.3f %9.3f%n", e.getKey(), r.calls.get(),
-          r.rejected.get() == 0 ? "-" : r.rejected.get() + " (exp)", r.errors.get(),
-          h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0);
+      out.printf(
+          "%-28s %6d %9s %7d %9.3f %9.3f%n",
+          e.getKey(),
+          r.calls.get(),
+          r.rejected.get() == 0 ? "-" : r.rejected.get() + " (exp)",
+          r.errors.get(),
+          h.getValueAtPercentile(50) / 1000.0,
+          h.getValueAtPercentile(99) / 1000.0);
     }
     out.println("-".repeat(73));
-    out.printf("%-28s %6d %9s %7d %9.3f %9.3f%n", "all", total, "", errors,
-        all.getValueAtPercentile(50) / 1000.0, all.getValueAtPercentile(99) / 1000.0);
-    out.printf("%d calls in %.0f ms (%.0f calls/s at %s), after a 100-call warm-up%n", total,
-        elapsedNanos / 1e6, total / (elapsedNanos / 1e9), "the configured concurrency");
+    out.printf(
+        "%-28s %6d %9s %7d %9.3f %9.3f%n",
+        "all",
+        total,
+        "",
+        errors,
+        all.getValueAtPercentile(50) / 1000.0,
+        all.getValueAtPercentile(99) / 1000.0);
+    out.printf(
+        "%d calls in %.0f ms (%.0f calls/s at %s), after a 100-call warm-up%n",
+        total, elapsedNanos / 1e6, total / (elapsedNanos / 1e9), "the configured concurrency");
     return errors;
   }
 
@@ -259,11 +330,15 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
       if (line.startsWith("#")) {
         continue;
       }
-      boolean wanted = line.startsWith("requests_total{") || line.startsWith("requests_success_total{")
-          || (line.startsWith("requests_error_total{") && !line.endsWith(" 0.0"))
-          || line.startsWith("authz_decisions_allowed_total") || line.startsWith("authz_decisions_denied_total")
-          || (line.startsWith("request_duration_seconds_count{") && line.contains("agent=\"search\""))
-          || line.startsWith("request_payload_size_bytes_count{agent=\"search\"");
+      boolean wanted =
+          line.startsWith("requests_total{")
+              || line.startsWith("requests_success_total{")
+              || (line.startsWith("requests_error_total{") && !line.endsWith(" 0.0"))
+              || line.startsWith("authz_decisions_allowed_total")
+              || line.startsWith("authz_decisions_denied_total")
+              || (line.startsWith("request_duration_seconds_count{")
+                  && line.contains("agent=\"search\""))
+              || line.startsWith("request_payload_size_bytes_count{agent=\"search\"");
       if (wanted && !line.endsWith(" 0.0")) {
         keep.add(line);
       }

@@ -28,8 +28,14 @@ class CliTest {
     Run r = run("demo");
     assertThat(r.code()).as("stderr: %s", r.err()).isZero();
     assertThat(r.out())
-        .contains("search.search", "search.process", "orchestrator.aggregate", "storage.retrieve",
-            "batch.batch_process", "file-processor.process_file", "indexer.query")
+        .contains(
+            "search.search",
+            "search.process",
+            "orchestrator.aggregate",
+            "storage.retrieve",
+            "batch.batch_process",
+            "file-processor.process_file",
+            "indexer.query")
         .contains("p50 ms", "p99 ms")
         .contains("policy check: batch -> storage.retrieve was denied")
         .contains("requests_total{agent=\"search\"}")
@@ -49,10 +55,12 @@ class CliTest {
   @Test
   void validate_printsOneLinePerError_andExitsOne(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("config.yaml");
-    Files.writeString(f, "agent: {name: A, trust_domain: example.org}\nserver: {port: 0, prot: 1}\n");
+    Files.writeString(
+        f, "agent: {name: A, trust_domain: example.org}\nserver: {port: 0, prot: 1}\n");
     Run r = run("validate", f.toString());
     assertThat(r.code()).isEqualTo(1);
-    assertThat(r.out().strip().split("\n")).hasSize(3)
+    assertThat(r.out().strip().split("\n"))
+        .hasSize(3)
         .anyMatch(l -> l.contains("agent.name: \"A\" (expected"))
         .anyMatch(l -> l.contains("server.port: 0 (expected: an integer in 1..65535)"))
         .anyMatch(l -> l.contains("server.prot") && l.contains("did you mean 'port'?"));
@@ -67,7 +75,8 @@ class CliTest {
   void embeddedDemoConfig_isValid_andTheDocsListEveryKey() throws Exception {
     assertThat(DemoCommand.embedded().agent().name()).isEqualTo("search");
     String docs = Files.readString(Path.of("..", "docs", "configuration.md"));
-    assertThat(docs).as("docs/configuration.md holds `agentweave config reference` verbatim")
+    assertThat(docs)
+        .as("docs/configuration.md holds `agentweave config reference` verbatim")
         .contains(ConfigCommand.table());
   }
 }

@@ -281,7 +281,8 @@ public record MeshSettings(
    * @param path scrape path
    * @param percentileHistograms whether latency timers publish histogram buckets
    */
-  public record MetricsSettings(boolean enabled, int port, String path, boolean percentileHistograms) {}
+  public record MetricsSettings(
+      boolean enabled, int port, String path, boolean percentileHistograms) {}
 
   /**
    * The {@code observability.tracing} section.
@@ -291,7 +292,8 @@ public record MeshSettings(
    * @param endpoint the exporter endpoint
    * @param sampleRate fraction of traces kept
    */
-  public record TracingSettings(boolean enabled, String exporter, String endpoint, double sampleRate) {}
+  public record TracingSettings(
+      boolean enabled, String exporter, String endpoint, double sampleRate) {}
 
   /**
    * The {@code observability.logging} section.
@@ -374,7 +376,8 @@ public record MeshSettings(
    * @return the copy
    */
   public MeshSettings withAgent(AgentSettings value) {
-    return new MeshSettings(value, identity, authorization, transport, server, observability, warnings);
+    return new MeshSettings(
+        value, identity, authorization, transport, server, observability, warnings);
   }
 
   /**
@@ -404,7 +407,8 @@ public record MeshSettings(
    * @return the copy
    */
   public MeshSettings withServer(ServerSettings value) {
-    return new MeshSettings(agent, identity, authorization, transport, value, observability, warnings);
+    return new MeshSettings(
+        agent, identity, authorization, transport, value, observability, warnings);
   }
 
   private static void checkRules(MeshSettings s, ConfigReader reader) {

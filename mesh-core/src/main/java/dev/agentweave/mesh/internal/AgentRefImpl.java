@@ -4,8 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.agentweave.mesh.AgentRef;
 import dev.agentweave.mesh.DeadlineExceededException;
-import dev.agentweave.mesh.OverloadedException;
 import dev.agentweave.mesh.Outcome;
+import dev.agentweave.mesh.OverloadedException;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.spi.Direction;
 import java.time.Duration;
@@ -73,7 +73,11 @@ final class AgentRefImpl implements AgentRef {
     if (deadline - now <= 0) {
       future.fail(
           new DeadlineExceededException(
-              "no time left to call '" + action + "' on " + target + " (inherited deadline passed)"));
+              "no time left to call '"
+                  + action
+                  + "' on "
+                  + target
+                  + " (inherited deadline passed)"));
       return future;
     }
     future.armCallerDeadline(deadline, target, callTimeout, inherited);

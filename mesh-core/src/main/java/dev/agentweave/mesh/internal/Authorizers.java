@@ -2,9 +2,9 @@ package dev.agentweave.mesh.internal;
 
 import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.config.MeshSettings.AllowRule;
+import dev.agentweave.mesh.spi.Authorizer;
 import dev.agentweave.mesh.spi.AuthzDecision;
 import dev.agentweave.mesh.spi.AuthzRequest;
-import dev.agentweave.mesh.spi.Authorizer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -54,8 +54,8 @@ public final class Authorizers {
 
   /**
    * The interim allow-list engine: a call is allowed when a rule's caller and callee globs match
-   * and its actions include the action or {@code *}; otherwise it is denied. Decisions are
-   * computed on the calling thread; results are pre-built completed stages per rule.
+   * and its actions include the action or {@code *}; otherwise it is denied. Decisions are computed
+   * on the calling thread; results are pre-built completed stages per rule.
    */
   public static final class AllowList implements Authorizer {
     private final List<AllowRule> rules;
@@ -77,7 +77,15 @@ public final class Authorizers {
         allows[i] =
             CompletableFuture.completedFuture(
                 AuthzDecision.allow(
-                    "allow rule " + i + " (" + r.caller() + " -> " + r.callee() + " " + r.actions() + ")",
+                    "allow rule "
+                        + i
+                        + " ("
+                        + r.caller()
+                        + " -> "
+                        + r.callee()
+                        + " "
+                        + r.actions()
+                        + ")",
                     version));
       }
       deny =

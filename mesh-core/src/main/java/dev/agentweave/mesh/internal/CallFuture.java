@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The caller's side of one {@code ask}: the future handed to the user, the reply sink of the call,
- * its deadline and its concurrency permit. Whatever completes it first (the handler, a failure,
- * the deadline sweeper, the user cancelling) wins; completion returns the permit exactly once.
+ * its deadline and its concurrency permit. Whatever completes it first (the handler, a failure, the
+ * deadline sweeper, the user cancelling) wins; completion returns the permit exactly once.
  *
  * @param <R> the response type the caller asked for
  */
@@ -65,10 +65,9 @@ final class CallFuture<R> extends CompletableFuture<R>
     }
   }
 
-  /**
-   * Arms the caller's own deadline; the failure message is built only if it fires.
-   */
-  void armCallerDeadline(long deadline, SpiffeId target, java.time.Duration timeout, boolean inherited) {
+  /** Arms the caller's own deadline; the failure message is built only if it fires. */
+  void armCallerDeadline(
+      long deadline, SpiffeId target, java.time.Duration timeout, boolean inherited) {
     this.target = target;
     this.callTimeout = timeout;
     this.inheritedDeadline = inherited;
@@ -77,7 +76,11 @@ final class CallFuture<R> extends CompletableFuture<R>
   }
 
   private String callerDeadlineMessage() {
-    return "'" + action + "' on " + target + " did not answer within "
+    return "'"
+        + action
+        + "' on "
+        + target
+        + " did not answer within "
         + (inheritedDeadline ? "the caller's remaining deadline" : String.valueOf(callTimeout));
   }
 
@@ -88,8 +91,7 @@ final class CallFuture<R> extends CompletableFuture<R>
 
   @Override
   public void expire() {
-    completeExceptionally(
-        new DeadlineExceededException(callerDeadlineMessage()));
+    completeExceptionally(new DeadlineExceededException(callerDeadlineMessage()));
   }
 
   @Override

@@ -18,10 +18,10 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 /**
  * The actor of one capability. It starts handlers up to the in-flight limit and keeps the rest in
  * arrival order. Synchronous handlers run here, one at a time; blocking handlers run on the
- * blocking dispatcher; asynchronous handlers run here until they return their stage. A handler
- * that throws never stops the actor: the failure goes to the caller. If the actor's own code ever
- * fails, supervision resumes it with its state. When the node stops, calls waiting or in flight
- * fail as unavailable.
+ * blocking dispatcher; asynchronous handlers run here until they return their stage. A handler that
+ * throws never stops the actor: the failure goes to the caller. If the actor's own code ever fails,
+ * supervision resumes it with its state. When the node stops, calls waiting or in flight fail as
+ * unavailable.
  */
 final class CapabilityActor extends AbstractBehavior<CapabilityActor.Command> {
   /** Messages of the actor. */
@@ -83,8 +83,13 @@ final class CapabilityActor extends AbstractBehavior<CapabilityActor.Command> {
   private void start(Envelope env) {
     capability.started();
     if (env.sink.abandoned()) {
-      capability.finish(env, null, new dev.agentweave.mesh.DeadlineExceededException(
-          "'" + capability.name() + "': the caller stopped waiting before the handler started"));
+      capability.finish(
+          env,
+          null,
+          new dev.agentweave.mesh.DeadlineExceededException(
+              "'"
+                  + capability.name()
+                  + "': the caller stopped waiting before the handler started"));
       return;
     }
     if (env.ctx.deadlineNanos() - System.nanoTime() <= 0) {
@@ -165,7 +170,10 @@ final class CapabilityActor extends AbstractBehavior<CapabilityActor.Command> {
 
   private UnavailableException stopped() {
     return new UnavailableException(
-        "'" + capability.name() + "' of " + capability.agent().spiffeId()
+        "'"
+            + capability.name()
+            + "' of "
+            + capability.agent().spiffeId()
             + ": the node stopped before the handler answered");
   }
 }

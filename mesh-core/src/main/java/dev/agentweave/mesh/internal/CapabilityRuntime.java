@@ -49,7 +49,9 @@ public final class CapabilityRuntime {
     this.agent = agent;
     this.capability = (Capability<Object, Object>) declared;
     this.maxInFlight =
-        override != null && override.maxInFlight() > 0 ? override.maxInFlight() : declared.maxInFlight();
+        override != null && override.maxInFlight() > 0
+            ? override.maxInFlight()
+            : declared.maxInFlight();
     this.mailboxCapacity =
         override != null && override.mailboxCapacity() > 0
             ? override.mailboxCapacity()
@@ -60,9 +62,15 @@ public final class CapabilityRuntime {
             : declared.timeout().orElse(null);
     this.timeoutNanos = timeout == null ? 0 : timeout.toNanos();
     this.timeoutMessage =
-        "'" + declared.name() + "' of " + agent.spiffeId() + " did not answer within its timeout " + timeout;
+        "'"
+            + declared.name()
+            + "' of "
+            + agent.spiffeId()
+            + " did not answer within its timeout "
+            + timeout;
     this.requiredPeers = declared.requiredPeers();
-    this.logger = LoggerFactory.getLogger("agentweave.agent." + agent.agent().name() + "." + declared.name());
+    this.logger =
+        LoggerFactory.getLogger("agentweave.agent." + agent.agent().name() + "." + declared.name());
     MeshRuntime rt = agent.runtime();
     this.meters = rt.meters().forCapability(agent.agent().name(), declared.name());
     this.authzMeters = rt.meters().actionMeters(Direction.INBOUND, declared.name());
@@ -171,8 +179,7 @@ public final class CapabilityRuntime {
       return;
     }
     agent.runtime().admitted();
-    CallContextImpl ctx =
-        new CallContextImpl(this, caller, requestId, deadline);
+    CallContextImpl ctx = new CallContextImpl(this, caller, requestId, deadline);
     actor.tell(new Envelope(ctx, mapped, sink, acceptedAt));
     sink.accepted();
   }
@@ -252,7 +259,13 @@ public final class CapabilityRuntime {
         env.ctx.caller(),
         t);
     return new InternalErrorException(
-        "'" + name() + "' of " + agent.spiffeId() + " failed (request " + env.ctx.requestId() + ")");
+        "'"
+            + name()
+            + "' of "
+            + agent.spiffeId()
+            + " failed (request "
+            + env.ctx.requestId()
+            + ")");
   }
 
   /** Fails an envelope that can no longer run. */
@@ -261,7 +274,11 @@ public final class CapabilityRuntime {
         env,
         null,
         new DeadlineExceededException(
-            "'" + name() + "' of " + agent.spiffeId() + ": deadline passed before the handler started"));
+            "'"
+                + name()
+                + "' of "
+                + agent.spiffeId()
+                + ": deadline passed before the handler started"));
   }
 
   static ErrorCode code(Throwable t) {

@@ -130,7 +130,12 @@ public final class ConfigSchema {
     agent.put("description", str("", "Free text."));
     agent.put(
         "environment",
-        oneOf("production", "Switches on the production rules.", "development", "staging", "production"));
+        oneOf(
+            "production",
+            "Switches on the production rules.",
+            "development",
+            "staging",
+            "production"));
     agent.put(
         "capabilities",
         new ObjectList(
@@ -140,14 +145,14 @@ public final class ConfigSchema {
 
     Map<String, Spec> identity = new LinkedHashMap<>();
     identity.put(
-        "provider",
-        oneOf("spiffe", "Where SVIDs come from.", "dev-ca", "files", "spiffe"));
+        "provider", oneOf("spiffe", "Where SVIDs come from.", "dev-ca", "files", "spiffe"));
     identity.put(
         "spiffe_endpoint",
         leaf(
             Kind.STRING,
             "unix:///run/spire/sockets/agent.sock",
-            v -> ((String) v).startsWith("unix://") || ((String) v).startsWith("tcp://") ? null : "",
+            v ->
+                ((String) v).startsWith("unix://") || ((String) v).startsWith("tcp://") ? null : "",
             "a unix:// or tcp:// address",
             "SPIFFE Workload API socket."));
     identity.put(
@@ -164,10 +169,18 @@ public final class ConfigSchema {
     Map<String, Spec> allowRule = new LinkedHashMap<>();
     allowRule.put(
         "caller",
-        required(Kind.STRING, patternCheck(), "a SPIFFE ID glob ('*' within a segment)", "Caller glob."));
+        required(
+            Kind.STRING,
+            patternCheck(),
+            "a SPIFFE ID glob ('*' within a segment)",
+            "Caller glob."));
     allowRule.put(
         "callee",
-        required(Kind.STRING, patternCheck(), "a SPIFFE ID glob ('*' within a segment)", "Callee glob."));
+        required(
+            Kind.STRING,
+            patternCheck(),
+            "a SPIFFE ID glob ('*' within a segment)",
+            "Callee glob."));
     allowRule.put(
         "actions",
         list(List.of("*"), null, "a list of capability names or '*'", "Allowed capabilities."));
@@ -176,7 +189,8 @@ public final class ConfigSchema {
     cache.put("enabled", bool(true, "Cache decisions."));
     cache.put(
         "ttl_seconds",
-        leaf(Kind.INT, 300, intRange(1, 86_400), "an integer in 1..86400", "Lifetime of an allow."));
+        leaf(
+            Kind.INT, 300, intRange(1, 86_400), "an integer in 1..86400", "Lifetime of an allow."));
     cache.put(
         "deny_ttl_seconds",
         leaf(Kind.INT, 30, intRange(1, 86_400), "an integer in 1..86400", "Lifetime of a deny."));
@@ -190,7 +204,12 @@ public final class ConfigSchema {
             "Maximum cached decisions."));
     cache.put(
         "eviction_policy",
-        oneOf("lru", "Eviction policy (Caffeine's W-TinyLFU in every case).", "lru", "lfu", "w-tinylfu"));
+        oneOf(
+            "lru",
+            "Eviction policy (Caffeine's W-TinyLFU in every case).",
+            "lru",
+            "lfu",
+            "w-tinylfu"));
     Map<String, Spec> audit = new LinkedHashMap<>();
     audit.put("enabled", bool(true, "Write an audit record per decision."));
     audit.put(
@@ -208,21 +227,25 @@ public final class ConfigSchema {
         leaf(
             Kind.STRING,
             "allow-list",
-            v ->
-                Set.of("allow-list", "allow-all").contains(v)
-                    ? null
-                    : "",
+            v -> Set.of("allow-list", "allow-all").contains(v) ? null : "",
             "one of allow-list, allow-all (cedar, opa and opa-wasm arrive with the policy engines)",
             "Policy engine."));
     authz.put(
         "default_action",
-        oneOf("deny", "Outcome when no rule allows: deny, or log-only (allow and log).", "deny", "log-only"));
+        oneOf(
+            "deny",
+            "Outcome when no rule allows: deny, or log-only (allow and log).",
+            "deny",
+            "log-only"));
     authz.put(
         "opa_endpoint",
         leaf(
             Kind.STRING,
             "http://localhost:8181",
-            v -> ((String) v).startsWith("http://") || ((String) v).startsWith("https://") ? null : "",
+            v ->
+                ((String) v).startsWith("http://") || ((String) v).startsWith("https://")
+                    ? null
+                    : "",
             "an http:// or https:// URL",
             "OPA server for provider opa."));
     authz.put("policy_path", str("agentweave/authz", "OPA policy path for provider opa."));
@@ -255,7 +278,12 @@ public final class ConfigSchema {
     Map<String, Spec> pool = new LinkedHashMap<>();
     pool.put(
         "max_connections",
-        leaf(Kind.INT, 100, intRange(1, 10_000), "an integer in 1..10000", "Connections per destination."));
+        leaf(
+            Kind.INT,
+            100,
+            intRange(1, 10_000),
+            "an integer in 1..10000",
+            "Connections per destination."));
     pool.put("idle_timeout_seconds", seconds(60, "Close idle connections after this."));
     pool.put("max_keepalive_seconds", seconds(300, "Maximum connection lifetime."));
     pool.put("connect_timeout_seconds", seconds(10, "Connection establishment timeout."));
@@ -284,20 +312,45 @@ public final class ConfigSchema {
     breaker.put("recovery_timeout_seconds", seconds(30, "Time open before half-open."));
     breaker.put(
         "success_threshold",
-        leaf(Kind.INT, 2, intRange(1, 10_000), "an integer in 1..10000", "Successes that close it."));
+        leaf(
+            Kind.INT,
+            2,
+            intRange(1, 10_000),
+            "an integer in 1..10000",
+            "Successes that close it."));
     breaker.put(
         "half_open_requests",
-        leaf(Kind.INT, 1, intRange(1, 10_000), "an integer in 1..10000", "Trial calls when half-open."));
+        leaf(
+            Kind.INT,
+            1,
+            intRange(1, 10_000),
+            "an integer in 1..10000",
+            "Trial calls when half-open."));
     Map<String, Spec> retry = new LinkedHashMap<>();
     retry.put(
         "max_attempts",
-        leaf(Kind.INT, 3, intRange(1, 10), "an integer in 1..10", "Attempts in all, the first included."));
+        leaf(
+            Kind.INT,
+            3,
+            intRange(1, 10),
+            "an integer in 1..10",
+            "Attempts in all, the first included."));
     retry.put(
         "backoff_base_seconds",
-        leaf(Kind.DOUBLE, 0.1, v -> ((Double) v) >= 0.001 ? null : "", "a number >= 0.001", "First backoff."));
+        leaf(
+            Kind.DOUBLE,
+            0.1,
+            v -> ((Double) v) >= 0.001 ? null : "",
+            "a number >= 0.001",
+            "First backoff."));
     retry.put(
         "backoff_max_seconds",
-        leaf(Kind.DOUBLE, 30.0, v -> ((Double) v) >= 0.001 ? null : "", "a number >= 0.001", "Backoff cap."));
+        leaf(
+            Kind.DOUBLE,
+            30.0,
+            v -> ((Double) v) >= 0.001 ? null : "",
+            "a number >= 0.001",
+            "Backoff cap."));
     retry.put("jitter", oneOf("full", "Jitter applied to backoff.", "full", "none"));
 
     Map<String, Spec> transport = new LinkedHashMap<>();
@@ -306,9 +359,15 @@ public final class ConfigSchema {
         "peer_verification", oneOf("strict", "Peer certificate checks.", "strict", "log-only"));
     transport.put(
         "timeout_seconds",
-        leaf(Kind.DOUBLE, 30.0, positive(), "a number of seconds > 0", "Default timeout of a call."));
+        leaf(
+            Kind.DOUBLE,
+            30.0,
+            positive(),
+            "a number of seconds > 0",
+            "Default timeout of a call."));
     transport.put("concurrency_limit", new Section(limit, null));
-    transport.put("connection_pool", new Section(pool, "the gateway's pooled client (the gateway issue)"));
+    transport.put(
+        "connection_pool", new Section(pool, "the gateway's pooled client (the gateway issue)"));
     transport.put("circuit_breaker", new Section(breaker, "cross-node calls (the gateway issue)"));
     transport.put("retry", new Section(retry, "cross-node calls (the gateway issue)"));
     root.put("transport", new Section(transport, null));
@@ -316,7 +375,8 @@ public final class ConfigSchema {
     Map<String, Spec> server = new LinkedHashMap<>();
     server.put("host", str("0.0.0.0", "Gateway bind address."));
     server.put(
-        "port", leaf(Kind.INT, 8443, intRange(1, 65_535), "an integer in 1..65535", "Gateway port."));
+        "port",
+        leaf(Kind.INT, 8443, intRange(1, 65_535), "an integer in 1..65535", "Gateway port."));
     server.put("protocol", oneOf("a2a", "Wire protocol.", "a2a"));
     server.put(
         "max_body_bytes",
@@ -358,7 +418,8 @@ public final class ConfigSchema {
     Map<String, Spec> metrics = new LinkedHashMap<>();
     metrics.put("enabled", bool(true, "Record metrics."));
     metrics.put(
-        "port", leaf(Kind.INT, 9090, intRange(1, 65_535), "an integer in 1..65535", "Scrape port."));
+        "port",
+        leaf(Kind.INT, 9090, intRange(1, 65_535), "an integer in 1..65535", "Scrape port."));
     metrics.put(
         "path",
         leaf(
@@ -468,7 +529,12 @@ public final class ConfigSchema {
 
   private static Leaf seconds(int def, String doc) {
     return new Leaf(
-        Kind.INT, def, false, intRange(1, 86_400 * 7), "an integer number of seconds in 1..604800", doc);
+        Kind.INT,
+        def,
+        false,
+        intRange(1, 86_400 * 7),
+        "an integer number of seconds in 1..604800",
+        doc);
   }
 
   private static Leaf list(

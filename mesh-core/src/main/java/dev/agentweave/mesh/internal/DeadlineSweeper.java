@@ -7,11 +7,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Fails calls whose deadline passed, with one periodic sweep instead of a scheduler task per call.
- * Registering is one lock-free enqueue. Each sweep (every {@link #TICK_NANOS}) drops the calls
- * that already completed, which on a healthy node is nearly all of them, keeps the others in a
- * heap ordered by deadline, and expires those that are due. A deadline therefore fires between 0
- * and one tick (plus scheduling delay) after it passes. When the node stops, every call still
- * registered is failed, so no caller waits forever.
+ * Registering is one lock-free enqueue. Each sweep (every {@link #TICK_NANOS}) drops the calls that
+ * already completed, which on a healthy node is nearly all of them, keeps the others in a heap
+ * ordered by deadline, and expires those that are due. A deadline therefore fires between 0 and one
+ * tick (plus scheduling delay) after it passes. When the node stops, every call still registered is
+ * failed, so no caller waits forever.
  */
 final class DeadlineSweeper {
   /** Sweep period. */

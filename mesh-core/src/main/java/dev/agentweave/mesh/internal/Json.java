@@ -11,8 +11,8 @@ public final class Json {
   private Json() {}
 
   /**
-   * A mapper for requests and responses. Unknown fields are refused so that a typo in a payload
-   * is an error naming the field rather than a silently missing value.
+   * A mapper for requests and responses. Unknown fields are refused so that a typo in a payload is
+   * an error naming the field rather than a silently missing value.
    *
    * @return a new mapper
    */

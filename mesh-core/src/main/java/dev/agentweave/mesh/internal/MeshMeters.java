@@ -22,8 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The framework's own meters, resolved once per agent, capability and action so the call path
- * only increments. Names are in {@link MeterNames}; every meter has a description. Tag values are
+ * The framework's own meters, resolved once per agent, capability and action so the call path only
+ * increments. Names are in {@link MeterNames}; every meter has a description. Tag values are
  * bounded: agents and capabilities are declared, error types are {@link ErrorCode}s, and unknown
  * action names beyond {@value #MAX_ACTIONS} collapse into {@code _other}.
  */
@@ -94,7 +94,10 @@ final class MeshMeters {
     Gauge.builder(MeterNames.NODE_IN_FLIGHT, runtime, MeshRuntime::inFlight)
         .description("Calls accepted by this node's capabilities and not yet finished")
         .register(reg);
-    Gauge.builder(MeterNames.NODE_READY, runtime, rt -> rt.state() == dev.agentweave.mesh.NodeState.READY ? 1 : 0)
+    Gauge.builder(
+            MeterNames.NODE_READY,
+            runtime,
+            rt -> rt.state() == dev.agentweave.mesh.NodeState.READY ? 1 : 0)
         .description("1 while the node takes calls, 0 while starting, draining or stopped")
         .register(reg);
     for (AgentRuntime a : runtime.agents()) {

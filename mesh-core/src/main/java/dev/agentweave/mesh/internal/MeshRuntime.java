@@ -13,9 +13,9 @@ import dev.agentweave.mesh.UnavailableException;
 import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.config.MeshSettings.CapabilitySettings;
 import dev.agentweave.mesh.config.MeshSettings.DefaultAction;
+import dev.agentweave.mesh.spi.Authorizer;
 import dev.agentweave.mesh.spi.AuthzDecision;
 import dev.agentweave.mesh.spi.AuthzRequest;
-import dev.agentweave.mesh.spi.Authorizer;
 import dev.agentweave.mesh.spi.Direction;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The engine of one node: the actor system, the hosted agents and their capability actors, the
- * authorization enforcement points, the meters and the lifecycle. {@link dev.agentweave.mesh.MeshNode}
- * is its public face.
+ * authorization enforcement points, the meters and the lifecycle. {@link
+ * dev.agentweave.mesh.MeshNode} is its public face.
  */
 public final class MeshRuntime {
   private static final Logger LOG = LoggerFactory.getLogger("agentweave.node");
@@ -92,13 +92,16 @@ public final class MeshRuntime {
     checkAgents(settings, agentList);
     this.metrics = new MetricsFacade(registry, settings.observability().metrics());
     this.meters = new MeshMeters(metrics);
-    this.authorizer = customAuthorizer != null ? customAuthorizer : Authorizers.fromSettings(settings);
+    this.authorizer =
+        customAuthorizer != null ? customAuthorizer : Authorizers.fromSettings(settings);
     this.system =
         ActorSystem.create(
             Behaviors.empty(), "agentweave-" + settings.agent().name(), pekkoConfig(settings));
     this.dispatcher = system.executionContext();
     this.blockingExecutor =
-        system.dispatchers().lookup(DispatcherSelector.fromConfig("agentweave.blocking-dispatcher"));
+        system
+            .dispatchers()
+            .lookup(DispatcherSelector.fromConfig("agentweave.blocking-dispatcher"));
     for (Agent agent : agentList) {
       SpiffeId id = agent.spiffeId(settings.agent().trustDomain());
       List<CapabilitySettings> overrides =
@@ -151,8 +154,7 @@ public final class MeshRuntime {
                     ? ", which this node does not host"
                     : ", which has: "
                         + String.join(
-                            ", ",
-                            defaultAgent.capabilities().stream().map(x -> x.name()).toList()))
+                            ", ", defaultAgent.capabilities().stream().map(x -> x.name()).toList()))
                 + ")");
       }
     }
@@ -188,7 +190,8 @@ public final class MeshRuntime {
         () -> {
           if (state == NodeState.READY || state == NodeState.STARTING) {
             state = NodeState.DRAINING;
-            LOG.info("node {} draining: {} calls in flight", settings.agent().name(), inFlight.get());
+            LOG.info(
+                "node {} draining: {} calls in flight", settings.agent().name(), inFlight.get());
           }
           if (inFlight.get() == 0) {
             drained.complete(null);
@@ -320,7 +323,10 @@ public final class MeshRuntime {
 
   UnavailableException notAccepting() {
     return new UnavailableException(
-        "node " + settings.agent().name() + " is " + state.name().toLowerCase(Locale.ROOT)
+        "node "
+            + settings.agent().name()
+            + " is "
+            + state.name().toLowerCase(Locale.ROOT)
             + " and takes no new calls");
   }
 
@@ -362,11 +368,14 @@ public final class MeshRuntime {
   }
 
   /**
-   * Runs the authorizer for one request and continues with {@code onAllowed} or reports the
-   * denial. Completed stages are handled on the calling thread.
+   * Runs the authorizer for one request and continues with {@code onAllowed} or reports the denial.
+   * Completed stages are handled on the calling thread.
    */
   void authorize(
-      AuthzRequest request, MeshMeters.ActionMeters am, Runnable onAllowed, Consumer<MeshException> onDenied) {
+      AuthzRequest request,
+      MeshMeters.ActionMeters am,
+      Runnable onAllowed,
+      Consumer<MeshException> onDenied) {
     long start = System.nanoTime();
     CompletionStage<AuthzDecision> stage;
     try {
@@ -397,7 +406,9 @@ public final class MeshRuntime {
       Throwable error,
       Runnable onAllowed,
       Consumer<MeshException> onDenied) {
-    meters.authzDuration(request.direction()).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+    meters
+        .authzDuration(request.direction())
+        .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
     if (error != null || decision == null) {
       meters.authzError(error);
       LOG.warn(
@@ -411,8 +422,13 @@ public final class MeshRuntime {
       am.denied();
       onDenied.accept(
           new PermissionDeniedException(
-              "authorization of " + request.caller() + " calling '" + request.action() + "' on "
-                  + request.callee() + " failed; denied (fail closed)"));
+              "authorization of "
+                  + request.caller()
+                  + " calling '"
+                  + request.action()
+                  + "' on "
+                  + request.callee()
+                  + " failed; denied (fail closed)"));
       return;
     }
     if (decision.allowed()) {
@@ -434,8 +450,13 @@ public final class MeshRuntime {
     }
     onDenied.accept(
         new PermissionDeniedException(
-            request.caller() + " may not call '" + request.action() + "' on " + request.callee()
-                + ": " + decision.reason()));
+            request.caller()
+                + " may not call '"
+                + request.action()
+                + "' on "
+                + request.callee()
+                + ": "
+                + decision.reason()));
   }
 
   static AuthzRequest outbound(SpiffeId caller, SpiffeId callee, String action) {

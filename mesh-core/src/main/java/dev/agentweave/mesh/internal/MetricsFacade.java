@@ -10,8 +10,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -29,7 +29,8 @@ public final class MetricsFacade implements Metrics {
   private final List<Supplier<Number>> gaugeValues = new CopyOnWriteArrayList<>();
 
   MetricsFacade(PrometheusMeterRegistry registry, MetricsSettings settings) {
-    this.registry = registry != null ? registry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    this.registry =
+        registry != null ? registry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // Two of Micrometer's system meters break Prometheus naming rules (promtool rejects
     // "system_cpu_count" and the "_ns" unit of "process_cpu_time_ns_total"): rename the first,
     // replace the second with a seconds-based counter (MeshMeters.bindNode).
@@ -40,7 +41,9 @@ public final class MetricsFacade implements Metrics {
               @Override
               public io.micrometer.core.instrument.Meter.Id map(
                   io.micrometer.core.instrument.Meter.Id id) {
-                return id.getName().equals("system.cpu.count") ? id.withName("system.cpu.logical") : id;
+                return id.getName().equals("system.cpu.count")
+                    ? id.withName("system.cpu.logical")
+                    : id;
               }
             })
         .meterFilter(
@@ -76,10 +79,13 @@ public final class MetricsFacade implements Metrics {
   public void gauge(String name, String description, Supplier<Number> value, String... tags) {
     requireNonNull(value, "value");
     gaugeValues.add(value);
-    Gauge.builder(checkName(name), value, s -> {
-          Number n = s.get();
-          return n == null ? Double.NaN : n.doubleValue();
-        })
+    Gauge.builder(
+            checkName(name),
+            value,
+            s -> {
+              Number n = s.get();
+              return n == null ? Double.NaN : n.doubleValue();
+            })
         .description(checkDescription(description))
         .tags(tags(tags))
         .strongReference(true)
@@ -161,7 +167,9 @@ public final class MetricsFacade implements Metrics {
     requireNonNull(tags, "tags");
     if (tags.length % 2 != 0) {
       throw new IllegalArgumentException(
-          "tags: " + tags.length + " strings (expected: an even number, alternating keys and values)");
+          "tags: "
+              + tags.length
+              + " strings (expected: an even number, alternating keys and values)");
     }
     return Tags.of(tags);
   }

@@ -3,8 +3,8 @@ package dev.agentweave.mesh.internal;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The sink of a {@code tell}: its stage completes when the call is accepted; later outcomes are
- * not reported to the caller (handler failures are logged and counted on the callee's node).
+ * The sink of a {@code tell}: its stage completes when the call is accepted; later outcomes are not
+ * reported to the caller (handler failures are logged and counted on the callee's node).
  */
 final class TellSink implements ReplySink {
   final CompletableFuture<Void> acceptance = new CompletableFuture<>();

@@ -8,8 +8,8 @@ import java.util.concurrent.CompletionStage;
  * reaches the handler. An authorizer that fails, or whose stage fails, causes a deny (fail closed)
  * counted in {@code authz.check.errors}.
  *
- * <p>Implementations must be thread-safe and should return an already completed stage when they
- * can decide at once: the node then continues on the calling thread without a hop.
+ * <p>Implementations must be thread-safe and should return an already completed stage when they can
+ * decide at once: the node then continues on the calling thread without a hop.
  */
 public interface Authorizer extends AutoCloseable {
   /**

@@ -58,9 +58,12 @@ class MeshSettingsTest {
   @Test
   void parse_reportsMissingRequiredKeys_withPathAndExpectation() {
     List<ConfigProblem> p = problems("agent: {}\n");
-    assertThat(p).extracting(ConfigProblem::path).containsExactly("agent.name", "agent.trust_domain");
-    assertThat(p.get(0).toString()).isEqualTo(
-        "agent.name: missing (expected: a name matching ^[a-z][a-z0-9-]*$, at most 63 characters)");
+    assertThat(p)
+        .extracting(ConfigProblem::path)
+        .containsExactly("agent.name", "agent.trust_domain");
+    assertThat(p.get(0).toString())
+        .isEqualTo(
+            "agent.name: missing (expected: a name matching ^[a-z][a-z0-9-]*$, at most 63 characters)");
   }
 
   @Test
@@ -79,7 +82,9 @@ class MeshSettingsTest {
     assertThat(p)
         .extracting(ConfigProblem::path)
         .containsExactlyInAnyOrder(
-            "server.port", "transport.connection_pool.max_connections", "transport.peer_verification");
+            "server.port",
+            "transport.connection_pool.max_connections",
+            "transport.peer_verification");
     assertThat(p)
         .filteredOn(x -> x.path().equals("server.port"))
         .first()
@@ -89,53 +94,83 @@ class MeshSettingsTest {
   @Test
   void parse_rejectsWrongTypes_namingTheValue() {
     List<ConfigProblem> p = problems(MINIMAL + "server:\n  port: \"8443\"\n");
-    assertThat(p).singleElement().hasToString("server.port: \"8443\" (expected: an integer in 1..65535)");
+    assertThat(p)
+        .singleElement()
+        .hasToString("server.port: \"8443\" (expected: an integer in 1..65535)");
     p = problems(MINIMAL + "authorization:\n  cache:\n    enabled: yes-please\n");
     assertThat(p).singleElement().extracting(ConfigProblem::expected).isEqualTo("true or false");
     p = problems(MINIMAL + "transport: 5\n");
-    assertThat(p).singleElement().extracting(ConfigProblem::expected).isEqualTo("a mapping of keys");
+    assertThat(p)
+        .singleElement()
+        .extracting(ConfigProblem::expected)
+        .isEqualTo("a mapping of keys");
   }
 
   @Test
   void parse_rejectsUnknownKeys_withDidYouMean() {
     List<ConfigProblem> p =
         problems(MINIMAL + "transport:\n  connection_pool:\n    max_conections: 10\n");
-    assertThat(p).singleElement().satisfies(x -> {
-      assertThat(x.path()).isEqualTo("transport.connection_pool.max_conections");
-      assertThat(x.expected()).contains("did you mean 'max_connections'?");
-    });
+    assertThat(p)
+        .singleElement()
+        .satisfies(
+            x -> {
+              assertThat(x.path()).isEqualTo("transport.connection_pool.max_conections");
+              assertThat(x.expected()).contains("did you mean 'max_connections'?");
+            });
     p = problems(MINIMAL + "zzz: 1\n");
-    assertThat(p).singleElement().extracting(ConfigProblem::expected).asString().contains("known keys here: agent, identity");
+    assertThat(p)
+        .singleElement()
+        .extracting(ConfigProblem::expected)
+        .asString()
+        .contains("known keys here: agent, identity");
   }
 
   @Test
   void parse_reportsMalformedYaml_withLine() {
     List<ConfigProblem> p = problems("agent:\n  name: [unclosed\n");
-    assertThat(p).singleElement().satisfies(x -> {
-      assertThat(x.path()).isEqualTo("(document)");
-      assertThat(x.value()).contains("malformed YAML at line");
-    });
-    assertThat(problems("- just\n- a list\n")).singleElement().extracting(ConfigProblem::expected)
+    assertThat(p)
+        .singleElement()
+        .satisfies(
+            x -> {
+              assertThat(x.path()).isEqualTo("(document)");
+              assertThat(x.value()).contains("malformed YAML at line");
+            });
+    assertThat(problems("- just\n- a list\n"))
+        .singleElement()
+        .extracting(ConfigProblem::expected)
         .isEqualTo("a YAML mapping at the top level");
   }
 
   @Test
   void parse_rejectsBadEnumsAndPatterns() {
-    assertThat(problems(MINIMAL.replace("example.org", "Example.ORG"))).singleElement()
-        .extracting(ConfigProblem::path).isEqualTo("agent.trust_domain");
-    assertThat(problems(MINIMAL + "authorization:\n  provider: opa\n")).singleElement()
-        .extracting(ConfigProblem::expected).asString().contains("allow-list, allow-all");
-    assertThat(problems(MINIMAL + "identity:\n  spiffe_endpoint: /tmp/sock\n")).singleElement()
-        .extracting(ConfigProblem::expected).isEqualTo("a unix:// or tcp:// address");
-    assertThat(problems(MINIMAL + "authorization:\n  allow:\n    - caller: example.org\n      callee: spiffe://example.org/agent/x\n"))
-        .singleElement().extracting(ConfigProblem::path).isEqualTo("authorization.allow[0].caller");
+    assertThat(problems(MINIMAL.replace("example.org", "Example.ORG")))
+        .singleElement()
+        .extracting(ConfigProblem::path)
+        .isEqualTo("agent.trust_domain");
+    assertThat(problems(MINIMAL + "authorization:\n  provider: opa\n"))
+        .singleElement()
+        .extracting(ConfigProblem::expected)
+        .asString()
+        .contains("allow-list, allow-all");
+    assertThat(problems(MINIMAL + "identity:\n  spiffe_endpoint: /tmp/sock\n"))
+        .singleElement()
+        .extracting(ConfigProblem::expected)
+        .isEqualTo("a unix:// or tcp:// address");
+    assertThat(
+            problems(
+                MINIMAL
+                    + "authorization:\n  allow:\n    - caller: example.org\n      callee: spiffe://example.org/agent/x\n"))
+        .singleElement()
+        .extracting(ConfigProblem::path)
+        .isEqualTo("authorization.allow[0].caller");
   }
 
   @Test
   void parse_acceptsTlsVersionWrittenAsNumber() {
     assertThat(parse(MINIMAL + "transport:\n  tls_min_version: 1.2\n").transport().tlsMinVersion())
         .isEqualTo("1.2");
-    assertThat(problems(MINIMAL + "transport:\n  tls_min_version: 1.1\n")).singleElement()
+    assertThat(problems(MINIMAL + "transport:\n  tls_min_version: 1.1\n"))
+        .singleElement()
         .hasToString("transport.tls_min_version: 1.1 (expected: one of 1.2, 1.3)");
   }
 
@@ -164,17 +199,22 @@ class MeshSettingsTest {
   @Test
   void environment_badValue_namesTheVariable() {
     List<ConfigProblem> p = problems(MINIMAL, Map.of("AGENTWEAVE_SERVER_PORT", "eighty"));
-    assertThat(p).singleElement().hasToString(
-        "server.port: \"eighty\" (from AGENTWEAVE_SERVER_PORT) (expected: an integer in 1..65535)");
+    assertThat(p)
+        .singleElement()
+        .hasToString(
+            "server.port: \"eighty\" (from AGENTWEAVE_SERVER_PORT) (expected: an integer in 1..65535)");
   }
 
   @Test
   void environment_unknownVariable_isRejectedWithHint() {
     List<ConfigProblem> p = problems(MINIMAL, Map.of("AGENTWEAVE_SERVER_PROT", "1"));
-    assertThat(p).singleElement().satisfies(x -> {
-      assertThat(x.path()).isEqualTo("AGENTWEAVE_SERVER_PROT");
-      assertThat(x.expected()).contains("did you mean AGENTWEAVE_SERVER_PORT?");
-    });
+    assertThat(p)
+        .singleElement()
+        .satisfies(
+            x -> {
+              assertThat(x.path()).isEqualTo("AGENTWEAVE_SERVER_PROT");
+              assertThat(x.expected()).contains("did you mean AGENTWEAVE_SERVER_PORT?");
+            });
     assertThat(parse(MINIMAL).server().port()).isEqualTo(8443);
     MeshSettings.parse("x", MINIMAL, Map.of("AGENTWEAVE_CONFIG", "/etc/x.yaml"));
   }
@@ -185,41 +225,53 @@ class MeshSettingsTest {
     long leavesOutsideLists =
         ConfigSchema.leaves().keySet().stream().filter(k -> !k.contains("[]")).count();
     assertThat(names).hasSize((int) leavesOutsideLists);
-    assertThat(names).containsEntry(
-        "AGENTWEAVE_TRANSPORT_CONNECTION_POOL_MAX_CONNECTIONS", "transport.connection_pool.max_connections");
+    assertThat(names)
+        .containsEntry(
+            "AGENTWEAVE_TRANSPORT_CONNECTION_POOL_MAX_CONNECTIONS",
+            "transport.connection_pool.max_connections");
   }
 
   @Test
   void production_refusesAllowAll() {
-    assertThat(problems(MINIMAL + "authorization:\n  provider: allow-all\n")).singleElement()
-        .satisfies(x -> {
-          assertThat(x.path()).isEqualTo("authorization.provider");
-          assertThat(x.expected()).contains("required when agent.environment is production");
-        });
+    assertThat(problems(MINIMAL + "authorization:\n  provider: allow-all\n"))
+        .singleElement()
+        .satisfies(
+            x -> {
+              assertThat(x.path()).isEqualTo("authorization.provider");
+              assertThat(x.expected()).contains("required when agent.environment is production");
+            });
   }
 
   @Test
   void production_refusesLogOnlyDefaultAction() {
-    assertThat(problems(MINIMAL + "authorization:\n  default_action: log-only\n")).singleElement()
-        .extracting(ConfigProblem::path).isEqualTo("authorization.default_action");
+    assertThat(problems(MINIMAL + "authorization:\n  default_action: log-only\n"))
+        .singleElement()
+        .extracting(ConfigProblem::path)
+        .isEqualTo("authorization.default_action");
   }
 
   @Test
   void production_refusesLaxPeerVerification() {
-    assertThat(problems(MINIMAL + "transport:\n  peer_verification: log-only\n")).singleElement()
-        .extracting(ConfigProblem::path).isEqualTo("transport.peer_verification");
+    assertThat(problems(MINIMAL + "transport:\n  peer_verification: log-only\n"))
+        .singleElement()
+        .extracting(ConfigProblem::path)
+        .isEqualTo("transport.peer_verification");
   }
 
   @Test
   void production_refusesDisabledAudit() {
-    assertThat(problems(MINIMAL + "authorization:\n  audit:\n    enabled: false\n")).singleElement()
-        .extracting(ConfigProblem::path).isEqualTo("authorization.audit.enabled");
+    assertThat(problems(MINIMAL + "authorization:\n  audit:\n    enabled: false\n"))
+        .singleElement()
+        .extracting(ConfigProblem::path)
+        .isEqualTo("authorization.audit.enabled");
   }
 
   @Test
   void production_refusesDevCa() {
-    assertThat(problems(MINIMAL + "identity:\n  provider: dev-ca\n")).singleElement()
-        .extracting(ConfigProblem::path).isEqualTo("identity.provider");
+    assertThat(problems(MINIMAL + "identity:\n  provider: dev-ca\n"))
+        .singleElement()
+        .extracting(ConfigProblem::path)
+        .isEqualTo("identity.provider");
   }
 
   @Test
@@ -241,25 +293,40 @@ class MeshSettingsTest {
                 """);
     assertThat(s.isProduction()).isFalse();
     assertThat(s.authorization().provider()).isEqualTo("allow-all");
-    assertThat(s.warnings()).anyMatch(w -> w.startsWith("identity:")).anyMatch(w -> w.startsWith("authorization.audit:"));
+    assertThat(s.warnings())
+        .anyMatch(w -> w.startsWith("identity:"))
+        .anyMatch(w -> w.startsWith("authorization.audit:"));
   }
 
   @Test
   void crossField_backoffMaxBelowBase_isRejected() {
-    assertThat(problems(MINIMAL + "transport:\n  retry:\n    backoff_base_seconds: 5\n    backoff_max_seconds: 1\n"))
-        .singleElement().extracting(ConfigProblem::path).isEqualTo("transport.retry.backoff_max_seconds");
+    assertThat(
+            problems(
+                MINIMAL
+                    + "transport:\n  retry:\n    backoff_base_seconds: 5\n    backoff_max_seconds: 1\n"))
+        .singleElement()
+        .extracting(ConfigProblem::path)
+        .isEqualTo("transport.retry.backoff_max_seconds");
   }
 
   @Test
   void capabilities_readOverridesAndRejectDuplicates() {
-    MeshSettings s = parse(MINIMAL + "  capabilities:\n    - name: search\n      timeout_seconds: 1.5\n      max_in_flight: 8\n");
-    assertThat(s.agent().capabilities()).singleElement().satisfies(c -> {
-      assertThat(c.timeout()).isEqualTo(Duration.ofMillis(1500));
-      assertThat(c.maxInFlight()).isEqualTo(8);
-      assertThat(c.mailboxCapacity()).isZero();
-    });
-    assertThat(problems(MINIMAL + "  capabilities:\n    - name: a\n    - name: a\n")).singleElement()
-        .extracting(ConfigProblem::path).isEqualTo("agent.capabilities[1].name");
+    MeshSettings s =
+        parse(
+            MINIMAL
+                + "  capabilities:\n    - name: search\n      timeout_seconds: 1.5\n      max_in_flight: 8\n");
+    assertThat(s.agent().capabilities())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.timeout()).isEqualTo(Duration.ofMillis(1500));
+              assertThat(c.maxInFlight()).isEqualTo(8);
+              assertThat(c.mailboxCapacity()).isZero();
+            });
+    assertThat(problems(MINIMAL + "  capabilities:\n    - name: a\n    - name: a\n"))
+        .singleElement()
+        .extracting(ConfigProblem::path)
+        .isEqualTo("agent.capabilities[1].name");
   }
 
   @Test

@@ -155,7 +155,8 @@ public final class MeshExtension
 
   /** Builds a {@link MeshExtension}. */
   public static final class Builder {
-    private MeshSettings settings = MeshSettings.parse("mesh-testkit defaults", DEFAULT_YAML, Map.of());
+    private MeshSettings settings =
+        MeshSettings.parse("mesh-testkit defaults", DEFAULT_YAML, Map.of());
     private final List<Agent> agents = new ArrayList<>();
 
     private Builder() {}
