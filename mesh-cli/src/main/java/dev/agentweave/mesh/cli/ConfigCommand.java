@@ -64,6 +64,8 @@ final class ConfigCommand implements Callable<Integer> {
           .append(variable)
           .append(" | ")
           .append(leaf.doc())
+          .append(
+              leaf.pending() == null ? "" : " Validated; takes effect with " + leaf.pending() + ".")
           .append(" |\n");
     }
     return sb.toString();

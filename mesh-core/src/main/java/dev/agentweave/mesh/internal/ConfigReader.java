@@ -241,6 +241,13 @@ public final class ConfigReader {
       }
       return leaf.defaultValue();
     }
+    if (leaf.pending() != null) {
+      warnings.add(
+          path
+              + ": validated, and used once "
+              + leaf.pending()
+              + " is available; it has no effect yet");
+    }
     Object value = convert(leaf.kind(), node, env != null);
     if (value == null) {
       problems.add(new ConfigProblem(path, describe(node), leaf.expected(), env));

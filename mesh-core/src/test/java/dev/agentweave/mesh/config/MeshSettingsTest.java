@@ -299,6 +299,16 @@ class MeshSettingsTest {
   }
 
   @Test
+  void keysUsedOnlyByLaterParts_areAcceptedWithAWarning() {
+    MeshSettings s = parse(MINIMAL + "server:\n  port: 9443\n  graceful_shutdown_seconds: 3\n");
+    assertThat(s.server().port()).isEqualTo(9443);
+    assertThat(s.warnings())
+        .singleElement()
+        .asString()
+        .startsWith("server.port: validated, and used once the gateway");
+  }
+
+  @Test
   void crossField_backoffMaxBelowBase_isRejected() {
     assertThat(
             problems(
