@@ -93,6 +93,16 @@ public final class MeshNode implements AutoCloseable {
     return List.copyOf(runtime.agents());
   }
 
+  /**
+   * The node's Pekko actor system, for integrations that run on it (the gateway, the cluster).
+   * Application code does not need it.
+   *
+   * @return the actor system
+   */
+  public org.apache.pekko.actor.typed.ActorSystem<Void> actorSystem() {
+    return runtime.actorSystem();
+  }
+
   /** Calls accepted by this node's capabilities and not yet finished. */
   public int callsInFlight() {
     return runtime.inFlight();

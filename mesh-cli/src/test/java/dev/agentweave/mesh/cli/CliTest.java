@@ -56,13 +56,13 @@ class CliTest {
   void validate_printsOneLinePerError_andExitsOne(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("config.yaml");
     Files.writeString(
-        f, "agent: {name: A, trust_domain: example.org}\nserver: {port: 0, prot: 1}\n");
+        f, "agent: {name: A, trust_domain: example.org}\nserver: {port: -1, prot: 1}\n");
     Run r = run("validate", f.toString());
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.out().strip().split("\n"))
         .hasSize(3)
         .anyMatch(l -> l.contains("agent.name: \"A\" (expected"))
-        .anyMatch(l -> l.contains("server.port: 0 (expected: an integer in 1..65535)"))
+        .anyMatch(l -> l.contains("server.port: -1 (expected: an integer in 0..65535"))
         .anyMatch(l -> l.contains("server.prot") && l.contains("did you mean 'port'?"));
   }
 

@@ -111,9 +111,34 @@ public record MeshSettings(
    * @param provider {@code dev-ca}, {@code files} or {@code spiffe}
    * @param spiffeEndpoint the Workload API address
    * @param allowedTrustDomains foreign trust domains whose agents may call in
+   * @param bundles bundles of foreign trust domains read from files
+   * @param devCa the development CA
    */
   public record IdentitySettings(
-      String provider, String spiffeEndpoint, List<String> allowedTrustDomains) {}
+      String provider,
+      String spiffeEndpoint,
+      List<String> allowedTrustDomains,
+      List<BundleFile> bundles,
+      DevCaSettings devCa) {}
+
+  /**
+   * One item of {@code identity.bundles}.
+   *
+   * @param trustDomain the foreign trust domain
+   * @param file the PEM file of its CA certificates
+   */
+  public record BundleFile(String trustDomain, String file) {}
+
+  /**
+   * The {@code identity.dev_ca} section.
+   *
+   * @param directory where the CA keeps its files
+   * @param svidTtl lifetime of minted SVIDs
+   * @param renewFraction fraction of the lifetime after which an SVID is renewed
+   * @param serverNames DNS and IP SANs added to minted SVIDs
+   */
+  public record DevCaSettings(
+      String directory, Duration svidTtl, double renewFraction, List<String> serverNames) {}
 
   /**
    * The {@code authorization} section.
@@ -504,11 +529,22 @@ public record MeshSettings(
             v.str("agent.description"),
             Environment.valueOf(v.str("agent.environment").toUpperCase(Locale.ROOT)),
             List.copyOf(caps));
+    List<BundleFile> bundleFiles = new ArrayList<>();
+    for (Map<String, Object> item : (List<Map<String, Object>>) v.raw("identity.bundles")) {
+      Values b = new Values(item);
+      bundleFiles.add(new BundleFile(b.str("trust_domain"), b.str("file")));
+    }
     IdentitySettings identity =
         new IdentitySettings(
             v.str("identity.provider"),
             v.str("identity.spiffe_endpoint"),
-            v.list("identity.allowed_trust_domains"));
+            v.list("identity.allowed_trust_domains"),
+            List.copyOf(bundleFiles),
+            new DevCaSettings(
+                v.str("identity.dev_ca.directory"),
+                v.seconds("identity.dev_ca.svid_ttl_seconds"),
+                v.dbl("identity.dev_ca.renew_fraction"),
+                v.list("identity.dev_ca.server_names")));
     List<AllowRule> rules = new ArrayList<>();
     for (Map<String, Object> item : (List<Map<String, Object>>) v.raw("authorization.allow")) {
       Values r = new Values(item);

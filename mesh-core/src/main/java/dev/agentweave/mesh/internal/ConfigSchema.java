@@ -162,12 +162,15 @@ public final class ConfigSchema {
     identity.put(
         "spiffe_endpoint",
         leaf(
-            Kind.STRING,
-            "unix:///run/spire/sockets/agent.sock",
-            v ->
-                ((String) v).startsWith("unix://") || ((String) v).startsWith("tcp://") ? null : "",
-            "a unix:// or tcp:// address",
-            "SPIFFE Workload API socket."));
+                Kind.STRING,
+                "unix:///run/spire/sockets/agent.sock",
+                v ->
+                    ((String) v).startsWith("unix://") || ((String) v).startsWith("tcp://")
+                        ? null
+                        : "",
+                "a unix:// or tcp:// address",
+                "SPIFFE Workload API socket.")
+            .pendingUntil("the spiffe identity provider (the identities issue)"));
     identity.put(
         "allowed_trust_domains",
         list(
@@ -175,9 +178,57 @@ public final class ConfigSchema {
             v -> SpiffeId.trustDomainProblem((String) v) == null ? null : "",
             "a list of trust domains",
             "Foreign trust domains whose agents may call in."));
-    root.put(
-        "identity",
-        new Section(identity, "identity sources and mutual TLS (the identities issue)"));
+    Map<String, Spec> bundle = new LinkedHashMap<>();
+    bundle.put(
+        "trust_domain",
+        required(
+            Kind.STRING,
+            v -> SpiffeId.trustDomainProblem((String) v) == null ? null : "",
+            "a trust domain such as partner.org",
+            "Trust domain of the bundle."));
+    bundle.put(
+        "file",
+        required(
+            Kind.STRING,
+            v -> ((String) v).isBlank() ? "" : null,
+            "a path to a PEM file",
+            "PEM CA certificates."));
+    identity.put(
+        "bundles",
+        new ObjectList(
+            new Section(bundle, null),
+            "Trust bundles of foreign trust domains, read from PEM files (federation)."));
+    Map<String, Spec> devCa = new LinkedHashMap<>();
+    devCa.put(
+        "directory",
+        str(
+            ".agentweave/dev-ca",
+            "Where the dev CA keeps ca.pem and ca.key (relative to the working directory)."));
+    devCa.put(
+        "svid_ttl_seconds",
+        leaf(
+            Kind.INT,
+            3600,
+            intRange(2, 86_400 * 30),
+            "an integer in 2..2592000",
+            "Lifetime of minted SVIDs."));
+    devCa.put(
+        "renew_fraction",
+        leaf(
+            Kind.DOUBLE,
+            0.5,
+            v -> ((Double) v) > 0 && ((Double) v) < 1 ? null : "",
+            "a number in (0, 1)",
+            "Renew an SVID when this fraction of its lifetime has passed."));
+    devCa.put(
+        "server_names",
+        list(
+            List.of("localhost", "127.0.0.1"),
+            v -> ((String) v).isBlank() ? "" : null,
+            "a list of DNS names or IP addresses",
+            "DNS and IP SANs added to minted SVIDs so tools like curl accept the gateway."));
+    identity.put("dev_ca", new Section(devCa, null));
+    root.put("identity", new Section(identity, null));
 
     Map<String, Spec> allowRule = new LinkedHashMap<>();
     allowRule.put(
@@ -390,12 +441,15 @@ public final class ConfigSchema {
     root.put("transport", new Section(transport, null));
 
     Map<String, Spec> server = new LinkedHashMap<>();
-    server.put(
-        "host",
-        (str("0.0.0.0", "Gateway bind address.")).pendingUntil("the gateway (the gateway issue)"));
+    server.put("host", str("0.0.0.0", "Gateway bind address."));
     server.put(
         "port",
-        (leaf(Kind.INT, 8443, intRange(1, 65_535), "an integer in 1..65535", "Gateway port."))
+        (leaf(
+                Kind.INT,
+                8443,
+                intRange(0, 65_535),
+                "an integer in 0..65535 (0 picks a free port)",
+                "Gateway port (TLS only)."))
             .pendingUntil("the gateway (the gateway issue)"));
     server.put(
         "protocol",

@@ -277,6 +277,11 @@ public final class MeshRuntime {
     return system;
   }
 
+  /** The actor system, for integrations. */
+  public ActorSystem<Void> actorSystem() {
+    return system;
+  }
+
   Executor blockingExecutor() {
     return blockingExecutor;
   }

@@ -1,5 +1,6 @@
 /**
- * The mutual-TLS gateway: Pekko HTTP server routes and the pooled client for cross-node calls. Not
- * built yet: until then every call is in-JVM (see docs/architecture.md).
+ * The gateway: a Pekko HTTP server that accepts only mutual-TLS connections from agents whose SVIDs
+ * verify, and (as it grows) the pooled client for cross-node calls. Today it serves {@code GET
+ * /health/live}, {@code GET /health/ready} and {@code GET /whoami}.
  */
 package dev.agentweave.mesh.http;

@@ -1,0 +1,73 @@
+package dev.agentweave.mesh.identity;
+
+import dev.agentweave.mesh.config.MeshSettings;
+import dev.agentweave.mesh.config.MeshSettings.BundleFile;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** Creates the identity source and TLS factory that {@code identity:} configures. */
+public final class IdentitySources {
+  private IdentitySources() {}
+
+  /**
+   * The identity source named by {@code identity.provider}.
+   *
+   * @param settings the node settings
+   * @return the source; close it when the node stops
+   * @throws IdentityException if the source cannot be created (unreadable files, a CA of another
+   *     trust domain, a provider not available in this build)
+   */
+  public static IdentitySource fromSettings(MeshSettings settings) {
+    MeshSettings.IdentitySettings id = settings.identity();
+    List<TrustBundle> foreign = new ArrayList<>();
+    for (BundleFile b : id.bundles()) {
+      foreign.add(
+          new TrustBundle(
+              new TrustDomain(b.trustDomain()), Pem.readCertificates(Path.of(b.file()))));
+    }
+    switch (id.provider()) {
+      case "dev-ca" -> {
+        DevCertificateAuthority ca =
+            DevCertificateAuthority.openOrCreate(
+                Path.of(id.devCa().directory()), new TrustDomain(settings.agent().trustDomain()));
+        return new DevCaIdentitySource(
+            ca,
+            id.devCa().svidTtl(),
+            id.devCa().renewFraction(),
+            id.devCa().serverNames(),
+            foreign);
+      }
+      default ->
+          throw new IdentityException(
+              "identity.provider: '"
+                  + id.provider()
+                  + "' is not available in this build yet (expected: dev-ca; the files and spiffe"
+                  + " providers are being built)");
+    }
+  }
+
+  /**
+   * The TLS factory for a node: its trust domain, {@code identity.allowed_trust_domains} and {@code
+   * transport.tls_min_version}.
+   *
+   * @param source the identity source
+   * @param settings the node settings
+   * @param rejections told the reason of every rejected peer certificate
+   * @return the factory
+   */
+  public static SpiffeTls tls(
+      IdentitySource source, MeshSettings settings, Consumer<String> rejections) {
+    List<TrustDomain> allowed = new ArrayList<>();
+    for (String td : settings.identity().allowedTrustDomains()) {
+      allowed.add(new TrustDomain(td));
+    }
+    return SpiffeTls.create(
+        source,
+        new TrustDomain(settings.agent().trustDomain()),
+        allowed,
+        settings.transport().tlsMinVersion(),
+        rejections);
+  }
+}

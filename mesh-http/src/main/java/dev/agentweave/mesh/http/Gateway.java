@@ -1,0 +1,283 @@
+package dev.agentweave.mesh.http;
+
+import static java.util.Objects.requireNonNull;
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentweave.mesh.MeshNode;
+import dev.agentweave.mesh.NodeState;
+import dev.agentweave.mesh.SpiffeId;
+import dev.agentweave.mesh.identity.IdentitySource;
+import dev.agentweave.mesh.identity.IdentitySources;
+import dev.agentweave.mesh.identity.SpiffeTls;
+import io.micrometer.core.instrument.Counter;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.http.javadsl.ConnectionContext;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.HttpsConnectionContext;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.TlsSessionInfo;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node's gateway: a Pekko HTTP server bound with TLS only (there is no plaintext listener) that
+ * requires a client certificate, presents the SVID of the node's default agent ({@code
+ * agent.name}), and accepts only clients whose SVID verifies against the bundle of an accepted
+ * trust domain (the node's own and {@code identity.allowed_trust_domains}). The caller's identity
+ * is taken from the verified certificate only.
+ *
+ * <p>Routes: {@code GET /health/live} (the process runs), {@code GET /health/ready} (200 while the
+ * node is ready, 503 while starting, draining or stopped), {@code GET /whoami} (the caller's
+ * verified SPIFFE ID as JSON). Anything else answers a JSON 404. The gateway unbinds when the node
+ * begins to stop. Thread-safe.
+ */
+public final class Gateway implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger("agentweave.gateway");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final MeshNode node;
+  private final ServerBinding binding;
+  private final URI url;
+  private final SpiffeId serverId;
+
+  private Gateway(MeshNode node, ServerBinding binding, URI url, SpiffeId serverId) {
+    this.node = node;
+    this.binding = binding;
+    this.url = url;
+    this.serverId = serverId;
+  }
+
+  /**
+   * Binds the gateway of a node on {@code server.host}:{@code server.port} ({@code 0} picks a free
+   * port) and waits until it serves.
+   *
+   * @param node the running node
+   * @param identities the node's identity source
+   * @return the bound gateway
+   * @throws IllegalStateException if the port cannot be bound within 30 seconds, naming the address
+   */
+  public static Gateway start(MeshNode node, IdentitySource identities) {
+    requireNonNull(node, "node");
+    requireNonNull(identities, "identities");
+    var settings = node.settings();
+    SpiffeId serverId = SpiffeId.forAgent(settings.agent().trustDomain(), settings.agent().name());
+    Counter rejected =
+        node.metrics()
+            .counter(
+                "tls.peers.rejected",
+                "TLS handshakes refused because the peer certificate did not verify");
+    RateLimitedLog rejectionLog = new RateLimitedLog(LOG, Duration.ofSeconds(1));
+    SpiffeTls tls =
+        IdentitySources.tls(
+            identities,
+            settings,
+            reason -> {
+              rejected.increment();
+              rejectionLog.warn("refused a TLS peer: {}", reason);
+            });
+    SSLContext sslContext = tls.serverContext(serverId);
+    HttpsConnectionContext https =
+        ConnectionContext.httpsServer(() -> tls.configureServer(sslContext.createSSLEngine()));
+    String host = settings.server().host();
+    int port = settings.server().port();
+    Routes routes = new Routes(node);
+    CompletionStage<ServerBinding> bound =
+        Http.get(node.actorSystem())
+            .newServerAt(host, port)
+            .enableHttps(https)
+            .bind(routes.route());
+    ServerBinding binding;
+    try {
+      binding = bound.toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(
+          "interrupted while binding the gateway on " + host + ":" + port, e);
+    } catch (ExecutionException | TimeoutException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new IllegalStateException(
+          "cannot bind the gateway on " + host + ":" + port + " (" + cause.getMessage() + ")",
+          cause);
+    }
+    String shownHost = host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
+    URI url = URI.create("https://" + shownHost + ":" + binding.localAddress().getPort());
+    Gateway gateway = new Gateway(node, binding, url, serverId);
+    CoordinatedShutdown.get(node.actorSystem())
+        .addTask(
+            CoordinatedShutdown.PhaseServiceUnbind(),
+            "agentweave-gateway-unbind",
+            () -> binding.unbind().thenApply(x -> Done.getInstance()));
+    LOG.info("gateway of {} serves {} as {}", settings.agent().name(), url, serverId);
+    return gateway;
+  }
+
+  /** The gateway's base URL, {@code https://host:port}. */
+  public URI url() {
+    return url;
+  }
+
+  /** The bound port. */
+  public int port() {
+    return binding.localAddress().getPort();
+  }
+
+  /** The SPIFFE ID the gateway presents. */
+  public SpiffeId serverId() {
+    return serverId;
+  }
+
+  /**
+   * Stops accepting connections and closes open ones after at most the given time.
+   *
+   * @param hardDeadline how long connections may finish
+   * @return completes when unbound
+   */
+  public CompletionStage<Void> stop(Duration hardDeadline) {
+    return binding.terminate(hardDeadline).thenApply(x -> null);
+  }
+
+  /** Unbinds and waits (up to ten seconds). */
+  @Override
+  public void close() {
+    try {
+      stop(Duration.ofSeconds(5)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.warn("gateway did not unbind cleanly", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Gateway[" + url + ", " + node.state() + "]";
+  }
+
+  /** The routes. */
+  private static final class Routes extends AllDirectives {
+    private final MeshNode node;
+
+    Routes(MeshNode node) {
+      this.node = node;
+    }
+
+    Route route() {
+      return concat(
+          path(
+              segment("health").slash("live"),
+              () -> get(() -> json(StatusCodes.OK, Map.of("status", "live")))),
+          path(
+              segment("health").slash("ready"),
+              () ->
+                  get(
+                      () -> {
+                        NodeState state = node.state();
+                        return json(
+                            state == NodeState.READY
+                                ? StatusCodes.OK
+                                : StatusCodes.SERVICE_UNAVAILABLE,
+                            Map.of("status", state.name().toLowerCase(java.util.Locale.ROOT)));
+                      })),
+          path(
+              "whoami",
+              () ->
+                  get(
+                      () ->
+                          optionalHeaderValueByType(
+                              TlsSessionInfo.class,
+                              info -> {
+                                Optional<SpiffeId> peer =
+                                    info.flatMap(i -> SpiffeTls.peer(i.getSession()));
+                                return peer.map(
+                                        id ->
+                                            json(
+                                                StatusCodes.OK, Map.of("spiffe_id", id.toString())))
+                                    .orElseGet(
+                                        () ->
+                                            error(
+                                                StatusCodes.FORBIDDEN,
+                                                "permission_denied",
+                                                "no verified client certificate on this connection"));
+                              }))),
+          extractRequest(
+              req ->
+                  error(
+                      StatusCodes.NOT_FOUND,
+                      "not_found",
+                      "no route " + req.method().value() + " " + req.getUri().path())));
+    }
+
+    private Route json(StatusCode status, Object body) {
+      return complete(response(status, body));
+    }
+
+    private Route error(StatusCode status, String code, String message) {
+      Map<String, Object> err = new LinkedHashMap<>();
+      err.put("code", code);
+      err.put("message", message);
+      err.put("request_id", Long.toHexString(ThreadLocalRandom.current().nextLong()));
+      return complete(response(status, Map.of("error", err)));
+    }
+
+    private static HttpResponse response(StatusCode status, Object body) {
+      try {
+        return HttpResponse.create()
+            .withStatus(status)
+            .withEntity(
+                HttpEntities.create(ContentTypes.APPLICATION_JSON, JSON.writeValueAsBytes(body)));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /** Logs at most one line per interval and counts what it suppressed. */
+  static final class RateLimitedLog {
+    private final Logger log;
+    private final long intervalNanos;
+    private final AtomicLong next = new AtomicLong();
+    private final AtomicLong suppressed = new AtomicLong();
+
+    RateLimitedLog(Logger log, Duration interval) {
+      this.log = log;
+      this.intervalNanos = interval.toNanos();
+    }
+
+    void warn(String format, Object arg) {
+      long now = System.nanoTime();
+      long due = next.get();
+      if (now - due >= 0 && next.compareAndSet(due, now + intervalNanos)) {
+        long skipped = suppressed.getAndSet(0);
+        if (skipped > 0) {
+          log.warn(format + " ({} similar lines suppressed)", arg, skipped);
+        } else {
+          log.warn(format, arg);
+        }
+      } else {
+        suppressed.incrementAndGet();
+      }
+    }
+  }
+}

@@ -1,0 +1,198 @@
+package dev.agentweave.mesh.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.agentweave.mesh.Agent;
+import dev.agentweave.mesh.MeshNode;
+import dev.agentweave.mesh.SpiffeId;
+import dev.agentweave.mesh.config.MeshSettings;
+import dev.agentweave.mesh.identity.DevCertificateAuthority;
+import dev.agentweave.mesh.identity.IdentitySource;
+import dev.agentweave.mesh.identity.IdentitySources;
+import dev.agentweave.mesh.identity.Pem;
+import dev.agentweave.mesh.identity.TrustDomain;
+import dev.agentweave.mesh.identity.X509Svid;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The TLS-only gateway with real certificates and real handshakes, case by case. */
+class GatewayTlsIT {
+  static Path dir;
+  static DevCertificateAuthority ca;
+  static DevCertificateAuthority rogue;
+  static DevCertificateAuthority partner;
+  static DevCertificateAuthority stranger;
+  static MeshNode node;
+  static IdentitySource identities;
+  static Gateway gateway;
+
+  @BeforeAll
+  static void start() throws Exception {
+    dir = Files.createTempDirectory("agentweave-gateway-it");
+    ca = DevCertificateAuthority.openOrCreate(dir.resolve("ca"), new TrustDomain("test.local"));
+    rogue =
+        DevCertificateAuthority.openOrCreate(dir.resolve("rogue"), new TrustDomain("test.local"));
+    partner =
+        DevCertificateAuthority.openOrCreate(
+            dir.resolve("partner"), new TrustDomain("partner.example"));
+    stranger =
+        DevCertificateAuthority.openOrCreate(
+            dir.resolve("stranger"), new TrustDomain("stranger.example"));
+    Pem.write(
+        dir.resolve("partner.pem"), Pem.encodeCertificates(List.of(partner.certificate())), false);
+    Pem.write(
+        dir.resolve("stranger.pem"),
+        Pem.encodeCertificates(List.of(stranger.certificate())),
+        false);
+    MeshSettings settings =
+        MeshSettings.parse(
+            "it",
+            """
+            agent: {name: node, trust_domain: test.local, environment: development}
+            identity:
+              provider: dev-ca
+              allowed_trust_domains: [partner.example]
+              bundles:
+                - {trust_domain: partner.example, file: "%s"}
+                - {trust_domain: stranger.example, file: "%s"}
+              dev_ca: {directory: "%s"}
+            server: {host: 127.0.0.1, port: 0}
+            """
+                .formatted(
+                    dir.resolve("partner.pem"), dir.resolve("stranger.pem"), dir.resolve("ca")),
+            Map.of());
+    node = MeshNode.builder(settings).agent(Agent.of("node")).start();
+    identities = IdentitySources.fromSettings(settings);
+    gateway = Gateway.start(node, identities);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (node != null) {
+      node.close();
+    }
+    if (identities != null) {
+      identities.close();
+    }
+  }
+
+  private static X509Svid svid(DevCertificateAuthority authority, String id) {
+    return authority.issue(SpiffeId.parse(id), Duration.ofMinutes(10), List.of());
+  }
+
+  private static HttpResponse<String> whoami(X509Svid client, String... protocols)
+      throws Exception {
+    HttpClient http = TestTls.client(TestTls.context(client, ca.certificate()), protocols);
+    return TestTls.get(http, gateway.url(), "/whoami");
+  }
+
+  private static double rejections() {
+    return node.metrics().registry().find("tls.peers.rejected").counter().count();
+  }
+
+  @Test
+  void validClient_getsItsOwnSpiffeId() throws Exception {
+    HttpResponse<String> r = whoami(svid(ca, "spiffe://test.local/agent/alice"));
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("{\"spiffe_id\":\"spiffe://test.local/agent/alice\"}");
+    assertThat(r.headers().firstValue("content-type")).hasValue("application/json");
+  }
+
+  @Test
+  void healthReady_answersForAnAuthenticatedClient_andUnknownPathsAreJson404() throws Exception {
+    HttpClient http =
+        TestTls.client(
+            TestTls.context(svid(ca, "spiffe://test.local/agent/probe"), ca.certificate()));
+    HttpResponse<String> ready = TestTls.get(http, gateway.url(), "/health/ready");
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(ready.body()).isEqualTo("{\"status\":\"ready\"}");
+    HttpResponse<String> missing = TestTls.get(http, gateway.url(), "/nope");
+    assertThat(missing.statusCode()).isEqualTo(404);
+    assertThat(missing.body())
+        .contains("\"code\":\"not_found\"", "no route GET /nope", "\"request_id\"");
+  }
+
+  @Test
+  void allowedForeignTrustDomain_isAccepted() throws Exception {
+    HttpResponse<String> r = whoami(svid(partner, "spiffe://partner.example/agent/bob"));
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).contains("spiffe://partner.example/agent/bob");
+  }
+
+  @Test
+  void noClientCertificate_isRefused() {
+    assertThatThrownBy(() -> whoami(null)).isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void certificateFromAnotherCa_isRefused() {
+    double before = rejections();
+    assertThatThrownBy(() -> whoami(svid(rogue, "spiffe://test.local/agent/mallory")))
+        .isInstanceOf(IOException.class);
+    assertThat(rejections()).isGreaterThan(before);
+  }
+
+  @Test
+  void trustDomainNotAllowed_isRefused_evenWithAKnownBundle() {
+    double before = rejections();
+    assertThatThrownBy(() -> whoami(svid(stranger, "spiffe://stranger.example/agent/eve")))
+        .isInstanceOf(IOException.class);
+    assertThat(rejections()).isGreaterThan(before);
+  }
+
+  @Test
+  void expiredCertificate_isRefused() {
+    Instant now = Instant.now();
+    X509Svid expired =
+        ca.issueCertificate(
+            SpiffeId.parse("spiffe://test.local/agent/old"),
+            List.of("spiffe://test.local/agent/old"),
+            now.minus(Duration.ofHours(2)),
+            now.minus(Duration.ofHours(1)),
+            List.of());
+    double before = rejections();
+    assertThatThrownBy(() -> whoami(expired)).isInstanceOf(IOException.class);
+    assertThat(rejections()).isGreaterThan(before);
+  }
+
+  @Test
+  void twoUriSans_areRefused() {
+    Instant now = Instant.now();
+    X509Svid twoSans =
+        ca.issueCertificate(
+            SpiffeId.parse("spiffe://test.local/agent/twin"),
+            List.of("spiffe://test.local/agent/twin", "spiffe://test.local/agent/admin"),
+            now.minusSeconds(30),
+            now.plus(Duration.ofMinutes(10)),
+            List.of());
+    double before = rejections();
+    assertThatThrownBy(() -> whoami(twoSans)).isInstanceOf(IOException.class);
+    assertThat(rejections()).isGreaterThan(before);
+  }
+
+  @Test
+  void tls12OnlyClient_isRefused_whenTls13IsRequired() {
+    assertThatThrownBy(() -> whoami(svid(ca, "spiffe://test.local/agent/legacy"), "TLSv1.2"))
+        .isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void serverPresentsTheDefaultAgentsSvid_withServerNamesForTools() throws Exception {
+    X509Svid server = identities.svid(gateway.serverId());
+    assertThat(gateway.serverId()).isEqualTo(SpiffeId.parse("spiffe://test.local/agent/node"));
+    assertThat(server.leaf().getSubjectAlternativeNames())
+        .extracting(l -> l.get(1).toString())
+        .contains("spiffe://test.local/agent/node", "localhost", "127.0.0.1");
+  }
+}
