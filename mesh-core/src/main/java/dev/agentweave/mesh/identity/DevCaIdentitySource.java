@@ -97,8 +97,9 @@ public final class DevCaIdentitySource implements IdentitySource {
   }
 
   private void scheduleRenewal(X509Svid svid) {
-    long total = svid.expiresAt().toEpochMilli() - svid.notBefore().toEpochMilli();
-    Instant at = svid.notBefore().plusMillis((long) (total * renewFraction));
+    // From the issuance time, not notBefore: notBefore is backdated to absorb clock skew.
+    Instant issued = svid.expiresAt().minus(lifetime);
+    Instant at = issued.plusMillis((long) (lifetime.toMillis() * renewFraction));
     long delay = Math.max(0, at.toEpochMilli() - System.currentTimeMillis());
     if (renewer.isShutdown()) {
       return;

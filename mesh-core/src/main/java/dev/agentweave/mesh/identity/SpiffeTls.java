@@ -38,6 +38,9 @@ import javax.net.ssl.X509ExtendedTrustManager;
 public final class SpiffeTls {
   private static final String PEER_KEY = "agentweave.peer";
 
+  /** Lifetime of cached TLS sessions; sessions are also dropped whenever identities rotate. */
+  public static final int SESSION_TIMEOUT_SECONDS = 300;
+
   private final IdentitySource source;
   private final Set<TrustDomain> accepted;
   private final String[] protocols;
@@ -181,6 +184,9 @@ public final class SpiffeTls {
           new KeyManager[] {new SvidKeyManager(source, self)},
           new TrustManager[] {new PeerTrustManager(expectedServer)},
           null);
+      ctx.getServerSessionContext().setSessionTimeout(SESSION_TIMEOUT_SECONDS);
+      ctx.getClientSessionContext().setSessionTimeout(SESSION_TIMEOUT_SECONDS);
+      contexts.add(new java.lang.ref.WeakReference<>(ctx));
       return ctx;
     } catch (GeneralSecurityException e) {
       throw new IdentityException("cannot create a TLS context for " + self, e);

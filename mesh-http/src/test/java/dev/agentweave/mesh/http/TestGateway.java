@@ -1,0 +1,42 @@
+package dev.agentweave.mesh.http;
+
+import dev.agentweave.mesh.Agent;
+import dev.agentweave.mesh.MeshNode;
+import dev.agentweave.mesh.config.MeshSettings;
+import dev.agentweave.mesh.identity.IdentitySource;
+import dev.agentweave.mesh.identity.IdentitySources;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A node named "node" in test.local with a dev CA in a directory and its gateway on a free port.
+ */
+final class TestGateway implements AutoCloseable {
+  final MeshNode node;
+  final IdentitySource identities;
+  final Gateway gateway;
+
+  TestGateway(Path caDir, String devCaExtra) {
+    MeshSettings settings =
+        MeshSettings.parse(
+            "test-gateway",
+            """
+            agent: {name: node, trust_domain: test.local, environment: development}
+            identity:
+              provider: dev-ca
+              dev_ca: {directory: "%s"%s}
+            server: {host: 127.0.0.1, port: 0}
+            """
+                .formatted(caDir, devCaExtra),
+            Map.of());
+    node = MeshNode.builder(settings).agent(Agent.of("node")).start();
+    identities = IdentitySources.fromSettings(settings);
+    gateway = Gateway.start(node, identities);
+  }
+
+  @Override
+  public void close() {
+    node.close();
+    identities.close();
+  }
+}
