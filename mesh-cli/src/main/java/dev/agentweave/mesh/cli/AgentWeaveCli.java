@@ -13,7 +13,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = AgentWeaveCli.Version.class,
     description = "AgentWeave for the JVM: secure multi-agent systems on Apache Pekko.",
-    subcommands = {DemoCommand.class, ValidateCommand.class, ConfigCommand.class})
+    subcommands = {
+      DemoCommand.class,
+      NodeCommand.class,
+      ValidateCommand.class,
+      ConfigCommand.class,
+      CaCommand.class
+    })
 public final class AgentWeaveCli implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -67,6 +67,55 @@ class CliTest {
   }
 
   @Test
+  void caIssue_writesChainKeyAndBundle_andRefusesBadIds(@TempDir Path dir) throws Exception {
+    Run r =
+        run(
+            "ca",
+            "issue",
+            "--spiffe-id",
+            "spiffe://example.org/agent/curl",
+            "--out",
+            dir.resolve("out").toString(),
+            "--ca-dir",
+            dir.resolve("ca").toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(Files.readString(dir.resolve("out/svid.pem")))
+        .startsWith("-----BEGIN CERTIFICATE-----");
+    assertThat(Files.readString(dir.resolve("out/svid.key")))
+        .startsWith("-----BEGIN PRIVATE KEY-----");
+    assertThat(Files.getPosixFilePermissions(dir.resolve("out/svid.key")))
+        .containsExactlyInAnyOrder(
+            java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+    assertThat(Files.readString(dir.resolve("out/bundle.pem")))
+        .isEqualTo(Files.readString(dir.resolve("ca/ca.pem")));
+    Run bad =
+        run(
+            "ca",
+            "issue",
+            "--spiffe-id",
+            "spiffe://Example.org/x",
+            "--out",
+            dir.toString(),
+            "--ca-dir",
+            dir.resolve("ca").toString());
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("must be lowercase");
+    Run otherDomain =
+        run(
+            "ca",
+            "issue",
+            "--spiffe-id",
+            "spiffe://other.org/agent/x",
+            "--out",
+            dir.resolve("o").toString(),
+            "--ca-dir",
+            dir.resolve("ca").toString());
+    assertThat(otherDomain.code()).isEqualTo(1);
+    assertThat(otherDomain.err()).contains("belongs to [spiffe://example.org]");
+  }
+
+  @Test
   void validate_withoutFile_isAUsageError() {
     assertThat(run("validate").code()).isEqualTo(2);
   }

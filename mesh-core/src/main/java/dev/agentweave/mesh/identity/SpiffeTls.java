@@ -3,17 +3,21 @@ package dev.agentweave.mesh.identity;
 import static java.util.Objects.requireNonNull;
 
 import dev.agentweave.mesh.SpiffeId;
+import java.lang.ref.WeakReference;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.Enumeration;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -22,6 +26,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -45,6 +50,7 @@ public final class SpiffeTls {
   private final Set<TrustDomain> accepted;
   private final String[] protocols;
   private final Consumer<String> rejections;
+  private final List<WeakReference<SSLContext>> contexts = new CopyOnWriteArrayList<>();
 
   private SpiffeTls(
       IdentitySource source,
@@ -55,6 +61,34 @@ public final class SpiffeTls {
     this.accepted = accepted;
     this.protocols = protocols;
     this.rejections = rejections;
+    // After a rotation, drop cached sessions so that new connections handshake with the current
+    // SVIDs and bundles. (Stateless TLS 1.3 tickets held by clients are not covered; they are
+    // bounded by SESSION_TIMEOUT_SECONDS, see docs/identity.md.)
+    source.onChange(this::invalidateSessions);
+  }
+
+  private void invalidateSessions() {
+    contexts.removeIf(ref -> ref.get() == null);
+    for (WeakReference<SSLContext> ref : contexts) {
+      SSLContext ctx = ref.get();
+      if (ctx != null) {
+        invalidate(ctx.getServerSessionContext());
+        invalidate(ctx.getClientSessionContext());
+      }
+    }
+  }
+
+  private static void invalidate(SSLSessionContext sessions) {
+    if (sessions == null) {
+      return;
+    }
+    Enumeration<byte[]> ids = sessions.getIds();
+    while (ids.hasMoreElements()) {
+      SSLSession session = sessions.getSession(ids.nextElement());
+      if (session != null) {
+        session.invalidate();
+      }
+    }
   }
 
   /**
@@ -186,7 +220,7 @@ public final class SpiffeTls {
           null);
       ctx.getServerSessionContext().setSessionTimeout(SESSION_TIMEOUT_SECONDS);
       ctx.getClientSessionContext().setSessionTimeout(SESSION_TIMEOUT_SECONDS);
-      contexts.add(new java.lang.ref.WeakReference<>(ctx));
+      contexts.add(new WeakReference<>(ctx));
       return ctx;
     } catch (GeneralSecurityException e) {
       throw new IdentityException("cannot create a TLS context for " + self, e);

@@ -1,0 +1,89 @@
+package dev.agentweave.mesh.cli;
+
+import dev.agentweave.mesh.Agent;
+import dev.agentweave.mesh.MeshNode;
+import dev.agentweave.mesh.config.ConfigException;
+import dev.agentweave.mesh.config.MeshSettings;
+import dev.agentweave.mesh.http.Gateway;
+import dev.agentweave.mesh.identity.IdentityException;
+import dev.agentweave.mesh.identity.IdentitySource;
+import dev.agentweave.mesh.identity.IdentitySources;
+import dev.agentweave.samples.SampleAgents;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code agentweave node}: runs a node with its TLS-only gateway, hosting the sample agents (and
+ * the default agent {@code agent.name}); prints {@code ready <gateway URL>} once it serves and runs
+ * until SIGTERM or SIGINT, which drain in-flight calls before the process exits.
+ */
+@Command(
+    name = "node",
+    mixinStandardHelpOptions = true,
+    description = "Run a node with its gateway until SIGTERM.")
+final class NodeCommand implements Callable<Integer> {
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      defaultValue = "config/node.yaml",
+      description = "The node's configuration (default: ${DEFAULT-VALUE}).")
+  Path config;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    MeshSettings settings;
+    try {
+      settings = MeshSettings.load(config);
+    } catch (ConfigException e) {
+      err.println(e.getMessage());
+      err.flush();
+      return 2;
+    }
+    settings.warnings().forEach(w -> err.println("warning: " + w));
+    Path files = Path.of(".agentweave", "files");
+    Files.createDirectories(files);
+    List<Agent> agents = new ArrayList<>(SampleAgents.all(files));
+    if (agents.stream().noneMatch(a -> a.name().equals(settings.agent().name()))) {
+      agents.add(Agent.of(settings.agent().name()));
+    }
+    IdentitySource identities;
+    try {
+      identities = IdentitySources.fromSettings(settings);
+    } catch (IdentityException e) {
+      err.println("identity: " + e.getMessage());
+      err.flush();
+      return 2;
+    }
+    MeshNode node = MeshNode.builder(settings).agents(agents).start();
+    Gateway gateway;
+    try {
+      gateway = Gateway.start(node, identities);
+    } catch (RuntimeException e) {
+      err.println(e.getMessage());
+      err.flush();
+      node.close();
+      identities.close();
+      return 1;
+    }
+    out.println("ready " + gateway.url());
+    out.flush();
+    // SIGTERM and SIGINT run Pekko's coordinated shutdown (JVM shutdown hook): stop accepting,
+    // drain in-flight calls for server.graceful_shutdown_seconds, stop.
+    node.actorSystem().getWhenTerminated().toCompletableFuture().join();
+    identities.close();
+    out.println("stopped");
+    out.flush();
+    return 0;
+  }
+}

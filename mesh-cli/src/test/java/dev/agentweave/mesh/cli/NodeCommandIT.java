@@ -1,0 +1,139 @@
+package dev.agentweave.mesh.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentweave.mesh.identity.Pem;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `agentweave node` as a separate process: ready line, an mTLS call, drain and exit on SIGTERM. */
+class NodeCommandIT {
+  @TempDir Path dir;
+
+  @Test
+  void node_printsReady_servesMutualTls_andStopsOnSigterm() throws Exception {
+    Path config = dir.resolve("node.yaml");
+    Files.writeString(
+        config,
+        """
+        agent: {name: search, trust_domain: example.org, environment: development}
+        identity:
+          provider: dev-ca
+          dev_ca: {directory: "%s"}
+        server: {host: 127.0.0.1, port: 0, graceful_shutdown_seconds: 5}
+        """
+            .formatted(dir.resolve("ca")));
+    CliTest.Run issued =
+        CliTest.run(
+            "ca",
+            "issue",
+            "--spiffe-id",
+            "spiffe://example.org/agent/tester",
+            "--out",
+            dir.resolve("tester").toString(),
+            "--config",
+            config.toString());
+    assertThat(issued.code()).as(issued.err()).isZero();
+    assertThat(issued.out()).contains("issued spiffe://example.org/agent/tester");
+
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                AgentWeaveCli.class.getName(),
+                "node",
+                "--config",
+                config.toString())
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .start();
+    try {
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      CompletableFuture<String> ready =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  String line;
+                  while ((line = out.readLine()) != null) {
+                    if (line.startsWith("ready ")) {
+                      return line;
+                    }
+                  }
+                  return "exited without a ready line";
+                } catch (java.io.IOException e) {
+                  return e.toString();
+                }
+              });
+      String line = ready.get(60, TimeUnit.SECONDS);
+      assertThat(line).matches("ready https://127\\.0\\.0\\.1:\\d+");
+      URI url = URI.create(line.substring("ready ".length()));
+
+      HttpResponse<String> r = whoami(url, dir.resolve("tester"));
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo("{\"spiffe_id\":\"spiffe://example.org/agent/tester\"}");
+
+      // SIGTERM to the process this test started (Process.destroy would close its output first).
+      Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start();
+      assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("node exits after SIGTERM").isTrue();
+      String rest = String.join("\n", out.lines().toList());
+      assertThat(rest).contains("stopped").doesNotContain("Exception");
+      assertThat(p.exitValue()).as("exit status after SIGTERM").isIn(0, 143);
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  private static HttpResponse<String> whoami(URI url, Path creds) throws Exception {
+    List<X509Certificate> chain = Pem.readCertificates(creds.resolve("svid.pem"));
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    keys.load(null, null);
+    keys.setKeyEntry(
+        "k",
+        Pem.readPrivateKey(creds.resolve("svid.key")),
+        "pw".toCharArray(),
+        chain.toArray(new X509Certificate[0]));
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keys, "pw".toCharArray());
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("ca", Pem.readCertificates(creds.resolve("bundle.pem")).get(0));
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+    SSLParameters params = new SSLParameters();
+    params.setProtocols(new String[] {"TLSv1.3"});
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .sslContext(ctx)
+            .sslParameters(params)
+            .build();
+    return http.send(
+        HttpRequest.newBuilder(url.resolve("/whoami")).timeout(Duration.ofSeconds(20)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
