@@ -444,13 +444,12 @@ public final class ConfigSchema {
     server.put("host", str("0.0.0.0", "Gateway bind address."));
     server.put(
         "port",
-        (leaf(
-                Kind.INT,
-                8443,
-                intRange(0, 65_535),
-                "an integer in 0..65535 (0 picks a free port)",
-                "Gateway port (TLS only)."))
-            .pendingUntil("the gateway (the gateway issue)"));
+        leaf(
+            Kind.INT,
+            8443,
+            intRange(0, 65_535),
+            "an integer in 0..65535 (0 picks a free port)",
+            "Gateway port (TLS only)."));
     server.put(
         "protocol",
         (oneOf("a2a", "Wire protocol.", "a2a")).pendingUntil("the gateway (the gateway issue)"));

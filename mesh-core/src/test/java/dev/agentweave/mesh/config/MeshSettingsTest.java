@@ -300,7 +300,10 @@ class MeshSettingsTest {
   @Test
   void keysUsedOnlyByLaterParts_areAcceptedWithAWarning() {
     MeshSettings s =
-        parse(MINIMAL + "server:\n  max_body_bytes: 2048\n  graceful_shutdown_seconds: 3\n");
+        parse(
+            MINIMAL
+                + "server:\n  max_body_bytes: 2048\n  port: 9443\n  host: 127.0.0.1\n"
+                + "  graceful_shutdown_seconds: 3\n");
     assertThat(s.server().maxBodyBytes()).isEqualTo(2048);
     assertThat(s.warnings())
         .singleElement()
