@@ -113,13 +113,32 @@ public record MeshSettings(
    * @param allowedTrustDomains foreign trust domains whose agents may call in
    * @param bundles bundles of foreign trust domains read from files
    * @param devCa the development CA
+   * @param files the files provider
    */
   public record IdentitySettings(
       String provider,
       String spiffeEndpoint,
       List<String> allowedTrustDomains,
       List<BundleFile> bundles,
-      DevCaSettings devCa) {}
+      DevCaSettings devCa,
+      FilesSettings files) {}
+
+  /**
+   * The {@code identity.files} section.
+   *
+   * @param svids the SVIDs' chain and key files
+   * @param bundle the own trust domain's bundle file, or empty
+   * @param pollInterval how often the files are checked
+   */
+  public record FilesSettings(List<SvidFile> svids, String bundle, Duration pollInterval) {}
+
+  /**
+   * One item of {@code identity.files.svids}.
+   *
+   * @param certChain the PEM chain file
+   * @param privateKey the PKCS#8 key file
+   */
+  public record SvidFile(String certChain, String privateKey) {}
 
   /**
    * One item of {@code identity.bundles}.
@@ -492,6 +511,15 @@ public record MeshSettings(
               "true (" + why + ")",
               reader.envSource("authorization.audit.enabled")));
     }
+    if (s.identity().provider().equals("files")
+        && (s.identity().files().svids().isEmpty() || s.identity().files().bundle().isEmpty())) {
+      reader.addProblem(
+          new ConfigProblem(
+              "identity.files",
+              s.identity().files().svids().isEmpty() ? "no svids" : "no bundle",
+              "at least one svids item and the bundle file when identity.provider is files",
+              null));
+    }
     if (s.identity().provider().equals("dev-ca")) {
       reader.addProblem(
           new ConfigProblem(
@@ -529,6 +557,11 @@ public record MeshSettings(
             v.str("agent.description"),
             Environment.valueOf(v.str("agent.environment").toUpperCase(Locale.ROOT)),
             List.copyOf(caps));
+    List<SvidFile> svidFiles = new ArrayList<>();
+    for (Map<String, Object> item : (List<Map<String, Object>>) v.raw("identity.files.svids")) {
+      Values f = new Values(item);
+      svidFiles.add(new SvidFile(f.str("cert_chain"), f.str("private_key")));
+    }
     List<BundleFile> bundleFiles = new ArrayList<>();
     for (Map<String, Object> item : (List<Map<String, Object>>) v.raw("identity.bundles")) {
       Values b = new Values(item);
@@ -544,7 +577,11 @@ public record MeshSettings(
                 v.str("identity.dev_ca.directory"),
                 v.seconds("identity.dev_ca.svid_ttl_seconds"),
                 v.dbl("identity.dev_ca.renew_fraction"),
-                v.list("identity.dev_ca.server_names")));
+                v.list("identity.dev_ca.server_names")),
+            new FilesSettings(
+                svidFiles,
+                v.str("identity.files.bundle"),
+                v.seconds("identity.files.poll_seconds")));
     List<AllowRule> rules = new ArrayList<>();
     for (Map<String, Object> item : (List<Map<String, Object>>) v.raw("authorization.allow")) {
       Values r = new Values(item);

@@ -39,13 +39,39 @@ public final class IdentitySources {
             id.devCa().serverNames(),
             foreign);
       }
+      case "files" -> {
+        List<FilesIdentitySource.BundleFile> bundles = new ArrayList<>();
+        bundles.add(
+            new FilesIdentitySource.BundleFile(
+                new TrustDomain(settings.agent().trustDomain()), Path.of(id.files().bundle())));
+        for (TrustBundle b : foreign) {
+          bundles.add(
+              new FilesIdentitySource.BundleFile(
+                  b.trustDomain(), foreignFile(id, b.trustDomain())));
+        }
+        List<FilesIdentitySource.SvidFiles> svids = new ArrayList<>();
+        for (MeshSettings.SvidFile f : id.files().svids()) {
+          svids.add(
+              new FilesIdentitySource.SvidFiles(Path.of(f.certChain()), Path.of(f.privateKey())));
+        }
+        return new FilesIdentitySource(svids, bundles, id.files().pollInterval());
+      }
       default ->
           throw new IdentityException(
               "identity.provider: '"
                   + id.provider()
-                  + "' is not available in this build yet (expected: dev-ca; the files and spiffe"
-                  + " providers are being built)");
+                  + "' is not available in this build yet (expected: dev-ca or files; the spiffe"
+                  + " provider is being built)");
     }
+  }
+
+  private static Path foreignFile(MeshSettings.IdentitySettings id, TrustDomain td) {
+    for (BundleFile b : id.bundles()) {
+      if (b.trustDomain().equals(td.name())) {
+        return Path.of(b.file());
+      }
+    }
+    throw new IllegalStateException("no bundle file for " + td);
   }
 
   /**

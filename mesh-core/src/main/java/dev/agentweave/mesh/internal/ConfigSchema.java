@@ -228,6 +228,38 @@ public final class ConfigSchema {
             "a list of DNS names or IP addresses",
             "DNS and IP SANs added to minted SVIDs so tools like curl accept the gateway."));
     identity.put("dev_ca", new Section(devCa, null));
+    Map<String, Spec> svidFile = new LinkedHashMap<>();
+    svidFile.put(
+        "cert_chain",
+        required(
+            Kind.STRING,
+            v -> ((String) v).isBlank() ? "" : null,
+            "a path to a PEM chain, leaf first",
+            "SVID chain."));
+    svidFile.put(
+        "private_key",
+        required(
+            Kind.STRING,
+            v -> ((String) v).isBlank() ? "" : null,
+            "a path to a PKCS#8 PEM key",
+            "SVID key."));
+    Map<String, Spec> files = new LinkedHashMap<>();
+    files.put(
+        "svids",
+        new ObjectList(
+            new Section(svidFile, null), "The node's SVIDs (one per hosted agent identity)."));
+    files.put(
+        "bundle",
+        str("", "PEM bundle of the node's own trust domain (required for provider files)."));
+    files.put(
+        "poll_seconds",
+        leaf(
+            Kind.DOUBLE,
+            5.0,
+            v -> ((Double) v) >= 0.1 ? null : "",
+            "a number >= 0.1",
+            "How often the files are checked for changes."));
+    identity.put("files", new Section(files, null));
     root.put("identity", new Section(identity, null));
 
     Map<String, Spec> allowRule = new LinkedHashMap<>();
