@@ -3,6 +3,7 @@ package dev.agentweave.mesh.identity;
 import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.config.MeshSettings.BundleFile;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -56,14 +57,33 @@ public final class IdentitySources {
         }
         return new FilesIdentitySource(svids, bundles, id.files().pollInterval());
       }
+      case "spiffe" -> {
+        return new SpiffeIdentitySource(spiffeEndpoint(settings), Duration.ofSeconds(30));
+      }
       default ->
           throw new IdentityException(
-              "identity.provider: '"
-                  + id.provider()
-                  + "' is not available in this build yet (expected: dev-ca or files; the spiffe"
+              "identity.provider: '" + id.provider() + "' (expected: dev-ca, files or spiffe)"); the spiffe"
                   + " provider is being built)");
     }
   }
+
+  /**
+   * The Workload API address: {@code identity.spiffe_endpoint} when it differs from the default,
+   * else {@code SPIFFE_ENDPOINT_SOCKET} when set, else the default.
+   *
+   * @param settings the node settings
+   * @return the address
+   */
+  public static String spiffeEndpoint(MeshSettings settings) {
+    String configured = settings.identity().spiffeEndpoint();
+    String env = System.getenv("SPIFFE_ENDPOINT_SOCKET");
+    if (configured.equals(DEFAULT_SPIFFE_ENDPOINT) && env != null && !env.isBlank()) {
+      return env;
+    }
+    return configured;
+  }
+
+  private static final String DEFAULT_SPIFFE_ENDPOINT = "unix:///run/spire/sockets/agent.sock";
 
   private static Path foreignFile(MeshSettings.IdentitySettings id, TrustDomain td) {
     for (BundleFile b : id.bundles()) {

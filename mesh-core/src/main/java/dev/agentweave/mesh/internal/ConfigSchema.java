@@ -162,15 +162,12 @@ public final class ConfigSchema {
     identity.put(
         "spiffe_endpoint",
         leaf(
-                Kind.STRING,
-                "unix:///run/spire/sockets/agent.sock",
-                v ->
-                    ((String) v).startsWith("unix://") || ((String) v).startsWith("tcp://")
-                        ? null
-                        : "",
-                "a unix:// or tcp:// address",
-                "SPIFFE Workload API socket.")
-            .pendingUntil("the spiffe identity provider (the identities issue)"));
+            Kind.STRING,
+            "unix:///run/spire/sockets/agent.sock",
+            v ->
+                ((String) v).startsWith("unix://") || ((String) v).startsWith("tcp://") ? null : "",
+            "a unix:// or tcp:// address",
+            "SPIFFE Workload API socket (SPIFFE_ENDPOINT_SOCKET replaces the default)."));
     identity.put(
         "allowed_trust_domains",
         list(

@@ -182,6 +182,35 @@ class GatewayTlsIT {
   }
 
   @Test
+  void client_refusesAServerThatIsNotThePeerItMeantToReach() throws Exception {
+    dev.agentweave.mesh.identity.SpiffeTls tls =
+        dev.agentweave.mesh.identity.SpiffeTls.create(
+            identities, new TrustDomain("test.local"), List.of(), "1.3", r -> {});
+    SpiffeId alice = SpiffeId.parse("spiffe://test.local/agent/alice");
+    HttpClient right =
+        TestTls.client(
+            tls.clientContext(
+                alice, id -> id.equals(SpiffeId.parse("spiffe://test.local/agent/node"))));
+    assertThat(TestTls.get(right, gateway.url(), "/whoami").body()).contains(alice.toString());
+    HttpClient wrong =
+        TestTls.client(
+            tls.clientContext(
+                alice, id -> id.equals(SpiffeId.parse("spiffe://test.local/agent/vault"))));
+    assertThatThrownBy(() -> TestTls.get(wrong, gateway.url(), "/whoami"))
+        .isInstanceOf(IOException.class);
+    assertThatThrownBy(
+            () ->
+                dev.agentweave.mesh.identity.SpiffeTls.create(
+                    identities, new TrustDomain("test.local"), List.of(), "1.1", r -> {}))
+        .hasMessageContaining("tls_min_version: 1.1 (expected: 1.2 or 1.3)");
+    assertThat(
+            dev.agentweave.mesh.identity.SpiffeTls.create(
+                    identities, new TrustDomain("test.local"), List.of(), "1.2", r -> {})
+                .protocols())
+        .containsExactly("TLSv1.3", "TLSv1.2");
+  }
+
+  @Test
   void tls12OnlyClient_isRefused_whenTls13IsRequired() {
     assertThatThrownBy(() -> whoami(svid(ca, "spiffe://test.local/agent/legacy"), "TLSv1.2"))
         .isInstanceOf(IOException.class);
