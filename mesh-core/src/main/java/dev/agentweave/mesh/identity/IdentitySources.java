@@ -62,8 +62,7 @@ public final class IdentitySources {
       }
       default ->
           throw new IdentityException(
-              "identity.provider: '" + id.provider() + "' (expected: dev-ca, files or spiffe)"); the spiffe"
-                  + " provider is being built)");
+              "identity.provider: '" + id.provider() + "' (expected: dev-ca, files or spiffe)");
     }
   }
 
