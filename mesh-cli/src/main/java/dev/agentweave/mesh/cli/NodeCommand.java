@@ -15,6 +15,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -76,14 +79,22 @@ final class NodeCommand implements Callable<Integer> {
       identities.close();
       return 1;
     }
+    // SIGTERM and SIGINT run Pekko's coordinated shutdown (JVM shutdown hook): stop accepting,
+    // drain in-flight calls for server.graceful_shutdown_seconds, stop. The JVM halts once the
+    // hook returns, so the last words are said inside the shutdown sequence.
+    CoordinatedShutdown.get(node.actorSystem())
+        .addTask(
+            CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+            "agentweave-node-stopped",
+            () -> {
+              identities.close();
+              out.println("stopped");
+              out.flush();
+              return CompletableFuture.completedFuture(Done.getInstance());
+            });
     out.println("ready " + gateway.url());
     out.flush();
-    // SIGTERM and SIGINT run Pekko's coordinated shutdown (JVM shutdown hook): stop accepting,
-    // drain in-flight calls for server.graceful_shutdown_seconds, stop.
     node.actorSystem().getWhenTerminated().toCompletableFuture().join();
-    identities.close();
-    out.println("stopped");
-    out.flush();
     return 0;
   }
 }
