@@ -108,11 +108,13 @@ public final class IdentitySources {
     for (String td : settings.identity().allowedTrustDomains()) {
       allowed.add(new TrustDomain(td));
     }
-    return SpiffeTls.create(
-        source,
-        new TrustDomain(settings.agent().trustDomain()),
-        allowed,
-        settings.transport().tlsMinVersion(),
-        rejections);
+    SpiffeTls tls =
+        SpiffeTls.create(
+            source,
+            new TrustDomain(settings.agent().trustDomain()),
+            allowed,
+            settings.transport().tlsMinVersion(),
+            rejections);
+    return settings.transport().peerVerification().equals("log-only") ? tls.logOnly() : tls;
   }
 }

@@ -50,13 +50,16 @@ public final class SpiffeTls {
   private final Set<TrustDomain> accepted;
   private final String[] protocols;
   private final Consumer<String> rejections;
+  private final boolean logOnly;
   private final List<WeakReference<SSLContext>> contexts = new CopyOnWriteArrayList<>();
 
   private SpiffeTls(
       IdentitySource source,
       Set<TrustDomain> accepted,
       String[] protocols,
-      Consumer<String> rejections) {
+      Consumer<String> rejections,
+      boolean logOnly) {
+    this.logOnly = logOnly;
     this.source = source;
     this.accepted = accepted;
     this.protocols = protocols;
@@ -122,7 +125,19 @@ public final class SpiffeTls {
                   "tls_min_version: " + tlsMinVersion + " (expected: 1.2 or 1.3)");
         };
     return new SpiffeTls(
-        source, Set.copyOf(accepted), protocols, requireNonNull(rejections, "rejections"));
+        source, Set.copyOf(accepted), protocols, requireNonNull(rejections, "rejections"), false);
+  }
+
+  /**
+   * A copy in {@code log-only} peer-verification mode ({@code transport.peer_verification:
+   * log-only}, refused in production): a peer whose chain fails verification is reported to the
+   * rejection listener, prefixed {@code "log-only, accepted: "}, and accepted if its leaf names
+   * exactly one valid SPIFFE ID; a peer without a readable SPIFFE ID is still refused.
+   *
+   * @return the copy
+   */
+  public SpiffeTls logOnly() {
+    return new SpiffeTls(source, accepted, protocols, rejections, true);
   }
 
   /**
@@ -330,6 +345,11 @@ public final class SpiffeTls {
       try {
         return SpiffeCertificates.verify(chain, accepted, source::bundle);
       } catch (CertificateException e) {
+        if (logOnly && chain != null && chain.length > 0) {
+          SpiffeId id = SpiffeCertificates.spiffeId(chain[0]);
+          rejections.accept("log-only, accepted: " + e.getMessage());
+          return id;
+        }
         rejections.accept(e.getMessage());
         throw e;
       }

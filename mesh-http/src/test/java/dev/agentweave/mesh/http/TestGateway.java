@@ -17,6 +17,10 @@ final class TestGateway implements AutoCloseable {
   final Gateway gateway;
 
   TestGateway(Path caDir, String devCaExtra) {
+    this(caDir, devCaExtra, "");
+  }
+
+  TestGateway(Path caDir, String devCaExtra, String extraYaml) {
     MeshSettings settings =
         MeshSettings.parse(
             "test-gateway",
@@ -26,8 +30,9 @@ final class TestGateway implements AutoCloseable {
               provider: dev-ca
               dev_ca: {directory: "%s"%s}
             server: {host: 127.0.0.1, port: 0}
+            %s
             """
-                .formatted(caDir, devCaExtra),
+                .formatted(caDir, devCaExtra, extraYaml),
             Map.of());
     node = MeshNode.builder(settings).agent(Agent.of("node")).start();
     identities = IdentitySources.fromSettings(settings);
