@@ -103,6 +103,21 @@ public final class MeshNode implements AutoCloseable {
     return runtime.actorSystem();
   }
 
+  /**
+   * Asks the node's authorizer a question, as the inbound enforcement point would: through the
+   * decision cache, audited like any decision. For tools ({@code agentweave authz check}) and
+   * tests.
+   *
+   * @param caller the caller
+   * @param callee the callee
+   * @param action the capability
+   * @return the decision; a failing authorizer yields a deny (fail closed)
+   */
+  public CompletionStage<dev.agentweave.mesh.spi.AuthzDecision> checkAuthorization(
+      SpiffeId caller, SpiffeId callee, String action) {
+    return runtime.checkAuthorization(caller, callee, action);
+  }
+
   /** Calls accepted by this node's capabilities and not yet finished. */
   public int callsInFlight() {
     return runtime.inFlight();

@@ -1,6 +1,8 @@
 /**
- * Authorization for the mesh: the cluster-singleton authorization actor, the Caffeine decision
- * cache and node-local near caches, and the policy engines (Cedar, OPA REST, OPA wasm). Not built
- * yet: until then nodes use the interim allow-list engine of mesh-core (see docs/authorization.md).
+ * Authorization: policy engines ({@link dev.agentweave.mesh.authz.CedarPolicyEngine}), the node's
+ * {@link dev.agentweave.mesh.authz.DecisionCache} with invalidation and statistics, the {@link
+ * dev.agentweave.mesh.authz.CachingAuthorizer} that ties them together, and the {@link
+ * dev.agentweave.mesh.authz.AuditLog}. The cluster-singleton coordination of the cache across nodes
+ * and the OPA engines are being built (see docs/authorization.md).
  */
 package dev.agentweave.mesh.authz;

@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
       NodeCommand.class,
       ValidateCommand.class,
       ConfigCommand.class,
-      CaCommand.class
+      CaCommand.class,
+      AuthzCommand.class
     })
 public final class AgentWeaveCli implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

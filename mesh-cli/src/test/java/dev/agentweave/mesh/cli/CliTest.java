@@ -116,6 +116,64 @@ class CliTest {
   }
 
   @Test
+  void authzCheck_printsTheDecisionReasonAndVersion(@TempDir Path dir) throws Exception {
+    Files.writeString(
+        dir.resolve("policy.cedar"),
+        "permit(principal == Agent::\"spiffe://example.org/agent/a\", action == Action::\"search\","
+            + " resource == Agent::\"spiffe://example.org/agent/search\");\n");
+    Path config = dir.resolve("node.yaml");
+    Files.writeString(
+        config,
+        ("agent: {name: search, trust_domain: example.org}\n"
+                + "authorization: {provider: cedar, cedar: {policy_file: \"%s\"}}\n")
+            .formatted(dir.resolve("policy.cedar")));
+    Run allow =
+        run(
+            "authz",
+            "check",
+            "--config",
+            config.toString(),
+            "--caller",
+            "spiffe://example.org/agent/a",
+            "--callee",
+            "spiffe://example.org/agent/search",
+            "--action",
+            "search");
+    assertThat(allow.code()).as(allow.err()).isZero();
+    assertThat(allow.out().split("\n"))
+        .containsExactly("allow", "reason: permitted by policy0", allow.out().split("\n")[2]);
+    assertThat(allow.out()).containsPattern("policy version: cedar:[0-9a-f]{12}");
+    Run deny =
+        run(
+            "authz",
+            "check",
+            "--config",
+            config.toString(),
+            "--caller",
+            "spiffe://example.org/agent/b",
+            "--callee",
+            "spiffe://example.org/agent/search",
+            "--action",
+            "search");
+    assertThat(deny.code()).isZero();
+    assertThat(deny.out()).startsWith("deny").contains("no permit policy matches");
+    Run bad =
+        run(
+            "authz",
+            "check",
+            "--config",
+            dir.resolve("missing.yaml").toString(),
+            "--caller",
+            "spiffe://example.org/agent/b",
+            "--callee",
+            "spiffe://example.org/agent/search",
+            "--action",
+            "x");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("expected: an existing YAML file");
+  }
+
+  @Test
   void validate_withoutFile_isAUsageError() {
     assertThat(run("validate").code()).isEqualTo(2);
   }

@@ -169,6 +169,8 @@ public record MeshSettings(
    * @param allow the rules of the allow-list engine
    * @param cache the decision cache
    * @param audit the audit log
+   * @param decisionTimeout how long a cache miss may take before it is denied
+   * @param cedar the Cedar engine
    */
   public record AuthorizationSettings(
       String provider,
@@ -177,7 +179,18 @@ public record MeshSettings(
       String policyPath,
       List<AllowRule> allow,
       CacheSettings cache,
-      AuditSettings audit) {}
+      AuditSettings audit,
+      Duration decisionTimeout,
+      CedarSettings cedar) {}
+
+  /**
+   * The {@code authorization.cedar} section.
+   *
+   * @param policyFile the policy file
+   * @param entitiesFile the entities file, or empty
+   * @param reloadInterval how often the files are checked for changes
+   */
+  public record CedarSettings(String policyFile, String entitiesFile, Duration reloadInterval) {}
 
   /**
    * A rule of the interim allow-list engine: the caller may call the listed actions of the callee.
@@ -511,6 +524,15 @@ public record MeshSettings(
               "true (" + why + ")",
               reader.envSource("authorization.audit.enabled")));
     }
+    if (s.authorization().provider().equals("cedar")
+        && s.authorization().cedar().policyFile().isEmpty()) {
+      reader.addProblem(
+          new ConfigProblem(
+              "authorization.cedar.policy_file",
+              null,
+              "a Cedar policy file when authorization.provider is cedar",
+              reader.envSource("authorization.cedar.policy_file")));
+    }
     if (s.identity().provider().equals("files")
         && (s.identity().files().svids().isEmpty() || s.identity().files().bundle().isEmpty())) {
       reader.addProblem(
@@ -610,7 +632,12 @@ public record MeshSettings(
                 v.integer("authorization.cache.max_size"),
                 v.str("authorization.cache.eviction_policy")),
             new AuditSettings(
-                v.bool("authorization.audit.enabled"), v.str("authorization.audit.destination")));
+                v.bool("authorization.audit.enabled"), v.str("authorization.audit.destination")),
+            v.seconds("authorization.decision_timeout_seconds"),
+            new CedarSettings(
+                v.str("authorization.cedar.policy_file"),
+                v.str("authorization.cedar.entities_file"),
+                v.seconds("authorization.cedar.reload_seconds")));
     TransportSettings transport =
         new TransportSettings(
             v.str("transport.tls_min_version"),

@@ -21,18 +21,32 @@ public final class Authorizers {
    * The authorizer named by {@code authorization.provider}.
    *
    * @param settings the node settings
+   * @param metrics the node's metrics
    * @return the authorizer
    */
-  public static Authorizer fromSettings(MeshSettings settings) {
-    return switch (settings.authorization().provider()) {
-      case "allow-all" -> new AllowAll();
-      case "allow-list" -> new AllowList(settings.authorization().allow());
-      default ->
-          throw new IllegalArgumentException(
-              "authorization.provider: '"
-                  + settings.authorization().provider()
-                  + "' (expected: allow-list or allow-all)");
-    };
+  public static Authorizer fromSettings(
+      MeshSettings settings, dev.agentweave.mesh.Metrics metrics) {
+    String name = settings.authorization().provider();
+    switch (name) {
+      case "allow-all":
+        return new AllowAll();
+      case "allow-list":
+        return new AllowList(settings.authorization().allow());
+      default:
+        for (dev.agentweave.mesh.spi.AuthorizerProvider p :
+            java.util.ServiceLoader.load(
+                dev.agentweave.mesh.spi.AuthorizerProvider.class,
+                Authorizers.class.getClassLoader())) {
+          if (p.name().equals(name)) {
+            return p.create(settings, metrics);
+          }
+        }
+        throw new IllegalArgumentException(
+            "authorization.provider: '"
+                + name
+                + "' has no implementation on the classpath (expected: allow-list, allow-all, or"
+                + " a policy engine module such as dev.agentweave:authz-actor for cedar)");
+    }
   }
 
   /** Allows every call. Development only. */

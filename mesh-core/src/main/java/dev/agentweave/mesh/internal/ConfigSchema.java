@@ -320,9 +320,29 @@ public final class ConfigSchema {
         leaf(
             Kind.STRING,
             "allow-list",
-            v -> Set.of("allow-list", "allow-all").contains(v) ? null : "",
-            "one of allow-list, allow-all (cedar, opa and opa-wasm arrive with the policy engines)",
-            "Policy engine."));
+            v -> Set.of("allow-list", "allow-all", "cedar").contains(v) ? null : "",
+            "one of allow-list, allow-all, cedar (opa and opa-wasm are being built)",
+            "Policy engine (cedar needs the authz-actor module)."));
+    authz.put(
+        "decision_timeout_seconds",
+        leaf(
+            Kind.DOUBLE,
+            2.0,
+            positive(),
+            "a number of seconds > 0",
+            "A cache miss not decided within this is denied (fail closed)."));
+    Map<String, Spec> cedar = new LinkedHashMap<>();
+    cedar.put("policy_file", str("", "Cedar policies (required for provider cedar)."));
+    cedar.put("entities_file", str("", "Optional Cedar entities, as Cedar's entities JSON."));
+    cedar.put(
+        "reload_seconds",
+        leaf(
+            Kind.DOUBLE,
+            5.0,
+            v -> ((Double) v) >= 0.1 ? null : "",
+            "a number >= 0.1",
+            "How often the policy file is checked for changes."));
+    authz.put("cedar", new Section(cedar, null));
     authz.put(
         "default_action",
         oneOf(
@@ -351,8 +371,8 @@ public final class ConfigSchema {
         new ObjectList(
             new Section(allowRule, null),
             "Rules of the allow-list engine: caller and callee globs and the actions allowed."));
-    authz.put("cache", new Section(cache, "the decision cache (the authorization issue)"));
-    authz.put("audit", new Section(audit, "the audit log (the authorization issue)"));
+    authz.put("cache", new Section(cache, null));
+    authz.put("audit", new Section(audit, null));
     root.put("authorization", new Section(authz, null));
 
     Map<String, Spec> limit = new LinkedHashMap<>();

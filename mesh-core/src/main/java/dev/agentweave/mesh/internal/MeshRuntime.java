@@ -93,7 +93,7 @@ public final class MeshRuntime {
     this.metrics = new MetricsFacade(registry, settings.observability().metrics());
     this.meters = new MeshMeters(metrics);
     this.authorizer =
-        customAuthorizer != null ? customAuthorizer : Authorizers.fromSettings(settings);
+        customAuthorizer != null ? customAuthorizer : Authorizers.fromSettings(settings, metrics);
     this.system =
         ActorSystem.create(
             Behaviors.empty(), "agentweave-" + settings.agent().name(), pekkoConfig(settings));
@@ -462,6 +462,24 @@ public final class MeshRuntime {
                 + request.callee()
                 + ": "
                 + decision.reason()));
+  }
+
+  /** One decision through the authorizer, fail closed. */
+  public CompletionStage<AuthzDecision> checkAuthorization(
+      SpiffeId caller, SpiffeId callee, String action) {
+    CompletionStage<AuthzDecision> stage;
+    try {
+      stage = authorizer.authorize(new AuthzRequest(caller, callee, action, Direction.INBOUND));
+    } catch (RuntimeException e) {
+      stage = CompletableFuture.failedFuture(e);
+    }
+    return stage.handle(
+        (d, e) ->
+            d != null && e == null
+                ? d
+                : AuthzDecision.deny(
+                    "authorizer " + authorizer.name() + " failed; denied (fail closed)",
+                    "unknown"));
   }
 
   static AuthzRequest outbound(SpiffeId caller, SpiffeId callee, String action) {

@@ -294,7 +294,7 @@ class MeshSettingsTest {
                 """);
     assertThat(s.isProduction()).isFalse();
     assertThat(s.authorization().provider()).isEqualTo("allow-all");
-    assertThat(s.warnings()).anyMatch(w -> w.startsWith("authorization.audit:"));
+    assertThat(s.warnings()).isEmpty();
   }
 
   @Test

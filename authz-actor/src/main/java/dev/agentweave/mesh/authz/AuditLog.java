@@ -1,0 +1,225 @@
+package dev.agentweave.mesh.authz;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.agentweave.mesh.Metrics;
+import dev.agentweave.mesh.SpiffeId;
+import io.micrometer.core.instrument.Counter;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The audit log: one JSON line per authorization decision, hit or miss, written by a background
+ * thread so the call path only enqueues. Fields: {@code timestamp}, {@code decision_id}, {@code
+ * direction}, {@code caller}, {@code callee}, {@code action}, {@code allowed}, {@code reason},
+ * {@code policy_version}, {@code cache_hit}, {@code evaluation_us}. The queue holds {@value
+ * #CAPACITY} records; under normal load nothing is lost, and a record that does not fit is counted
+ * in {@code audit.records.dropped} and logged (at most once a second) rather than blocking calls.
+ * {@link #close()} writes everything still queued. Thread-safe.
+ */
+public final class AuditLog implements AutoCloseable {
+  /** Records the queue holds before it drops. */
+  public static final int CAPACITY = 65_536;
+
+  private static final Logger LOG = LoggerFactory.getLogger("agentweave.audit");
+  private static final JsonFactory JSON = new JsonFactory();
+
+  /**
+   * One decision.
+   *
+   * @param timestamp when it was made
+   * @param decisionId unique id
+   * @param direction outbound or inbound
+   * @param caller the caller
+   * @param callee the callee
+   * @param action the capability
+   * @param allowed the outcome
+   * @param reason why
+   * @param policyVersion the deciding policy
+   * @param cacheHit whether the cache answered
+   * @param evaluationNanos time to the decision
+   */
+  public record Record(
+      Instant timestamp,
+      String decisionId,
+      String direction,
+      SpiffeId caller,
+      SpiffeId callee,
+      String action,
+      boolean allowed,
+      String reason,
+      String policyVersion,
+      boolean cacheHit,
+      long evaluationNanos) {}
+
+  private final BlockingQueue<Record> queue = new ArrayBlockingQueue<>(CAPACITY);
+  private final Writer out;
+  private final Thread writer;
+  private final Counter written;
+  private final Counter dropped;
+  private volatile boolean closing;
+  private volatile long lastDropLog;
+
+  private AuditLog(Writer out, Metrics metrics, String destination) {
+    this.out = out;
+    this.written = metrics.counter("audit.records.written", "Audit records written");
+    this.dropped =
+        metrics.counter(
+            "audit.records.dropped", "Audit records dropped because the queue was full");
+    this.writer = new Thread(this::run, "agentweave-audit");
+    this.writer.setDaemon(true);
+    this.writer.start();
+    LOG.info("audit log writing to {}", destination);
+  }
+
+  /**
+   * Opens the audit log.
+   *
+   * @param destination {@code stdout} or {@code file:///path} (appended to, created if missing)
+   * @param metrics the node's metrics
+   * @return the log
+   * @throws IllegalArgumentException if the destination is not supported or cannot be opened
+   */
+  public static AuditLog open(String destination, Metrics metrics) {
+    requireNonNull(destination, "destination");
+    Writer w;
+    if (destination.equals("stdout")) {
+      w = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
+    } else if (destination.startsWith("file://")) {
+      Path p = Path.of(java.net.URI.create(destination));
+      try {
+        if (p.getParent() != null) {
+          Files.createDirectories(p.getParent());
+        }
+        w =
+            Files.newBufferedWriter(
+                p, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      } catch (IOException e) {
+        throw new IllegalArgumentException(
+            "authorization.audit.destination: "
+                + destination
+                + " cannot be opened ("
+                + e.getMessage()
+                + ")",
+            e);
+      }
+    } else {
+      throw new IllegalArgumentException(
+          "authorization.audit.destination: "
+              + destination
+              + " (expected: stdout or file:///path)");
+    }
+    return new AuditLog(w, metrics, destination);
+  }
+
+  /**
+   * Queues a record; never blocks.
+   *
+   * @param r the record
+   */
+  public void record(Record r) {
+    if (!queue.offer(r)) {
+      dropped.increment();
+      long now = System.nanoTime();
+      if (now - lastDropLog > 1_000_000_000L) {
+        lastDropLog = now;
+        LOG.warn(
+            "audit queue full ({} records): dropping records; see audit.records.dropped", CAPACITY);
+      }
+    }
+  }
+
+  /** Records written so far. */
+  public long written() {
+    return (long) written.count();
+  }
+
+  /** Records dropped so far. */
+  public long dropped() {
+    return (long) dropped.count();
+  }
+
+  private void run() {
+    List<Record> batch = new ArrayList<>(1024);
+    StringWriter line = new StringWriter(256);
+    while (true) {
+      try {
+        Record first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          if (closing && queue.isEmpty()) {
+            return;
+          }
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, 1023);
+        for (Record r : batch) {
+          line.getBuffer().setLength(0);
+          encode(r, line);
+          out.write(line.toString());
+          out.write('\n');
+        }
+        out.flush();
+        written.increment(batch.size());
+        batch.clear();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (IOException e) {
+        dropped.increment(batch.size());
+        LOG.warn("writing {} audit records failed: {}", batch.size(), e.toString());
+        batch.clear();
+      }
+    }
+  }
+
+  private static void encode(Record r, Writer w) throws IOException {
+    try (JsonGenerator g = JSON.createGenerator(w)) {
+      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+      g.writeStartObject();
+      g.writeStringField("timestamp", r.timestamp().toString());
+      g.writeStringField("decision_id", r.decisionId());
+      g.writeStringField("direction", r.direction());
+      g.writeStringField("caller", r.caller().toString());
+      g.writeStringField("callee", r.callee().toString());
+      g.writeStringField("action", r.action());
+      g.writeBooleanField("allowed", r.allowed());
+      g.writeStringField("reason", r.reason());
+      g.writeStringField("policy_version", r.policyVersion());
+      g.writeBooleanField("cache_hit", r.cacheHit());
+      g.writeNumberField("evaluation_us", r.evaluationNanos() / 1_000);
+      g.writeEndObject();
+    }
+  }
+
+  /** Writes every queued record, then stops the writer (waits up to ten seconds). */
+  @Override
+  public void close() {
+    closing = true;
+    try {
+      writer.join(10_000);
+      out.flush();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException e) {
+      LOG.warn("flushing the audit log failed", e);
+    }
+  }
+}

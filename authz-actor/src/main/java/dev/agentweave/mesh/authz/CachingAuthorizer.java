@@ -1,0 +1,200 @@
+package dev.agentweave.mesh.authz;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.agentweave.mesh.Metrics;
+import dev.agentweave.mesh.SpiffeIdPattern;
+import dev.agentweave.mesh.spi.Authorizer;
+import dev.agentweave.mesh.spi.AuthzDecision;
+import dev.agentweave.mesh.spi.AuthzRequest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An {@link Authorizer} that asks a {@link PolicyEngine} through the node's {@link DecisionCache}:
+ * hits never leave the node and answer on the calling thread; concurrent identical misses cause one
+ * evaluation; a miss not decided within the decision timeout is denied with a reason that says so
+ * (fail closed) and not cached; a policy change clears the cache. Every decision, hit or miss, is
+ * audited. Meters: {@code authz.cache.hits}, {@code authz.cache.misses}, {@code
+ * authz.cache.evictions}, {@code authz.cache.size}, {@code authz.cache.hit_ratio}. Thread-safe.
+ */
+public final class CachingAuthorizer implements Authorizer {
+  private static final Logger LOG = LoggerFactory.getLogger("agentweave.authz");
+
+  private final PolicyEngine engine;
+  private final DecisionCache cache;
+  private final AuditLog audit;
+  private final long timeoutNanos;
+
+  /**
+   * Creates the authorizer.
+   *
+   * @param engine the policy engine
+   * @param cache the decision cache, or {@code null} to evaluate every question
+   * @param audit the audit log, or {@code null} for none (development only)
+   * @param decisionTimeout how long a miss may take
+   * @param metrics the node's metrics
+   */
+  public CachingAuthorizer(
+      PolicyEngine engine,
+      DecisionCache cache,
+      AuditLog audit,
+      Duration decisionTimeout,
+      Metrics metrics) {
+    this.engine = requireNonNull(engine, "engine");
+    this.cache = cache;
+    this.audit = audit;
+    this.timeoutNanos = decisionTimeout.toNanos();
+    engine.onPolicyChange(
+        () -> {
+          if (cache != null) {
+            cache.clear();
+          }
+          LOG.info(
+              "policy of {} changed to version {}; decision cache cleared",
+              engine.name(),
+              engine.policyVersion());
+        });
+    if (cache != null) {
+      metrics.gauge(
+          "authz.cache.hits",
+          "Authorization decisions answered by the cache",
+          () -> cache.stats().hits());
+      metrics.gauge(
+          "authz.cache.misses",
+          "Authorization decisions that needed the policy engine",
+          () -> cache.stats().misses());
+      metrics.gauge(
+          "authz.cache.evictions",
+          "Decisions evicted for size or expiry",
+          () -> cache.stats().evictions());
+      metrics.gauge("authz.cache.size", "Decisions cached", () -> cache.stats().size());
+      metrics.gauge(
+          "authz.cache.hit_ratio", "Hits over lookups since start", () -> cache.stats().hitRatio());
+    }
+  }
+
+  /** The decision cache, if enabled. */
+  public DecisionCache cache() {
+    return cache;
+  }
+
+  /** The policy engine. */
+  public PolicyEngine engine() {
+    return engine;
+  }
+
+  /**
+   * Drops the cached decisions of matching callers or callees.
+   *
+   * @param pattern the agents
+   * @return entries dropped
+   */
+  public int invalidate(SpiffeIdPattern pattern) {
+    return cache == null ? 0 : cache.invalidate(pattern);
+  }
+
+  @Override
+  public CompletionStage<AuthzDecision> authorize(AuthzRequest request) {
+    long start = System.nanoTime();
+    if (cache == null) {
+      return evaluate(request).whenComplete((d, e) -> audit(request, d, e, false, start));
+    }
+    DecisionCache.Key key =
+        new DecisionCache.Key(request.caller(), request.callee(), request.action());
+    boolean[] evaluated = {false};
+    CompletableFuture<AuthzDecision> f =
+        cache.get(
+            key,
+            () -> {
+              evaluated[0] = true;
+              return evaluate(request);
+            });
+    if (f.isDone() && !f.isCompletedExceptionally()) {
+      AuthzDecision d = f.getNow(null);
+      audit(request, d, null, !evaluated[0], start);
+      return f;
+    }
+    boolean hit = !evaluated[0];
+    return f.copy()
+        .completeOnTimeout(null, timeoutNanos, TimeUnit.NANOSECONDS)
+        .handle(
+            (d, e) -> {
+              AuthzDecision decided = d != null && e == null ? d : timedOutOrFailed(e);
+              audit(request, decided, null, hit, start);
+              return decided;
+            });
+  }
+
+  private CompletableFuture<AuthzDecision> evaluate(AuthzRequest r) {
+    try {
+      return engine
+          .evaluate(r.caller(), r.callee(), r.action())
+          .toCompletableFuture()
+          .orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private AuthzDecision timedOutOrFailed(Throwable e) {
+    Throwable root = e;
+    while (root != null && root.getCause() != null && root != root.getCause()) {
+      root = root.getCause();
+    }
+    if (e == null || root instanceof java.util.concurrent.TimeoutException) {
+      return AuthzDecision.deny(
+          "no decision from "
+              + engine.name()
+              + " within "
+              + Duration.ofNanos(timeoutNanos)
+              + "; denied (fail closed)",
+          engine.policyVersion());
+    }
+    Throwable cause = e.getCause() != null ? e.getCause() : e;
+    return AuthzDecision.deny(
+        engine.name() + " failed (" + cause.getClass().getSimpleName() + "); denied (fail closed)",
+        engine.policyVersion());
+  }
+
+  private void audit(AuthzRequest r, AuthzDecision d, Throwable error, boolean hit, long start) {
+    if (audit == null) {
+      return;
+    }
+    AuthzDecision decided = d != null ? d : timedOutOrFailed(error);
+    audit.record(
+        new AuditLog.Record(
+            Instant.now(),
+            Long.toHexString(ThreadLocalRandom.current().nextLong())
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()),
+            r.direction().name().toLowerCase(Locale.ROOT),
+            r.caller(),
+            r.callee(),
+            r.action(),
+            decided.allowed(),
+            decided.reason(),
+            decided.policyVersion(),
+            hit,
+            System.nanoTime() - start));
+  }
+
+  @Override
+  public String name() {
+    return engine.name();
+  }
+
+  @Override
+  public void close() {
+    engine.close();
+    if (audit != null) {
+      audit.close();
+    }
+  }
+}

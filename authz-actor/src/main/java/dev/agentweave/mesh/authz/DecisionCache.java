@@ -1,0 +1,126 @@
+package dev.agentweave.mesh.authz;
+
+import static java.util.Objects.requireNonNull;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import dev.agentweave.mesh.SpiffeId;
+import dev.agentweave.mesh.SpiffeIdPattern;
+import dev.agentweave.mesh.spi.AuthzDecision;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+/**
+ * The node's decision cache (Caffeine, W-TinyLFU eviction): answers repeated questions without the
+ * policy engine. The key is (caller SPIFFE ID, callee SPIFFE ID, action) and nothing else: payload
+ * contents never enter it, so one entry serves every call of that kind. Allows live for {@code
+ * ttl}, denials for the shorter {@code denyTtl}. Concurrent identical misses share one evaluation.
+ * {@link #invalidate(SpiffeIdPattern)} drops the decisions of matching callers or callees, {@link
+ * #clear()} drops everything (policy changes call it). Thread-safe.
+ */
+public final class DecisionCache {
+  /**
+   * A cache key.
+   *
+   * @param caller the calling agent
+   * @param callee the called agent
+   * @param action the capability
+   */
+  public record Key(SpiffeId caller, SpiffeId callee, String action) {}
+
+  private final AsyncCache<Key, AuthzDecision> cache;
+
+  /**
+   * Creates a cache.
+   *
+   * @param maxSize maximum entries
+   * @param ttl lifetime of an allow
+   * @param denyTtl lifetime of a deny
+   * @param executor runs Caffeine's maintenance
+   */
+  public DecisionCache(long maxSize, Duration ttl, Duration denyTtl, Executor executor) {
+    requireNonNull(ttl, "ttl");
+    requireNonNull(denyTtl, "denyTtl");
+    long allowNanos = ttl.toNanos();
+    long denyNanos = denyTtl.toNanos();
+    this.cache =
+        Caffeine.newBuilder()
+            .maximumSize(maxSize)
+            .executor(executor)
+            .recordStats()
+            .expireAfter(
+                new Expiry<Key, AuthzDecision>() {
+                  @Override
+                  public long expireAfterCreate(Key key, AuthzDecision value, long currentTime) {
+                    return value.allowed() ? allowNanos : denyNanos;
+                  }
+
+                  @Override
+                  public long expireAfterUpdate(
+                      Key key, AuthzDecision value, long currentTime, long currentDuration) {
+                    return value.allowed() ? allowNanos : denyNanos;
+                  }
+
+                  @Override
+                  public long expireAfterRead(
+                      Key key, AuthzDecision value, long currentTime, long currentDuration) {
+                    return currentDuration;
+                  }
+                })
+            .buildAsync();
+  }
+
+  /**
+   * The cached decision, or the result of {@code evaluate} shared by every concurrent caller asking
+   * the same question. A failed evaluation is not cached.
+   *
+   * @param key the question
+   * @param evaluate starts the evaluation on a miss
+   * @return the decision's future (already complete on a hit)
+   */
+  public CompletableFuture<AuthzDecision> get(
+      Key key, Supplier<CompletableFuture<AuthzDecision>> evaluate) {
+    return cache.get(key, (k, e) -> evaluate.get());
+  }
+
+  /**
+   * Drops every decision whose caller or callee matches the pattern, for example after an agent's
+   * permissions changed: {@code
+   * invalidate(SpiffeIdPattern.of("spiffe://example.org/agent/search"))}.
+   *
+   * @param pattern the agents whose decisions to drop
+   * @return how many entries were dropped
+   */
+  public int invalidate(SpiffeIdPattern pattern) {
+    requireNonNull(pattern, "pattern");
+    int[] removed = {0};
+    cache
+        .synchronous()
+        .asMap()
+        .keySet()
+        .removeIf(
+            k -> {
+              boolean match = pattern.matches(k.caller()) || pattern.matches(k.callee());
+              if (match) {
+                removed[0]++;
+              }
+              return match;
+            });
+    return removed[0];
+  }
+
+  /** Drops every decision. */
+  public void clear() {
+    cache.synchronous().invalidateAll();
+  }
+
+  /** Statistics since creation. */
+  public CacheStats stats() {
+    com.github.benmanes.caffeine.cache.stats.CacheStats s = cache.synchronous().stats();
+    return new CacheStats(
+        s.hitCount(), s.missCount(), s.evictionCount(), cache.synchronous().estimatedSize());
+  }
+}
