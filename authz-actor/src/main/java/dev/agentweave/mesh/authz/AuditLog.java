@@ -92,7 +92,8 @@ public final class AuditLog implements AutoCloseable {
   /**
    * Opens the audit log.
    *
-   * @param destination {@code stdout} or {@code file:///path} (appended to, created if missing)
+   * @param destination {@code stdout} or {@code file://path} (absolute with three slashes, else
+   *     relative to the working directory; appended to, created if missing)
    * @param metrics the node's metrics
    * @return the log
    * @throws IllegalArgumentException if the destination is not supported or cannot be opened
@@ -103,7 +104,7 @@ public final class AuditLog implements AutoCloseable {
     if (destination.equals("stdout")) {
       w = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
     } else if (destination.startsWith("file://")) {
-      Path p = Path.of(java.net.URI.create(destination));
+      Path p = path(destination);
       try {
         if (p.getParent() != null) {
           Files.createDirectories(p.getParent());
@@ -127,6 +128,20 @@ public final class AuditLog implements AutoCloseable {
               + " (expected: stdout or file:///path)");
     }
     return new AuditLog(w, metrics, destination);
+  }
+
+  /**
+   * The file of a {@code file://} destination: {@code file:///var/log/a.log} is absolute, {@code
+   * file://logs/a.log} is relative to the working directory.
+   *
+   * @param destination the destination
+   * @return the path
+   */
+  public static Path path(String destination) {
+    if (!destination.startsWith("file://")) {
+      throw new IllegalArgumentException("not a file:// destination: " + destination);
+    }
+    return Path.of(destination.substring("file://".length()));
   }
 
   /**

@@ -83,7 +83,7 @@ class DecisionPathTest {
               cedar: {policy_file: "%s"}
               audit: {destination: "%s"}
             """
-                .formatted(dir.resolve("p.cedar"), audit.toUri()),
+                .formatted(dir.resolve("p.cedar"), "file://" + audit),
             Map.of());
     AtomicInteger handled = new AtomicInteger();
     Agent search =

@@ -86,15 +86,15 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    MeshSettings settings;
-    try {
-      settings = config == null ? embedded() : MeshSettings.load(config);
-    } catch (ConfigException e) {
-      spec.commandLine().getErr().println(e.getMessage());
-      return 2;
-    }
     Path files = Files.createTempDirectory("agentweave-demo");
     try {
+      MeshSettings settings;
+      try {
+        settings = config == null ? embedded(files) : MeshSettings.load(config);
+      } catch (ConfigException e) {
+        spec.commandLine().getErr().println(e.getMessage());
+        return 2;
+      }
       return run(settings, files, out);
     } finally {
       try (Stream<Path> s = Files.walk(files)) {
@@ -103,10 +103,21 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     }
   }
 
-  static MeshSettings embedded() throws IOException {
-    try (InputStream in = DemoCommand.class.getResourceAsStream("demo.yaml")) {
-      return MeshSettings.parse(
-          "demo.yaml (embedded)", new String(in.readAllBytes(), StandardCharsets.UTF_8), Map.of());
+  /**
+   * The embedded demo configuration, with its Cedar policy written into {@code dir}.
+   *
+   * @param dir a directory for the policy file and the audit log
+   * @return the settings
+   * @throws IOException if the resources cannot be read or written
+   */
+  static MeshSettings embedded(Path dir) throws IOException {
+    try (InputStream yaml = DemoCommand.class.getResourceAsStream("demo.yaml");
+        InputStream policy = DemoCommand.class.getResourceAsStream("demo-policy.cedar")) {
+      Files.write(dir.resolve("demo-policy.cedar"), policy.readAllBytes());
+      String text =
+          new String(yaml.readAllBytes(), StandardCharsets.UTF_8)
+              .replace("${DEMO_DIR}", dir.toAbsolutePath().toString());
+      return MeshSettings.parse("demo.yaml (embedded)", text, Map.of());
     }
   }
 
@@ -121,6 +132,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     List<Agent> agents = new ArrayList<>(SampleAgents.all(files));
     agents.add(Agent.of(CLIENT));
     long started = System.nanoTime();
+    int result;
     try (MeshNode node = MeshNode.builder(settings).agents(agents).start()) {
       String td = settings.agent().trustDomain();
       AgentHandle client = node.agent(CLIENT);
@@ -128,8 +140,12 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
           "AgentWeave demo: node '%s' (%s) hosts %d agents in trust domain %s%n",
           settings.agent().name(), node.state(), agents.size(), td);
       out.printf(
-          "authorization: %s, deny by default; %d allow rules%n%n",
-          settings.authorization().provider(), settings.authorization().allow().size());
+          "authorization: %s, deny by default, decision cache %s, audit %s%n%n",
+          settings.authorization().provider(),
+          settings.authorization().cache().enabled() ? "on" : "off",
+          settings.authorization().audit().enabled()
+              ? settings.authorization().audit().destination()
+              : "off");
 
       for (int round = 0; round < 3; round++) {
         drive(client, td, plan(new Random(round)), new LinkedHashMap<>());
@@ -156,7 +172,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
       int unexpected = printTable(out, rows, plan.size(), elapsed);
       out.printf(
           "%npolicy check: batch -> storage.retrieve was %s%n",
-          denied ? "denied (no allow rule; deny by default)" : "NOT denied (unexpected)");
+          denied ? "denied (no policy permits it; deny by default)" : "NOT denied (unexpected)");
       out.printf(
           "%nmetrics excerpt (Prometheus text, %s):%n", "GET /metrics arrives with the gateway");
       excerpt(node.metrics().scrape()).forEach(l -> out.println("  " + l));
@@ -167,8 +183,22 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
               ? "every call ended as expected"
               : unexpected + " unexpected failures");
       out.flush();
-      return unexpected == 0 && denied ? 0 : 1;
+      result = unexpected == 0 && denied ? 0 : 1;
     }
+    // The node is closed: its audit log has written every decision.
+    String destination = settings.authorization().audit().destination();
+    if (settings.authorization().audit().enabled() && destination.startsWith("file://")) {
+      Path audit = dev.agentweave.mesh.authz.AuditLog.path(destination);
+      if (Files.exists(audit)) {
+        try (Stream<String> lines = Files.lines(audit)) {
+          out.printf(
+              "audit: %d decisions, one JSON line each, in %s%n",
+              lines.count(), audit.getFileName());
+        }
+      }
+    }
+    out.flush();
+    return result;
   }
 
   static List<Call> plan(Random random) {
@@ -334,6 +364,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
           line.startsWith("requests_total{")
               || line.startsWith("requests_success_total{")
               || (line.startsWith("requests_error_total{") && !line.endsWith(" 0.0"))
+              || line.startsWith("authz_cache_hit_ratio")
+              || line.startsWith("authz_cache_size")
               || line.startsWith("authz_decisions_allowed_total")
               || line.startsWith("authz_decisions_denied_total")
               || (line.startsWith("request_duration_seconds_count{")

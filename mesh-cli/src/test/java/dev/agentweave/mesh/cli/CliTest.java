@@ -2,6 +2,7 @@ package dev.agentweave.mesh.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agentweave.mesh.config.MeshSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -38,8 +39,11 @@ class CliTest {
             "indexer.query")
         .contains("p50 ms", "p99 ms")
         .contains("policy check: batch -> storage.retrieve was denied")
+        .contains("authorization: cedar, deny by default, decision cache on")
+        .containsPattern("authz_cache_hit_ratio 0\\.9\\d+")
         .contains("requests_total{agent=\"search\"}")
-        .contains("every call ended as expected");
+        .contains("every call ended as expected")
+        .containsPattern("audit: \\d+ decisions, one JSON line each");
     assertThat(r.out()).containsPattern("storage\\.retrieve\\s+40\\s+10 \\(exp\\)\\s+0");
   }
 
@@ -179,8 +183,11 @@ class CliTest {
   }
 
   @Test
-  void embeddedDemoConfig_isValid_andTheDocsListEveryKey() throws Exception {
-    assertThat(DemoCommand.embedded().agent().name()).isEqualTo("search");
+  void embeddedDemoConfig_isValid_andTheDocsListEveryKey(@TempDir Path dir) throws Exception {
+    MeshSettings demo = DemoCommand.embedded(dir);
+    assertThat(demo.agent().name()).isEqualTo("search");
+    assertThat(demo.authorization().provider()).isEqualTo("cedar");
+    assertThat(Path.of(demo.authorization().cedar().policyFile())).exists();
     String docs = Files.readString(Path.of("..", "docs", "configuration.md"));
     assertThat(docs)
         .as("docs/configuration.md holds `agentweave config reference` verbatim")
