@@ -118,6 +118,20 @@ public final class MeshNode implements AutoCloseable {
     return runtime.checkAuthorization(caller, callee, action);
   }
 
+  /**
+   * The node's authorizer, if it is of the given type: for example {@code
+   * node.authorizer(CachingAuthorizer.class)} to manage the decision cache.
+   *
+   * @param type the expected type
+   * @param <T> the type
+   * @return the authorizer, if it has that type
+   */
+  public <T extends dev.agentweave.mesh.spi.Authorizer> java.util.Optional<T> authorizer(
+      Class<T> type) {
+    dev.agentweave.mesh.spi.Authorizer a = runtime.authorizer();
+    return type.isInstance(a) ? java.util.Optional.of(type.cast(a)) : java.util.Optional.empty();
+  }
+
   /** Calls accepted by this node's capabilities and not yet finished. */
   public int callsInFlight() {
     return runtime.inFlight();

@@ -260,6 +260,11 @@ public final class MeshRuntime {
     return state;
   }
 
+  /** The authorizer. */
+  public Authorizer authorizer() {
+    return authorizer;
+  }
+
   /** The metrics facade. */
   public MetricsFacade metrics() {
     return metrics;
