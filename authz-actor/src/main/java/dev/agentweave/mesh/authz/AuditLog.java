@@ -17,11 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,12 +38,15 @@ public final class AuditLog implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger("agentweave.audit");
   private static final JsonFactory JSON = new JsonFactory();
+  private static final java.util.HexFormat HEX = java.util.HexFormat.of();
 
   /**
-   * One decision.
+   * One decision. Cheap to create on the call path: the id and the time are formatted by the writer
+   * thread.
    *
-   * @param timestamp when it was made
-   * @param decisionId unique id
+   * @param epochMillis when it was made
+   * @param decisionIdHigh high 64 bits of the unique decision id
+   * @param decisionIdLow low 64 bits of the unique decision id
    * @param direction outbound or inbound
    * @param caller the caller
    * @param callee the callee
@@ -57,8 +58,9 @@ public final class AuditLog implements AutoCloseable {
    * @param evaluationNanos time to the decision
    */
   public record Record(
-      Instant timestamp,
-      String decisionId,
+      long epochMillis,
+      long decisionIdHigh,
+      long decisionIdLow,
       String direction,
       SpiffeId caller,
       SpiffeId callee,
@@ -69,7 +71,8 @@ public final class AuditLog implements AutoCloseable {
       boolean cacheHit,
       long evaluationNanos) {}
 
-  private final BlockingQueue<Record> queue = new ArrayBlockingQueue<>(CAPACITY);
+  private final ConcurrentLinkedQueue<Record> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queued = new AtomicInteger();
   private final Writer out;
   private final Thread writer;
   private final Counter written;
@@ -150,7 +153,8 @@ public final class AuditLog implements AutoCloseable {
    * @param r the record
    */
   public void record(Record r) {
-    if (!queue.offer(r)) {
+    if (queued.incrementAndGet() > CAPACITY) {
+      queued.decrementAndGet();
       dropped.increment();
       long now = System.nanoTime();
       if (now - lastDropLog > 1_000_000_000L) {
@@ -158,7 +162,9 @@ public final class AuditLog implements AutoCloseable {
         LOG.warn(
             "audit queue full ({} records): dropping records; see audit.records.dropped", CAPACITY);
       }
+      return;
     }
+    queue.add(r);
   }
 
   /** Records written so far. */
@@ -172,35 +178,31 @@ public final class AuditLog implements AutoCloseable {
   }
 
   private void run() {
-    List<Record> batch = new ArrayList<>(1024);
     StringWriter line = new StringWriter(256);
     while (true) {
+      Record r = queue.poll();
+      if (r == null) {
+        if (closing) {
+          return;
+        }
+        try {
+          out.flush();
+        } catch (IOException e) {
+          LOG.warn("flushing the audit log failed: {}", e.toString());
+        }
+        LockSupport.parkNanos(1_000_000L);
+        continue;
+      }
+      queued.decrementAndGet();
       try {
-        Record first = queue.poll(100, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          if (closing && queue.isEmpty()) {
-            return;
-          }
-          continue;
-        }
-        batch.add(first);
-        queue.drainTo(batch, 1023);
-        for (Record r : batch) {
-          line.getBuffer().setLength(0);
-          encode(r, line);
-          out.write(line.toString());
-          out.write('\n');
-        }
-        out.flush();
-        written.increment(batch.size());
-        batch.clear();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+        line.getBuffer().setLength(0);
+        encode(r, line);
+        out.write(line.toString());
+        out.write('\n');
+        written.increment();
       } catch (IOException e) {
-        dropped.increment(batch.size());
-        LOG.warn("writing {} audit records failed: {}", batch.size(), e.toString());
-        batch.clear();
+        dropped.increment();
+        LOG.warn("writing an audit record failed: {}", e.toString());
       }
     }
   }
@@ -209,8 +211,9 @@ public final class AuditLog implements AutoCloseable {
     try (JsonGenerator g = JSON.createGenerator(w)) {
       g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
       g.writeStartObject();
-      g.writeStringField("timestamp", r.timestamp().toString());
-      g.writeStringField("decision_id", r.decisionId());
+      g.writeStringField("timestamp", Instant.ofEpochMilli(r.epochMillis()).toString());
+      g.writeStringField(
+          "decision_id", HEX.toHexDigits(r.decisionIdHigh()) + HEX.toHexDigits(r.decisionIdLow()));
       g.writeStringField("direction", r.direction());
       g.writeStringField("caller", r.caller().toString());
       g.writeStringField("callee", r.callee().toString());

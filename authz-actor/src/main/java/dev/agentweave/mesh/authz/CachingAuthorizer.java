@@ -7,9 +7,8 @@ import dev.agentweave.mesh.SpiffeIdPattern;
 import dev.agentweave.mesh.spi.Authorizer;
 import dev.agentweave.mesh.spi.AuthzDecision;
 import dev.agentweave.mesh.spi.AuthzRequest;
+import dev.agentweave.mesh.spi.Direction;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
@@ -171,10 +170,10 @@ public final class CachingAuthorizer implements Authorizer {
     AuthzDecision decided = d != null ? d : timedOutOrFailed(error);
     audit.record(
         new AuditLog.Record(
-            Instant.now(),
-            Long.toHexString(ThreadLocalRandom.current().nextLong())
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()),
-            r.direction().name().toLowerCase(Locale.ROOT),
+            System.currentTimeMillis(),
+            ThreadLocalRandom.current().nextLong(),
+            ThreadLocalRandom.current().nextLong(),
+            r.direction() == Direction.INBOUND ? "inbound" : "outbound",
             r.caller(),
             r.callee(),
             r.action(),

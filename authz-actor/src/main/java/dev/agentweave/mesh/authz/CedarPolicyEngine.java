@@ -196,6 +196,16 @@ public final class CedarPolicyEngine implements PolicyEngine {
           e);
     }
     PolicySet set = parse(text, policyFile.toString());
+    try {
+      // Keep the parsed set on the native side: without it every evaluation serializes and
+      // parses the whole policy set again (milliseconds instead of microseconds per miss).
+      set.cache();
+    } catch (com.cedarpolicy.model.exception.CacheException e) {
+      LOG.warn(
+          "Cedar cannot cache the policy set of {}; evaluations will be slower: {}",
+          policyFile,
+          e.getMessage());
+    }
     Entities entities = new Entities();
     String entitiesText = "";
     if (entitiesFile != null) {

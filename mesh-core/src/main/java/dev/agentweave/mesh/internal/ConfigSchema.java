@@ -320,9 +320,9 @@ public final class ConfigSchema {
         leaf(
             Kind.STRING,
             "allow-list",
-            v -> Set.of("allow-list", "allow-all", "cedar").contains(v) ? null : "",
-            "one of allow-list, allow-all, cedar (opa and opa-wasm are being built)",
-            "Policy engine (cedar needs the authz-actor module)."));
+            v -> Set.of("allow-list", "allow-all", "cedar", "opa").contains(v) ? null : "",
+            "one of allow-list, allow-all, cedar, opa (opa-wasm is being built)",
+            "Policy engine (cedar and opa need the authz-actor module)."));
     authz.put(
         "decision_timeout_seconds",
         leaf(
@@ -353,19 +353,15 @@ public final class ConfigSchema {
     authz.put(
         "opa_endpoint",
         (leaf(
-                Kind.STRING,
-                "http://localhost:8181",
-                v ->
-                    ((String) v).startsWith("http://") || ((String) v).startsWith("https://")
-                        ? null
-                        : "",
-                "an http:// or https:// URL",
-                "OPA server for provider opa."))
-            .pendingUntil("the OPA engine (the authorization issue)"));
-    authz.put(
-        "policy_path",
-        (str("agentweave/authz", "OPA policy path for provider opa."))
-            .pendingUntil("the OPA engine (the authorization issue)"));
+            Kind.STRING,
+            "http://localhost:8181",
+            v ->
+                ((String) v).startsWith("http://") || ((String) v).startsWith("https://")
+                    ? null
+                    : "",
+            "an http:// or https:// URL",
+            "OPA server for provider opa.")));
+    authz.put("policy_path", (str("agentweave/authz", "OPA policy path for provider opa.")));
     authz.put(
         "allow",
         new ObjectList(
@@ -485,7 +481,7 @@ public final class ConfigSchema {
     transport.put("concurrency_limit", new Section(limit, null));
     transport.put(
         "connection_pool", new Section(pool, "the gateway's pooled client (the gateway issue)"));
-    transport.put("circuit_breaker", new Section(breaker, "cross-node calls (the gateway issue)"));
+    transport.put("circuit_breaker", new Section(breaker, null));
     transport.put("retry", new Section(retry, "cross-node calls (the gateway issue)"));
     root.put("transport", new Section(transport, null));
 

@@ -148,7 +148,7 @@ class MeshSettingsTest {
         .singleElement()
         .extracting(ConfigProblem::path)
         .isEqualTo("agent.trust_domain");
-    assertThat(problems(MINIMAL + "authorization:\n  provider: opa\n"))
+    assertThat(problems(MINIMAL + "authorization:\n  provider: xacml\n"))
         .singleElement()
         .extracting(ConfigProblem::expected)
         .asString()
