@@ -91,16 +91,7 @@ final class AuthzCommand implements Callable<Integer> {
       MeshSettings.AuthorizationSettings a = settings.authorization();
       MeshSettings quiet =
           settings.withAuthorization(
-              new MeshSettings.AuthorizationSettings(
-                  a.provider(),
-                  a.defaultAction(),
-                  a.opaEndpoint(),
-                  a.policyPath(),
-                  a.allow(),
-                  a.cache(),
-                  new MeshSettings.AuditSettings(false, a.audit().destination()),
-                  a.decisionTimeout(),
-                  a.cedar()));
+              a.withAudit(new MeshSettings.AuditSettings(false, a.audit().destination())));
       MeshNode node;
       try {
         node = MeshNode.builder(quiet).start();

@@ -171,6 +171,7 @@ public record MeshSettings(
    * @param audit the audit log
    * @param decisionTimeout how long a cache miss may take before it is denied
    * @param cedar the Cedar engine
+   * @param opaWasm the OPA wasm engine
    */
   public record AuthorizationSettings(
       String provider,
@@ -181,7 +182,39 @@ public record MeshSettings(
       CacheSettings cache,
       AuditSettings audit,
       Duration decisionTimeout,
-      CedarSettings cedar) {}
+      CedarSettings cedar,
+      OpaWasmSettings opaWasm) {
+    /**
+     * A copy with another audit section.
+     *
+     * @param value the audit settings
+     * @return the copy
+     */
+    public AuthorizationSettings withAudit(AuditSettings value) {
+      return new AuthorizationSettings(
+          provider,
+          defaultAction,
+          opaEndpoint,
+          policyPath,
+          allow,
+          cache,
+          value,
+          decisionTimeout,
+          cedar,
+          opaWasm);
+    }
+  }
+
+  /**
+   * The {@code authorization.opa_wasm} section.
+   *
+   * @param module the compiled policy file
+   * @param entrypoint the entrypoint
+   * @param dataFile the data document file, or empty
+   * @param reloadInterval how often the files are checked for changes
+   */
+  public record OpaWasmSettings(
+      String module, String entrypoint, String dataFile, Duration reloadInterval) {}
 
   /**
    * The {@code authorization.cedar} section.
@@ -533,6 +566,15 @@ public record MeshSettings(
               "a Cedar policy file when authorization.provider is cedar",
               reader.envSource("authorization.cedar.policy_file")));
     }
+    if (s.authorization().provider().equals("opa-wasm")
+        && s.authorization().opaWasm().module().isEmpty()) {
+      reader.addProblem(
+          new ConfigProblem(
+              "authorization.opa_wasm.module",
+              null,
+              "a compiled OPA wasm module when authorization.provider is opa-wasm",
+              reader.envSource("authorization.opa_wasm.module")));
+    }
     if (s.identity().provider().equals("files")
         && (s.identity().files().svids().isEmpty() || s.identity().files().bundle().isEmpty())) {
       reader.addProblem(
@@ -637,7 +679,12 @@ public record MeshSettings(
             new CedarSettings(
                 v.str("authorization.cedar.policy_file"),
                 v.str("authorization.cedar.entities_file"),
-                v.seconds("authorization.cedar.reload_seconds")));
+                v.seconds("authorization.cedar.reload_seconds")),
+            new OpaWasmSettings(
+                v.str("authorization.opa_wasm.module"),
+                v.str("authorization.opa_wasm.entrypoint"),
+                v.str("authorization.opa_wasm.data_file"),
+                v.seconds("authorization.opa_wasm.reload_seconds")));
     TransportSettings transport =
         new TransportSettings(
             v.str("transport.tls_min_version"),

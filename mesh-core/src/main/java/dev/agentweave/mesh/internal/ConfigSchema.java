@@ -320,9 +320,12 @@ public final class ConfigSchema {
         leaf(
             Kind.STRING,
             "allow-list",
-            v -> Set.of("allow-list", "allow-all", "cedar", "opa").contains(v) ? null : "",
-            "one of allow-list, allow-all, cedar, opa (opa-wasm is being built)",
-            "Policy engine (cedar and opa need the authz-actor module)."));
+            v ->
+                Set.of("allow-list", "allow-all", "cedar", "opa", "opa-wasm").contains(v)
+                    ? null
+                    : "",
+            "one of allow-list, allow-all, cedar, opa, opa-wasm",
+            "Policy engine (cedar, opa and opa-wasm need the authz-actor module)."));
     authz.put(
         "decision_timeout_seconds",
         leaf(
@@ -343,6 +346,21 @@ public final class ConfigSchema {
             "a number >= 0.1",
             "How often the policy file is checked for changes."));
     authz.put("cedar", new Section(cedar, null));
+    Map<String, Spec> wasm = new LinkedHashMap<>();
+    wasm.put(
+        "module",
+        str("", "OPA policy compiled with opa build -t wasm (required for provider opa-wasm)."));
+    wasm.put("entrypoint", str("agentweave/authz/allow", "Entrypoint of the compiled policy."));
+    wasm.put("data_file", str("", "Optional JSON document for data."));
+    wasm.put(
+        "reload_seconds",
+        leaf(
+            Kind.DOUBLE,
+            5.0,
+            v -> ((Double) v) >= 0.1 ? null : "",
+            "a number >= 0.1",
+            "How often the files are checked for changes."));
+    authz.put("opa_wasm", new Section(wasm, null));
     authz.put(
         "default_action",
         oneOf(

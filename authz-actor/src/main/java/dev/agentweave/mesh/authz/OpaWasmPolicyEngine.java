@@ -1,0 +1,257 @@
+package dev.agentweave.mesh.authz;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.styra.opa.wasm.OpaPolicy;
+import com.styra.opa.wasm.OpaPolicyPool;
+import dev.agentweave.mesh.SpiffeId;
+import dev.agentweave.mesh.spi.AuthzDecision;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code opa-wasm} engine: an OPA policy compiled to WebAssembly with {@code opa build -t
+ * wasm}, evaluated in-process by opa-java-wasm (a pure-Java wasm runtime), so there is no OPA
+ * server to run or reach. The input document is the {@code opa} engine's, plus {@code user} (the
+ * caller's SPIFFE ID) for policies written against a generic {@code input.user}. Results are read
+ * like the {@code opa} engine's ({@code true}/{@code false} or {@code {allow, reason, policy_id}});
+ * an undefined result is a deny. The module and the optional data file are reloaded when they
+ * change, with a new policy version (a hash of both). Evaluation instances are pooled (one per
+ * core); a module or data file that cannot be loaded is refused and the previous one stays in
+ * force. Thread-safe.
+ */
+public final class OpaWasmPolicyEngine implements PolicyEngine {
+  private static final Logger LOG = LoggerFactory.getLogger("agentweave.authz.opa-wasm");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private record Loaded(OpaPolicyPool pool, String version, String stamp) {}
+
+  private final Path module;
+  private final String entrypoint;
+  private final Path dataFile;
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private final ScheduledExecutorService reloader;
+  private volatile Loaded current;
+
+  /**
+   * Loads the module and starts watching it.
+   *
+   * @param module the compiled policy ({@code policy.wasm} from {@code opa build -t wasm})
+   * @param entrypoint the entrypoint, such as {@code agentweave/authz/allow}
+   * @param dataFile a JSON document for {@code data}, or {@code null}
+   * @param reloadInterval how often to check the files for changes
+   * @throws IllegalArgumentException naming the file if it cannot be loaded or lacks the entrypoint
+   */
+  public OpaWasmPolicyEngine(
+      Path module, String entrypoint, Path dataFile, Duration reloadInterval) {
+    this.module = requireNonNull(module, "module");
+    this.entrypoint = requireNonNull(entrypoint, "entrypoint");
+    this.dataFile = dataFile;
+    this.current = load();
+    this.reloader =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "agentweave-opa-wasm-reload");
+              t.setDaemon(true);
+              return t;
+            });
+    long ms = Math.max(100, reloadInterval.toMillis());
+    reloader.scheduleWithFixedDelay(this::reloadIfChanged, ms, ms, TimeUnit.MILLISECONDS);
+  }
+
+  private Loaded load() {
+    byte[] wasm;
+    String data;
+    try {
+      wasm = Files.readAllBytes(module);
+      data = dataFile == null ? "{}" : Files.readString(dataFile, StandardCharsets.UTF_8);
+      JSON.readTree(data);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "authorization.opa_wasm: cannot read "
+              + (dataFile == null ? module : module + " or " + dataFile)
+              + " ("
+              + e.getMessage()
+              + ")",
+          e);
+    }
+    OpaPolicy probe;
+    try {
+      probe = OpaPolicy.builder().withPolicy(wasm).build();
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "authorization.opa_wasm.module: "
+              + module
+              + " is not an OPA wasm module ("
+              + e.getMessage()
+              + ")",
+          e);
+    }
+    if (!probe.entrypoints().containsKey(entrypoint)) {
+      throw new IllegalArgumentException(
+          "authorization.opa_wasm.entrypoint: '"
+              + entrypoint
+              + "' is not in "
+              + module
+              + " (it has: "
+              + probe.entrypoints().keySet()
+              + ")");
+    }
+    String d = data;
+    OpaPolicyPool pool =
+        OpaPolicyPool.create(
+            () -> OpaPolicy.builder().withPolicy(wasm).build().entrypoint(entrypoint).data(d),
+            Runtime.getRuntime().availableProcessors());
+    return new Loaded(
+        pool, "opa-wasm:" + hash(wasm, data.getBytes(StandardCharsets.UTF_8)), stamp());
+  }
+
+  private String stamp() {
+    StringBuilder sb = new StringBuilder();
+    for (Path p : dataFile == null ? List.of(module) : List.of(module, dataFile)) {
+      try {
+        sb.append(Files.getLastModifiedTime(p).toMillis())
+            .append('/')
+            .append(Files.size(p))
+            .append(';');
+      } catch (IOException e) {
+        sb.append("missing;");
+      }
+    }
+    return sb.toString();
+  }
+
+  private void reloadIfChanged() {
+    try {
+      if (stamp().equals(current.stamp())) {
+        return;
+      }
+      Loaded next = load();
+      Loaded previous = current;
+      current = next;
+      if (!next.version().equals(previous.version())) {
+        LOG.info("reloaded {}: policy version {}", module, next.version());
+        listeners.forEach(Runnable::run);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "{} changed but cannot be loaded; the previous policy stays in force: {}",
+          module,
+          e.getMessage());
+    }
+  }
+
+  private static String hash(byte[] a, byte[] b) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      md.update(a);
+      md.update((byte) 0);
+      md.update(b);
+      return HexFormat.of().formatHex(md.digest(), 0, 6);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public CompletionStage<AuthzDecision> evaluate(SpiffeId caller, SpiffeId callee, String action) {
+    Loaded p = current;
+    ObjectNode input = JSON.createObjectNode();
+    input.put("caller_spiffe_id", caller.toString());
+    input.put("callee_spiffe_id", callee.toString());
+    input.put("action", action);
+    input.put("caller_trust_domain", caller.trustDomain());
+    input.put("callee_trust_domain", callee.trustDomain());
+    input.put("user", caller.toString());
+    ObjectNode context = input.putObject("context");
+    context.put("caller_name", caller.agentName());
+    context.put("callee_name", callee.agentName());
+    String out;
+    try (OpaPolicyPool.Loan loan = p.pool().borrow()) {
+      out = loan.policy().evaluate(input);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return CompletableFuture.failedFuture(e);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    try {
+      JsonNode results = JSON.readTree(out);
+      JsonNode result =
+          results.isArray() && results.size() > 0 ? results.get(0).get("result") : null;
+      if (result == null || result.isNull()) {
+        return done(
+            AuthzDecision.deny(
+                entrypoint + " is undefined for this input (deny by default)", p.version()));
+      }
+      if (result.isBoolean()) {
+        return done(
+            result.booleanValue()
+                ? AuthzDecision.allow("allowed by " + entrypoint, p.version())
+                : AuthzDecision.deny("denied by " + entrypoint, p.version()));
+      }
+      if (result.isObject()) {
+        boolean allow = result.path("allow").asBoolean(false);
+        return done(
+            new AuthzDecision(
+                allow,
+                result
+                    .path("reason")
+                    .asText(allow ? "allowed by " + entrypoint : "denied by " + entrypoint),
+                p.version()));
+      }
+      return CompletableFuture.failedFuture(
+          new IllegalStateException(
+              "result of "
+                  + entrypoint
+                  + " is "
+                  + result.getNodeType()
+                  + " (expected: a boolean or {allow, reason})"));
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private static CompletableFuture<AuthzDecision> done(AuthzDecision d) {
+    return CompletableFuture.completedFuture(d);
+  }
+
+  @Override
+  public String policyVersion() {
+    return current.version();
+  }
+
+  @Override
+  public void onPolicyChange(Runnable listener) {
+    listeners.add(requireNonNull(listener, "listener"));
+  }
+
+  @Override
+  public String name() {
+    return "opa-wasm";
+  }
+
+  @Override
+  public void close() {
+    reloader.shutdownNow();
+    current.pool().close();
+  }
+}
