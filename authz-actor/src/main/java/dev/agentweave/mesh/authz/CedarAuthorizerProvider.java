@@ -6,7 +6,6 @@ import dev.agentweave.mesh.config.MeshSettings.AuthorizationSettings;
 import dev.agentweave.mesh.spi.Authorizer;
 import dev.agentweave.mesh.spi.AuthorizerProvider;
 import java.nio.file.Path;
-import java.util.concurrent.ForkJoinPool;
 
 /**
  * {@code authorization.provider: cedar}: the embedded Cedar engine behind the node's decision cache
@@ -30,25 +29,6 @@ public final class CedarAuthorizerProvider implements AuthorizerProvider {
             Path.of(a.cedar().policyFile()),
             a.cedar().entitiesFile().isEmpty() ? null : Path.of(a.cedar().entitiesFile()),
             a.cedar().reloadInterval());
-    return Authorizers.caching(engine, settings, metrics);
-  }
-
-  /** Shared wiring of an engine with the configured cache and audit log. */
-  static final class Authorizers {
-    private Authorizers() {}
-
-    static CachingAuthorizer caching(PolicyEngine engine, MeshSettings settings, Metrics metrics) {
-      AuthorizationSettings a = settings.authorization();
-      DecisionCache cache =
-          a.cache().enabled()
-              ? new DecisionCache(
-                  a.cache().maxSize(),
-                  a.cache().ttl(),
-                  a.cache().denyTtl(),
-                  ForkJoinPool.commonPool())
-              : null;
-      AuditLog audit = a.audit().enabled() ? AuditLog.open(a.audit().destination(), metrics) : null;
-      return new CachingAuthorizer(engine, cache, audit, a.decisionTimeout(), metrics);
-    }
+    return EngineAuthorizers.caching(engine, settings, metrics);
   }
 }

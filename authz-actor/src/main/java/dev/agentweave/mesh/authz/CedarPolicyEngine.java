@@ -29,9 +29,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,13 +47,13 @@ public final class CedarPolicyEngine implements PolicyEngine {
   private static final EntityTypeName AGENT = EntityTypeName.parse("Agent").orElseThrow();
   private static final EntityTypeName ACTION = EntityTypeName.parse("Action").orElseThrow();
 
-  private record Loaded(PolicySet policies, Entities entities, String version, String stamp) {}
+  private record Loaded(PolicySet policies, Entities entities, String version) {}
 
   private final Path policyFile;
   private final Path entitiesFile;
   private final BasicAuthorizationEngine cedar = new BasicAuthorizationEngine();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-  private final ScheduledExecutorService reloader;
+  private final FileWatch watch;
   private volatile Loaded current;
 
   /**
@@ -71,15 +68,12 @@ public final class CedarPolicyEngine implements PolicyEngine {
     this.policyFile = requireNonNull(policyFile, "policyFile");
     this.entitiesFile = entitiesFile;
     this.current = load();
-    this.reloader =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "agentweave-cedar-reload");
-              t.setDaemon(true);
-              return t;
-            });
-    long ms = Math.max(100, reloadInterval.toMillis());
-    reloader.scheduleWithFixedDelay(this::reloadIfChanged, ms, ms, TimeUnit.MILLISECONDS);
+    this.watch =
+        new FileWatch(
+            entitiesFile == null ? List.of(policyFile) : List.of(policyFile, entitiesFile),
+            reloadInterval,
+            "agentweave-cedar-reload",
+            this::reload);
   }
 
   /**
@@ -222,43 +216,17 @@ public final class CedarPolicyEngine implements PolicyEngine {
             e);
       }
     }
-    return new Loaded(set, entities, "cedar:" + hash(text + "\0" + entitiesText), stamp());
+    return new Loaded(set, entities, "cedar:" + hash(text + "\0" + entitiesText));
   }
 
-  private String stamp() {
-    StringBuilder sb = new StringBuilder();
-    for (Path p : entitiesFile == null ? List.of(policyFile) : List.of(policyFile, entitiesFile)) {
-      try {
-        sb.append(Files.getLastModifiedTime(p).toMillis())
-            .append('/')
-            .append(Files.size(p))
-            .append(';');
-      } catch (IOException e) {
-        sb.append("missing;");
-      }
+  private void reload() {
+    Loaded next = load();
+    if (next.version().equals(current.version())) {
+      return;
     }
-    return sb.toString();
-  }
-
-  private void reloadIfChanged() {
-    try {
-      if (stamp().equals(current.stamp())) {
-        return;
-      }
-      Loaded next = load();
-      if (next.version().equals(current.version())) {
-        current = next;
-        return;
-      }
-      current = next;
-      LOG.info("reloaded {}: policy version {}", policyFile, next.version());
-      listeners.forEach(Runnable::run);
-    } catch (RuntimeException e) {
-      LOG.warn(
-          "{} changed but cannot be loaded; the previous policy stays in force: {}",
-          policyFile,
-          e.getMessage());
-    }
+    current = next;
+    LOG.info("reloaded {}: policy version {}", policyFile, next.version());
+    listeners.forEach(Runnable::run);
   }
 
   private static String hash(String s) {
@@ -324,6 +292,6 @@ public final class CedarPolicyEngine implements PolicyEngine {
 
   @Override
   public void close() {
-    reloader.shutdownNow();
+    watch.close();
   }
 }

@@ -34,6 +34,6 @@ public final class OpaAuthorizerProvider implements AuthorizerProvider {
             a.decisionTimeout(),
             cb.enabled() ? cb.failureThreshold() : Integer.MAX_VALUE,
             cb.recoveryTimeout());
-    return CedarAuthorizerProvider.Authorizers.caching(engine, settings, metrics);
+    return EngineAuthorizers.caching(engine, settings, metrics);
   }
 }

@@ -86,15 +86,7 @@ public final class OpaRestPolicyEngine implements PolicyEngine {
       }
       trial = true;
     }
-    ObjectNode input = JSON.createObjectNode();
-    input.put("caller_spiffe_id", caller.toString());
-    input.put("callee_spiffe_id", callee.toString());
-    input.put("action", action);
-    input.put("caller_trust_domain", caller.trustDomain());
-    input.put("callee_trust_domain", callee.trustDomain());
-    ObjectNode context = input.putObject("context");
-    context.put("caller_name", caller.agentName());
-    context.put("callee_name", callee.agentName());
+    ObjectNode input = OpaInput.of(caller, callee, action);
     ObjectNode body = JSON.createObjectNode();
     body.set("input", input);
     HttpRequest request =
@@ -130,35 +122,7 @@ public final class OpaRestPolicyEngine implements PolicyEngine {
     } catch (java.io.IOException e) {
       throw new IllegalStateException("OPA answered malformed JSON for " + uri, e);
     }
-    JsonNode result = root.get("result");
-    if (result == null || result.isNull()) {
-      return AuthzDecision.deny(
-          "policy " + policyPath + " is undefined for this input (deny by default)",
-          policyVersion());
-    }
-    if (result.isBoolean()) {
-      return result.booleanValue()
-          ? AuthzDecision.allow("allowed by " + policyPath, policyVersion())
-          : AuthzDecision.deny("denied by " + policyPath, policyVersion());
-    }
-    if (result.isObject()) {
-      boolean allow = result.path("allow").asBoolean(false);
-      String reason =
-          result
-              .path("reason")
-              .asText(allow ? "allowed by " + policyPath : "denied by " + policyPath);
-      String version =
-          result.hasNonNull("policy_id")
-              ? "opa:" + result.get("policy_id").asText()
-              : policyVersion();
-      return new AuthzDecision(allow, reason, version);
-    }
-    throw new IllegalStateException(
-        "OPA result for "
-            + uri
-            + " is "
-            + result.getNodeType()
-            + " (expected: a boolean or {allow, reason, policy_id})");
+    return OpaInput.decision(root.get("result"), policyPath, policyVersion());
   }
 
   @Override

@@ -30,6 +30,6 @@ public final class OpaWasmAuthorizerProvider implements AuthorizerProvider {
             w.entrypoint(),
             w.dataFile().isEmpty() ? null : Path.of(w.dataFile()),
             w.reloadInterval());
-    return CedarAuthorizerProvider.Authorizers.caching(engine, settings, metrics);
+    return EngineAuthorizers.caching(engine, settings, metrics);
   }
 }

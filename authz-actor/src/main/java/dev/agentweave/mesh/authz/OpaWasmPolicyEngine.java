@@ -21,17 +21,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The {@code opa-wasm} engine: an OPA policy compiled to WebAssembly with {@code opa build -t
  * wasm}, evaluated in-process by opa-java-wasm (a pure-Java wasm runtime), so there is no OPA
- * server to run or reach. The input document is the {@code opa} engine's, plus {@code user} (the
- * caller's SPIFFE ID) for policies written against a generic {@code input.user}. Results are read
+ * server to run or reach. The input document is the {@code opa} engine's (with {@code user}, the
+ * caller's SPIFFE ID, for policies written against a generic {@code input.user}). Results are read
  * like the {@code opa} engine's ({@code true}/{@code false} or {@code {allow, reason, policy_id}});
  * an undefined result is a deny. The module and the optional data file are reloaded when they
  * change, with a new policy version (a hash of both). Evaluation instances are pooled (one per
@@ -42,13 +39,13 @@ public final class OpaWasmPolicyEngine implements PolicyEngine {
   private static final Logger LOG = LoggerFactory.getLogger("agentweave.authz.opa-wasm");
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private record Loaded(OpaPolicyPool pool, String version, String stamp) {}
+  private record Loaded(OpaPolicyPool pool, String version) {}
 
   private final Path module;
   private final String entrypoint;
   private final Path dataFile;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-  private final ScheduledExecutorService reloader;
+  private final FileWatch watch;
   private volatile Loaded current;
 
   /**
@@ -66,15 +63,12 @@ public final class OpaWasmPolicyEngine implements PolicyEngine {
     this.entrypoint = requireNonNull(entrypoint, "entrypoint");
     this.dataFile = dataFile;
     this.current = load();
-    this.reloader =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "agentweave-opa-wasm-reload");
-              t.setDaemon(true);
-              return t;
-            });
-    long ms = Math.max(100, reloadInterval.toMillis());
-    reloader.scheduleWithFixedDelay(this::reloadIfChanged, ms, ms, TimeUnit.MILLISECONDS);
+    this.watch =
+        new FileWatch(
+            dataFile == null ? List.of(module) : List.of(module, dataFile),
+            reloadInterval,
+            "agentweave-opa-wasm-reload",
+            this::reload);
   }
 
   private Loaded load() {
@@ -120,42 +114,17 @@ public final class OpaWasmPolicyEngine implements PolicyEngine {
         OpaPolicyPool.create(
             () -> OpaPolicy.builder().withPolicy(wasm).build().entrypoint(entrypoint).data(d),
             Runtime.getRuntime().availableProcessors());
-    return new Loaded(
-        pool, "opa-wasm:" + hash(wasm, data.getBytes(StandardCharsets.UTF_8)), stamp());
+    return new Loaded(pool, "opa-wasm:" + hash(wasm, data.getBytes(StandardCharsets.UTF_8)));
   }
 
-  private String stamp() {
-    StringBuilder sb = new StringBuilder();
-    for (Path p : dataFile == null ? List.of(module) : List.of(module, dataFile)) {
-      try {
-        sb.append(Files.getLastModifiedTime(p).toMillis())
-            .append('/')
-            .append(Files.size(p))
-            .append(';');
-      } catch (IOException e) {
-        sb.append("missing;");
-      }
-    }
-    return sb.toString();
-  }
-
-  private void reloadIfChanged() {
-    try {
-      if (stamp().equals(current.stamp())) {
-        return;
-      }
-      Loaded next = load();
-      Loaded previous = current;
-      current = next;
-      if (!next.version().equals(previous.version())) {
-        LOG.info("reloaded {}: policy version {}", module, next.version());
-        listeners.forEach(Runnable::run);
-      }
-    } catch (RuntimeException e) {
-      LOG.warn(
-          "{} changed but cannot be loaded; the previous policy stays in force: {}",
-          module,
-          e.getMessage());
+  private void reload() {
+    Loaded next = load();
+    Loaded previous = current;
+    current = next;
+    previous.pool().close();
+    if (!next.version().equals(previous.version())) {
+      LOG.info("reloaded {}: policy version {}", module, next.version());
+      listeners.forEach(Runnable::run);
     }
   }
 
@@ -174,16 +143,7 @@ public final class OpaWasmPolicyEngine implements PolicyEngine {
   @Override
   public CompletionStage<AuthzDecision> evaluate(SpiffeId caller, SpiffeId callee, String action) {
     Loaded p = current;
-    ObjectNode input = JSON.createObjectNode();
-    input.put("caller_spiffe_id", caller.toString());
-    input.put("callee_spiffe_id", callee.toString());
-    input.put("action", action);
-    input.put("caller_trust_domain", caller.trustDomain());
-    input.put("callee_trust_domain", callee.trustDomain());
-    input.put("user", caller.toString());
-    ObjectNode context = input.putObject("context");
-    context.put("caller_name", caller.agentName());
-    context.put("callee_name", callee.agentName());
+    ObjectNode input = OpaInput.of(caller, callee, action);
     String out;
     try (OpaPolicyPool.Loan loan = p.pool().borrow()) {
       out = loan.policy().evaluate(input);
@@ -197,34 +157,9 @@ public final class OpaWasmPolicyEngine implements PolicyEngine {
       JsonNode results = JSON.readTree(out);
       JsonNode result =
           results.isArray() && results.size() > 0 ? results.get(0).get("result") : null;
-      if (result == null || result.isNull()) {
-        return done(
-            AuthzDecision.deny(
-                entrypoint + " is undefined for this input (deny by default)", p.version()));
-      }
-      if (result.isBoolean()) {
-        return done(
-            result.booleanValue()
-                ? AuthzDecision.allow("allowed by " + entrypoint, p.version())
-                : AuthzDecision.deny("denied by " + entrypoint, p.version()));
-      }
-      if (result.isObject()) {
-        boolean allow = result.path("allow").asBoolean(false);
-        return done(
-            new AuthzDecision(
-                allow,
-                result
-                    .path("reason")
-                    .asText(allow ? "allowed by " + entrypoint : "denied by " + entrypoint),
-                p.version()));
-      }
-      return CompletableFuture.failedFuture(
-          new IllegalStateException(
-              "result of "
-                  + entrypoint
-                  + " is "
-                  + result.getNodeType()
-                  + " (expected: a boolean or {allow, reason})"));
+      return done(OpaInput.decision(result, entrypoint, p.version()));
+    } catch (IllegalStateException e) {
+      return CompletableFuture.failedFuture(e);
     } catch (IOException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -251,7 +186,7 @@ public final class OpaWasmPolicyEngine implements PolicyEngine {
 
   @Override
   public void close() {
-    reloader.shutdownNow();
+    watch.close();
     current.pool().close();
   }
 }
