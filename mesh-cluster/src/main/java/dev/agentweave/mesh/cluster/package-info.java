@@ -1,5 +1,7 @@
 /**
- * Pekko Cluster integration: formation, the agent directory across nodes, sharded keyed agents. Not
- * built yet: until then a node is a single JVM (see docs/architecture.md).
+ * Pekko Cluster integration. Built: Pekko remoting over TLS authenticated with SPIFFE node
+ * identities ({@link dev.agentweave.mesh.cluster.SpiffeRemotingTls}). Being built: cluster
+ * formation from {@code cluster:} config, the agent directory across nodes, sharded keyed agents
+ * (see docs/cluster.md).
  */
 package dev.agentweave.mesh.cluster;
