@@ -177,6 +177,7 @@ public final class MeshNode implements AutoCloseable {
     private final List<Agent> agents = new ArrayList<>();
     private Authorizer authorizer;
     private PrometheusMeterRegistry registry;
+    private dev.agentweave.mesh.identity.IdentitySource identities;
 
     private Builder(MeshSettings settings) {
       this.settings = settings;
@@ -216,6 +217,18 @@ public final class MeshNode implements AutoCloseable {
     }
 
     /**
+     * The node's identity source, for parts of the node that authenticate (cluster remoting).
+     * Without one, such parts create the source {@code identity:} configures.
+     *
+     * @param value the identity source; the caller closes it after the node stopped
+     * @return this builder
+     */
+    public Builder identities(dev.agentweave.mesh.identity.IdentitySource value) {
+      this.identities = requireNonNull(value, "identities");
+      return this;
+    }
+
+    /**
      * Records meters into this registry instead of a new one.
      *
      * @param value the registry
@@ -234,7 +247,24 @@ public final class MeshNode implements AutoCloseable {
      *     capability the default agent does not declare
      */
     public MeshNode start() {
-      return new MeshNode(MeshRuntime.start(settings, List.copyOf(agents), authorizer, registry));
+      MeshRuntime runtime =
+          MeshRuntime.start(
+              settings,
+              List.copyOf(agents),
+              authorizer,
+              registry,
+              java.util.Optional.ofNullable(identities));
+      MeshNode node = new MeshNode(runtime);
+      try {
+        for (dev.agentweave.mesh.spi.NodeExtension ext : MeshRuntime.extensions()) {
+          ext.started(node);
+        }
+      } catch (RuntimeException e) {
+        node.close();
+        throw e;
+      }
+      runtime.markReady();
+      return node;
     }
   }
 }

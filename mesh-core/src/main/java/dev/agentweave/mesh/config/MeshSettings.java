@@ -29,6 +29,7 @@ import java.util.Map;
  * @param transport the {@code transport} section
  * @param server the {@code server} section
  * @param observability the {@code observability} section
+ * @param cluster the {@code cluster} section
  * @param warnings keys that were set but take effect only with a later part of the framework
  */
 public record MeshSettings(
@@ -38,6 +39,7 @@ public record MeshSettings(
     TransportSettings transport,
     ServerSettings server,
     ObservabilitySettings observability,
+    ClusterSettings cluster,
     List<String> warnings) {
 
   /** Validates the components. */
@@ -48,6 +50,7 @@ public record MeshSettings(
     requireNonNull(transport, "transport");
     requireNonNull(server, "server");
     requireNonNull(observability, "observability");
+    requireNonNull(cluster, "cluster");
     warnings = List.copyOf(warnings);
   }
 
@@ -354,6 +357,18 @@ public record MeshSettings(
       int blockingPoolSize) {}
 
   /**
+   * The {@code cluster} section.
+   *
+   * @param enabled whether the node is a cluster member
+   * @param nodeName the node name in its identity {@code spiffe://<trust-domain>/node/<name>}
+   * @param host the remoting bind address
+   * @param port the remoting port, 0 for a free one
+   * @param seedNodes {@code host:port} of nodes to join; empty to form a cluster alone
+   */
+  public record ClusterSettings(
+      boolean enabled, String nodeName, String host, int port, List<String> seedNodes) {}
+
+  /**
    * The {@code observability} section.
    *
    * @param metrics metrics
@@ -467,7 +482,7 @@ public record MeshSettings(
    */
   public MeshSettings withAgent(AgentSettings value) {
     return new MeshSettings(
-        value, identity, authorization, transport, server, observability, warnings);
+        value, identity, authorization, transport, server, observability, cluster, warnings);
   }
 
   /**
@@ -477,7 +492,8 @@ public record MeshSettings(
    * @return the copy
    */
   public MeshSettings withAuthorization(AuthorizationSettings value) {
-    return new MeshSettings(agent, identity, value, transport, server, observability, warnings);
+    return new MeshSettings(
+        agent, identity, value, transport, server, observability, cluster, warnings);
   }
 
   /**
@@ -487,7 +503,19 @@ public record MeshSettings(
    * @return the copy
    */
   public MeshSettings withTransport(TransportSettings value) {
-    return new MeshSettings(agent, identity, authorization, value, server, observability, warnings);
+    return new MeshSettings(
+        agent, identity, authorization, value, server, observability, cluster, warnings);
+  }
+
+  /**
+   * A copy with another {@code cluster} section.
+   *
+   * @param value the section
+   * @return the copy
+   */
+  public MeshSettings withCluster(ClusterSettings value) {
+    return new MeshSettings(
+        agent, identity, authorization, transport, server, observability, value, warnings);
   }
 
   /**
@@ -498,7 +526,7 @@ public record MeshSettings(
    */
   public MeshSettings withServer(ServerSettings value) {
     return new MeshSettings(
-        agent, identity, authorization, transport, value, observability, warnings);
+        agent, identity, authorization, transport, value, observability, cluster, warnings);
   }
 
   private static void checkRules(MeshSettings s, ConfigReader reader) {
@@ -736,7 +764,15 @@ public record MeshSettings(
                 v.dbl("observability.tracing.sample_rate")),
             new LoggingSettings(
                 v.str("observability.logging.level"), v.str("observability.logging.format")));
-    return new MeshSettings(agent, identity, authz, transport, server, obs, result.warnings());
+    ClusterSettings cluster =
+        new ClusterSettings(
+            v.bool("cluster.enabled"),
+            v.str("cluster.node_name").isEmpty() ? v.str("agent.name") : v.str("cluster.node_name"),
+            v.str("cluster.host"),
+            v.integer("cluster.port"),
+            v.list("cluster.seed_nodes"));
+    return new MeshSettings(
+        agent, identity, authz, transport, server, obs, cluster, result.warnings());
   }
 
   private record Values(Map<String, Object> map) {

@@ -556,6 +556,35 @@ public final class ConfigSchema {
             "Threads of the dispatcher that runs blocking capabilities."));
     root.put("server", new Section(server, null));
 
+    Map<String, Spec> cluster = new LinkedHashMap<>();
+    cluster.put(
+        "enabled", bool(false, "Make the node a Pekko Cluster member (remoting over TLS)."));
+    cluster.put(
+        "node_name",
+        leaf(
+            Kind.STRING,
+            "",
+            v -> ((String) v).isEmpty() || ((String) v).matches("[a-zA-Z0-9._-]+") ? null : "",
+            "a name of letters, digits, '.', '-', '_' (default: agent.name)",
+            "Node identity spiffe://<trust-domain>/node/<name>."));
+    cluster.put("host", str("127.0.0.1", "Remoting bind address."));
+    cluster.put(
+        "port",
+        leaf(
+            Kind.INT,
+            25520,
+            intRange(0, 65_535),
+            "an integer in 0..65535 (0 picks a free port)",
+            "Remoting port (TLS only)."));
+    cluster.put(
+        "seed_nodes",
+        list(
+            List.of(),
+            v -> ((String) v).matches("[^:\\s]+:\\d{1,5}") ? null : "",
+            "a list of host:port",
+            "Nodes to join; empty: the node forms a cluster of its own."));
+    root.put("cluster", new Section(cluster, null));
+
     Map<String, Spec> metrics = new LinkedHashMap<>();
     metrics.put("enabled", bool(true, "Record metrics."));
     metrics.put(

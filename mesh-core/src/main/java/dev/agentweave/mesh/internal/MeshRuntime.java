@@ -77,15 +77,17 @@ public final class MeshRuntime {
       MeshSettings settings,
       Collection<Agent> agentList,
       Authorizer authorizer,
-      PrometheusMeterRegistry registry) {
-    return new MeshRuntime(settings, agentList, authorizer, registry);
+      PrometheusMeterRegistry registry,
+      java.util.Optional<dev.agentweave.mesh.identity.IdentitySource> identities) {
+    return new MeshRuntime(settings, agentList, authorizer, registry, identities);
   }
 
   private MeshRuntime(
       MeshSettings settings,
       Collection<Agent> agentList,
       Authorizer customAuthorizer,
-      PrometheusMeterRegistry registry) {
+      PrometheusMeterRegistry registry,
+      java.util.Optional<dev.agentweave.mesh.identity.IdentitySource> identities) {
     this.settings = settings;
     this.defaultTimeout = settings.transport().timeout();
     this.logOnly = settings.authorization().defaultAction() == DefaultAction.LOG_ONLY;
@@ -94,9 +96,16 @@ public final class MeshRuntime {
     this.meters = new MeshMeters(metrics);
     this.authorizer =
         customAuthorizer != null ? customAuthorizer : Authorizers.fromSettings(settings, metrics);
-    this.system =
-        ActorSystem.create(
-            Behaviors.empty(), "agentweave-" + settings.agent().name(), pekkoConfig(settings));
+    String systemName = "agentweave-" + settings.agent().name();
+    Config config = pekkoConfig(settings);
+    for (dev.agentweave.mesh.spi.NodeExtension ext : extensions()) {
+      String extra = ext.pekkoConfig(settings, identities);
+      if (!extra.isBlank()) {
+        config = ConfigFactory.parseString(extra).withFallback(config);
+      }
+      systemName = ext.actorSystemName(settings).orElse(systemName);
+    }
+    this.system = ActorSystem.create(Behaviors.empty(), systemName, config);
     this.dispatcher = system.executionContext();
     this.blockingExecutor =
         system
@@ -121,6 +130,19 @@ public final class MeshRuntime {
             system.executionContext());
     registerShutdown();
     meters.bindNode(this);
+  }
+
+  /** The node extensions on the classpath, in ServiceLoader order. */
+  public static List<dev.agentweave.mesh.spi.NodeExtension> extensions() {
+    List<dev.agentweave.mesh.spi.NodeExtension> out = new ArrayList<>();
+    java.util.ServiceLoader.load(
+            dev.agentweave.mesh.spi.NodeExtension.class, MeshRuntime.class.getClassLoader())
+        .forEach(out::add);
+    return out;
+  }
+
+  /** Marks the node ready: extensions have started. */
+  public void markReady() {
     state = NodeState.READY;
     LOG.info(
         "node {} ready: {} agents, authorizer {}",

@@ -1,0 +1,134 @@
+package dev.agentweave.mesh.cluster;
+
+import dev.agentweave.mesh.MeshNode;
+import dev.agentweave.mesh.SpiffeId;
+import dev.agentweave.mesh.config.MeshSettings;
+import dev.agentweave.mesh.config.MeshSettings.ClusterSettings;
+import dev.agentweave.mesh.identity.IdentitySource;
+import dev.agentweave.mesh.identity.IdentitySources;
+import dev.agentweave.mesh.spi.NodeExtension;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes a node a Pekko Cluster member when {@code cluster.enabled} is true: the actor system is
+ * named {@value #SYSTEM_NAME} (members of a cluster share it), uses the cluster provider, and runs
+ * remoting over TLS with the node identity {@code spiffe://<trust-domain>/node/<node_name>} ({@link
+ * SpiffeRemotingTls}); once started, the node joins {@code cluster.seed_nodes}, or itself when
+ * there are none (a one-node cluster). Found by {@link java.util.ServiceLoader}.
+ */
+public final class ClusterNodeExtension implements NodeExtension {
+  /** The actor system name of every cluster member. */
+  public static final String SYSTEM_NAME = "agentweave";
+
+  private static final Logger LOG = LoggerFactory.getLogger("agentweave.cluster");
+
+  private record Owned(AutoCloseable registration, IdentitySource source, boolean ownsSource) {}
+
+  private final Map<SpiffeId, Owned> owned = new ConcurrentHashMap<>();
+
+  /** Creates the extension (for {@link java.util.ServiceLoader}). */
+  public ClusterNodeExtension() {}
+
+  @Override
+  public String name() {
+    return "cluster";
+  }
+
+  private static SpiffeId nodeId(MeshSettings settings) {
+    return SpiffeRemotingTls.nodeId(settings.agent().trustDomain(), settings.cluster().nodeName());
+  }
+
+  @Override
+  public Optional<String> actorSystemName(MeshSettings settings) {
+    return settings.cluster().enabled() ? Optional.of(SYSTEM_NAME) : Optional.empty();
+  }
+
+  @Override
+  public String pekkoConfig(MeshSettings settings, Optional<IdentitySource> identities) {
+    ClusterSettings c = settings.cluster();
+    if (!c.enabled()) {
+      return "";
+    }
+    SpiffeId node = nodeId(settings);
+    IdentitySource source = identities.orElseGet(() -> IdentitySources.fromSettings(settings));
+    AtomicLong lastLog = new AtomicLong();
+    AutoCloseable registration =
+        SpiffeRemotingTls.register(
+            source,
+            node,
+            settings.transport().tlsMinVersion(),
+            reason -> {
+              long now = System.nanoTime();
+              long last = lastLog.get();
+              if (now - last > 1_000_000_000L && lastLog.compareAndSet(last, now)) {
+                LOG.warn("refused a remoting peer: {}", reason);
+              }
+            });
+    owned.put(node, new Owned(registration, source, identities.isEmpty()));
+    List<String> seeds = new ArrayList<>();
+    for (String s : c.seedNodes()) {
+      seeds.add("\"pekko://" + SYSTEM_NAME + "@" + s + "\"");
+    }
+    return SpiffeRemotingTls.config(node)
+        + "pekko.actor.provider = cluster\n"
+        + "pekko.remote.artery.canonical.hostname = \""
+        + c.host()
+        + "\"\n"
+        + "pekko.remote.artery.canonical.port = "
+        + c.port()
+        + "\n"
+        + "pekko.cluster.seed-nodes = ["
+        + String.join(", ", seeds)
+        + "]\n"
+        + "pekko.cluster.jmx.enabled = off\n";
+  }
+
+  @Override
+  public void started(MeshNode node) {
+    MeshSettings settings = node.settings();
+    if (!settings.cluster().enabled()) {
+      return;
+    }
+    Cluster cluster = Cluster.get(node.actorSystem());
+    if (settings.cluster().seedNodes().isEmpty()) {
+      // No seeds: form a cluster of one. With seeds, Pekko joins them (pekko.cluster.seed-nodes).
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
+    SpiffeId id = nodeId(settings);
+    CoordinatedShutdown.get(node.actorSystem())
+        .addTask(
+            CoordinatedShutdown.PhaseActorSystemTerminate(),
+            "agentweave-cluster-identity",
+            () -> {
+              Owned o = owned.remove(id);
+              if (o != null) {
+                try {
+                  o.registration().close();
+                } catch (Exception e) {
+                  LOG.debug("closing the remoting registration failed", e);
+                }
+                if (o.ownsSource()) {
+                  o.source().close();
+                }
+              }
+              return CompletableFuture.completedFuture(Done.getInstance());
+            });
+    LOG.info(
+        "node {} joins the cluster at {} as {}",
+        settings.cluster().nodeName(),
+        cluster.selfMember().address(),
+        id);
+  }
+}
