@@ -149,13 +149,14 @@ public final class MeshNode implements AutoCloseable {
   }
 
   /**
-   * Stops the node and waits for it, up to the grace period plus ten seconds.
+   * Stops the node and waits for it, up to the grace period plus a minute (leaving a cluster takes
+   * a few acknowledged steps).
    *
    * @throws IllegalStateException if the node did not stop in time
    */
   @Override
   public void close() {
-    Duration wait = runtime.settings().server().gracefulShutdown().plusSeconds(10);
+    Duration wait = runtime.settings().server().gracefulShutdown().plusSeconds(60);
     try {
       stop().toCompletableFuture().get(wait.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
@@ -256,7 +257,7 @@ public final class MeshNode implements AutoCloseable {
               java.util.Optional.ofNullable(identities));
       MeshNode node = new MeshNode(runtime);
       try {
-        for (dev.agentweave.mesh.spi.NodeExtension ext : MeshRuntime.extensions()) {
+        for (dev.agentweave.mesh.spi.NodeExtension ext : runtime.extensions()) {
           ext.started(node);
         }
       } catch (RuntimeException e) {

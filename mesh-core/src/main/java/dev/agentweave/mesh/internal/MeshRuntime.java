@@ -60,6 +60,7 @@ public final class MeshRuntime {
   private final Duration defaultTimeout;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final DeadlineSweeper deadlines = new DeadlineSweeper();
+  private final List<dev.agentweave.mesh.spi.NodeExtension> extensions;
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private volatile NodeState state = NodeState.STARTING;
@@ -98,7 +99,8 @@ public final class MeshRuntime {
         customAuthorizer != null ? customAuthorizer : Authorizers.fromSettings(settings, metrics);
     String systemName = "agentweave-" + settings.agent().name();
     Config config = pekkoConfig(settings);
-    for (dev.agentweave.mesh.spi.NodeExtension ext : extensions()) {
+    this.extensions = loadExtensions();
+    for (dev.agentweave.mesh.spi.NodeExtension ext : extensions) {
       String extra = ext.pekkoConfig(settings, identities);
       if (!extra.isBlank()) {
         config = ConfigFactory.parseString(extra).withFallback(config);
@@ -132,8 +134,12 @@ public final class MeshRuntime {
     meters.bindNode(this);
   }
 
-  /** The node extensions on the classpath, in ServiceLoader order. */
-  public static List<dev.agentweave.mesh.spi.NodeExtension> extensions() {
+  /** The node extensions this node loaded (one instance each, used for its whole life). */
+  public List<dev.agentweave.mesh.spi.NodeExtension> extensions() {
+    return extensions;
+  }
+
+  private static List<dev.agentweave.mesh.spi.NodeExtension> loadExtensions() {
     List<dev.agentweave.mesh.spi.NodeExtension> out = new ArrayList<>();
     java.util.ServiceLoader.load(
             dev.agentweave.mesh.spi.NodeExtension.class, MeshRuntime.class.getClassLoader())
