@@ -153,19 +153,7 @@ public final class Capability<Q, R> {
    */
   public Capability<Q, R> withDescription(String value) {
     requireNonNull(value, "description");
-    return new Capability<>(
-        name,
-        requestType,
-        responseType,
-        asyncHandler,
-        syncHandler,
-        value,
-        maxInFlight,
-        mailboxCapacity,
-        timeout,
-        blocking,
-        idempotent,
-        requiredPeers);
+    return copy(c -> c.description = value);
   }
 
   /**
@@ -180,19 +168,7 @@ public final class Capability<Q, R> {
     if (value < 1) {
       throw new IllegalArgumentException("maxInFlight: " + value + " (expected: >= 1)");
     }
-    return new Capability<>(
-        name,
-        requestType,
-        responseType,
-        asyncHandler,
-        syncHandler,
-        description,
-        value,
-        mailboxCapacity,
-        timeout,
-        blocking,
-        idempotent,
-        requiredPeers);
+    return copy(c -> c.maxInFlight = value);
   }
 
   /**
@@ -207,19 +183,7 @@ public final class Capability<Q, R> {
     if (value < 1) {
       throw new IllegalArgumentException("mailboxCapacity: " + value + " (expected: >= 1)");
     }
-    return new Capability<>(
-        name,
-        requestType,
-        responseType,
-        asyncHandler,
-        syncHandler,
-        description,
-        maxInFlight,
-        value,
-        timeout,
-        blocking,
-        idempotent,
-        requiredPeers);
+    return copy(c -> c.mailboxCapacity = value);
   }
 
   /**
@@ -235,19 +199,7 @@ public final class Capability<Q, R> {
     if (value.isNegative() || value.isZero()) {
       throw new IllegalArgumentException("timeout: " + value + " (expected: > 0)");
     }
-    return new Capability<>(
-        name,
-        requestType,
-        responseType,
-        asyncHandler,
-        syncHandler,
-        description,
-        maxInFlight,
-        mailboxCapacity,
-        value,
-        blocking,
-        idempotent,
-        requiredPeers);
+    return copy(c -> c.timeout = value);
   }
 
   /**
@@ -260,19 +212,7 @@ public final class Capability<Q, R> {
    * @return the copy
    */
   public Capability<Q, R> withBlocking(boolean value) {
-    return new Capability<>(
-        name,
-        requestType,
-        responseType,
-        asyncHandler,
-        syncHandler,
-        description,
-        maxInFlight,
-        mailboxCapacity,
-        timeout,
-        value,
-        idempotent,
-        requiredPeers);
+    return copy(c -> c.blocking = value);
   }
 
   /**
@@ -283,19 +223,7 @@ public final class Capability<Q, R> {
    * @return the copy
    */
   public Capability<Q, R> withIdempotent(boolean value) {
-    return new Capability<>(
-        name,
-        requestType,
-        responseType,
-        asyncHandler,
-        syncHandler,
-        description,
-        maxInFlight,
-        mailboxCapacity,
-        timeout,
-        blocking,
-        value,
-        requiredPeers);
+    return copy(c -> c.idempotent = value);
   }
 
   /**
@@ -311,19 +239,43 @@ public final class Capability<Q, R> {
     for (String p : patterns) {
       parsed.add(SpiffeIdPattern.of(p));
     }
+    return copy(c -> c.requiredPeers = List.copyOf(parsed));
+  }
+
+  /** The options a copy may change; every withX copies them, changes one, and builds. */
+  private static final class Options {
+    String description;
+    int maxInFlight;
+    int mailboxCapacity;
+    Duration timeout;
+    boolean blocking;
+    boolean idempotent;
+    List<SpiffeIdPattern> requiredPeers;
+  }
+
+  private Capability<Q, R> copy(java.util.function.Consumer<Options> change) {
+    Options o = new Options();
+    o.description = description;
+    o.maxInFlight = maxInFlight;
+    o.mailboxCapacity = mailboxCapacity;
+    o.timeout = timeout;
+    o.blocking = blocking;
+    o.idempotent = idempotent;
+    o.requiredPeers = requiredPeers;
+    change.accept(o);
     return new Capability<>(
         name,
         requestType,
         responseType,
         asyncHandler,
         syncHandler,
-        description,
-        maxInFlight,
-        mailboxCapacity,
-        timeout,
-        blocking,
-        idempotent,
-        List.copyOf(parsed));
+        o.description,
+        o.maxInFlight,
+        o.mailboxCapacity,
+        o.timeout,
+        o.blocking,
+        o.idempotent,
+        o.requiredPeers);
   }
 
   /** The capability name (the {@code action} of calls). */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.agentweave.mesh.Metrics;
 import dev.agentweave.mesh.SpiffeId;
+import dev.agentweave.mesh.internal.RateLimitedLog;
 import io.micrometer.core.instrument.Counter;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -78,7 +79,7 @@ public final class AuditLog implements AutoCloseable {
   private final Counter written;
   private final Counter dropped;
   private volatile boolean closing;
-  private volatile long lastDropLog;
+  private final RateLimitedLog dropLog = new RateLimitedLog(LOG, java.time.Duration.ofSeconds(1));
 
   private AuditLog(Writer out, Metrics metrics, String destination) {
     this.out = out;
@@ -156,12 +157,8 @@ public final class AuditLog implements AutoCloseable {
     if (queued.incrementAndGet() > CAPACITY) {
       queued.decrementAndGet();
       dropped.increment();
-      long now = System.nanoTime();
-      if (now - lastDropLog > 1_000_000_000L) {
-        lastDropLog = now;
-        LOG.warn(
-            "audit queue full ({} records): dropping records; see audit.records.dropped", CAPACITY);
-      }
+      dropLog.warn(
+          "audit queue full ({} records): dropping records; see audit.records.dropped", CAPACITY);
       return;
     }
     queue.add(r);

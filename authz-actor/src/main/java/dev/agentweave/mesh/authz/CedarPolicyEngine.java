@@ -15,15 +15,13 @@ import com.cedarpolicy.value.EntityUID;
 import com.cedarpolicy.value.PrimString;
 import com.cedarpolicy.value.Value;
 import dev.agentweave.mesh.SpiffeId;
+import dev.agentweave.mesh.internal.FileWatch;
 import dev.agentweave.mesh.spi.AuthzDecision;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -216,7 +214,13 @@ public final class CedarPolicyEngine implements PolicyEngine {
             e);
       }
     }
-    return new Loaded(set, entities, "cedar:" + hash(text + "\0" + entitiesText));
+    return new Loaded(
+        set,
+        entities,
+        PolicyVersions.of(
+            "cedar",
+            text.getBytes(StandardCharsets.UTF_8),
+            entitiesText.getBytes(StandardCharsets.UTF_8)));
   }
 
   private void reload() {
@@ -227,15 +231,6 @@ public final class CedarPolicyEngine implements PolicyEngine {
     current = next;
     LOG.info("reloaded {}: policy version {}", policyFile, next.version());
     listeners.forEach(Runnable::run);
-  }
-
-  private static String hash(String s) {
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(d, 0, 6);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   @Override

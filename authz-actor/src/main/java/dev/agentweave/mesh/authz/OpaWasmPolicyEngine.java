@@ -8,15 +8,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.styra.opa.wasm.OpaPolicy;
 import com.styra.opa.wasm.OpaPolicyPool;
 import dev.agentweave.mesh.SpiffeId;
+import dev.agentweave.mesh.internal.FileWatch;
 import dev.agentweave.mesh.spi.AuthzDecision;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -114,7 +112,8 @@ public final class OpaWasmPolicyEngine implements PolicyEngine {
         OpaPolicyPool.create(
             () -> OpaPolicy.builder().withPolicy(wasm).build().entrypoint(entrypoint).data(d),
             Runtime.getRuntime().availableProcessors());
-    return new Loaded(pool, "opa-wasm:" + hash(wasm, data.getBytes(StandardCharsets.UTF_8)));
+    return new Loaded(
+        pool, PolicyVersions.of("opa-wasm", wasm, data.getBytes(StandardCharsets.UTF_8)));
   }
 
   private void reload() {
@@ -125,18 +124,6 @@ public final class OpaWasmPolicyEngine implements PolicyEngine {
     if (!next.version().equals(previous.version())) {
       LOG.info("reloaded {}: policy version {}", module, next.version());
       listeners.forEach(Runnable::run);
-    }
-  }
-
-  private static String hash(byte[] a, byte[] b) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.update(a);
-      md.update((byte) 0);
-      md.update(b);
-      return HexFormat.of().formatHex(md.digest(), 0, 6);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 

@@ -6,14 +6,15 @@ import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.config.MeshSettings.ClusterSettings;
 import dev.agentweave.mesh.identity.IdentitySource;
 import dev.agentweave.mesh.identity.IdentitySources;
+import dev.agentweave.mesh.internal.RateLimitedLog;
 import dev.agentweave.mesh.spi.NodeExtension;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -63,19 +64,13 @@ public final class ClusterNodeExtension implements NodeExtension {
     }
     SpiffeId node = nodeId(settings);
     IdentitySource source = identities.orElseGet(() -> IdentitySources.fromSettings(settings));
-    AtomicLong lastLog = new AtomicLong();
+    RateLimitedLog refusals = new RateLimitedLog(LOG, Duration.ofSeconds(1));
     AutoCloseable registration =
         SpiffeRemotingTls.register(
             source,
             node,
             settings.transport().tlsMinVersion(),
-            reason -> {
-              long now = System.nanoTime();
-              long last = lastLog.get();
-              if (now - last > 1_000_000_000L && lastLog.compareAndSet(last, now)) {
-                LOG.warn("refused a remoting peer: {}", reason);
-              }
-            });
+            reason -> refusals.warn("refused a remoting peer: {}", reason));
     owned.put(node, new Owned(registration, source, identities.isEmpty()));
     List<String> seeds = new ArrayList<>();
     for (String s : c.seedNodes()) {

@@ -3,10 +3,8 @@ package dev.agentweave.mesh.identity;
 import static java.util.Objects.requireNonNull;
 
 import dev.agentweave.mesh.SpiffeId;
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.agentweave.mesh.internal.FileWatch;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
@@ -21,9 +19,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,17 +61,13 @@ public final class FilesIdentitySource implements IdentitySource {
     }
   }
 
-  private record Loaded(
-      Map<SpiffeId, X509Svid> svids, Map<TrustDomain, TrustBundle> bundles, List<String> stamps) {}
+  private record Loaded(Map<SpiffeId, X509Svid> svids, Map<TrustDomain, TrustBundle> bundles) {}
 
   private final List<SvidFiles> svidFiles;
   private final List<BundleFile> bundleFiles;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-  private final ScheduledExecutorService poller;
+  private final FileWatch watch;
   private volatile Loaded current;
-  private final java.util.concurrent.atomic.AtomicLong failedReloads =
-      new java.util.concurrent.atomic.AtomicLong();
-  private volatile List<String> lastFailedStamps = List.of();
 
   /**
    * Loads the files and starts watching them.
@@ -95,64 +86,25 @@ public final class FilesIdentitySource implements IdentitySource {
           "identity.files.svids is empty (expected: at least one cert_chain and private_key)");
     }
     this.current = load();
-    this.poller =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "agentweave-identity-files");
-              t.setDaemon(true);
-              return t;
-            });
-    long millis = Math.max(100, pollInterval.toMillis());
-    poller.scheduleWithFixedDelay(this::poll, millis, millis, TimeUnit.MILLISECONDS);
-  }
-
-  private void poll() {
-    try {
-      List<String> now = stamps();
-      if (now.equals(current.stamps()) || now.equals(lastFailedStamps)) {
-        return;
-      }
-      Loaded next;
-      try {
-        next = load();
-      } catch (RuntimeException e) {
-        lastFailedStamps = now;
-        failedReloads.incrementAndGet();
-        throw e;
-      }
-      current = next;
-      LOG.info(
-          "reloaded identities {} and bundles {}", next.svids().keySet(), next.bundles().keySet());
-      listeners.forEach(Runnable::run);
-    } catch (RuntimeException e) {
-      LOG.warn(
-          "identity files changed but cannot be loaded; keeping the previous identities: {}",
-          e.getMessage());
-    }
-  }
-
-  private List<String> stamps() {
-    List<String> out = new ArrayList<>();
-    List<Path> all = new ArrayList<>();
+    List<Path> watched = new ArrayList<>();
     svidFiles.forEach(
         f -> {
-          all.add(f.certChain());
-          all.add(f.privateKey());
+          watched.add(f.certChain());
+          watched.add(f.privateKey());
         });
-    bundleFiles.forEach(b -> all.add(b.file()));
-    for (Path p : all) {
-      try {
-        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-        out.add(p + "|" + a.lastModifiedTime().toMillis() + "|" + a.size() + "|" + a.fileKey());
-      } catch (IOException e) {
-        out.add(p + "|missing");
-      }
-    }
-    return out;
+    bundleFiles.forEach(b -> watched.add(b.file()));
+    this.watch = new FileWatch(watched, pollInterval, "agentweave-identity-files", this::reload);
+  }
+
+  private void reload() {
+    Loaded next = load();
+    current = next;
+    LOG.info(
+        "reloaded identities {} and bundles {}", next.svids().keySet(), next.bundles().keySet());
+    listeners.forEach(Runnable::run);
   }
 
   private Loaded load() {
-    List<String> stamps = stamps();
     Map<SpiffeId, X509Svid> svids = new LinkedHashMap<>();
     for (SvidFiles f : svidFiles) {
       List<X509Certificate> chain = Pem.readCertificates(f.certChain());
@@ -179,7 +131,7 @@ public final class FilesIdentitySource implements IdentitySource {
       bundles.put(
           b.trustDomain(), new TrustBundle(b.trustDomain(), Pem.readCertificates(b.file())));
     }
-    return new Loaded(Map.copyOf(svids), Map.copyOf(bundles), stamps);
+    return new Loaded(Map.copyOf(svids), Map.copyOf(bundles));
   }
 
   private static boolean keyMatches(PrivateKey key, X509Certificate cert) {
@@ -216,7 +168,7 @@ public final class FilesIdentitySource implements IdentitySource {
    * @return the count
    */
   public long failedReloads() {
-    return failedReloads.get();
+    return watch.failures();
   }
 
   @Override
@@ -250,6 +202,6 @@ public final class FilesIdentitySource implements IdentitySource {
 
   @Override
   public void close() {
-    poller.shutdownNow();
+    watch.close();
   }
 }

@@ -11,7 +11,6 @@ import dev.agentweave.mesh.spi.Direction;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -64,7 +63,7 @@ final class AgentRefImpl implements AgentRef {
       return future;
     }
     long now = System.nanoTime();
-    long deadline = now + CallFuture.nanosFrom(callTimeout);
+    long deadline = now + callTimeout.toNanos();
     boolean inherited = false;
     if (inheritedDeadline != 0 && inheritedDeadline - deadline < 0) {
       deadline = inheritedDeadline;
@@ -116,7 +115,7 @@ final class AgentRefImpl implements AgentRef {
       sink.fail(runtime.notAccepting());
       return sink.acceptance;
     }
-    long deadline = System.nanoTime() + CallFuture.nanosFrom(timeout);
+    long deadline = System.nanoTime() + timeout.toNanos();
     if (inheritedDeadline != 0 && inheritedDeadline - deadline < 0) {
       deadline = inheritedDeadline;
     }
@@ -155,9 +154,5 @@ final class AgentRefImpl implements AgentRef {
   @Override
   public String toString() {
     return "AgentRef[" + caller.spiffeId() + " -> " + target + "]";
-  }
-
-  static <T> CompletableFuture<T> failed(Throwable t) {
-    return CompletableFuture.failedFuture(t);
   }
 }

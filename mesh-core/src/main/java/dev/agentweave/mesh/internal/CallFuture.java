@@ -6,7 +6,6 @@ import dev.agentweave.mesh.SpiffeId;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The caller's side of one {@code ask}: the future handed to the user, the reply sink of the call,
@@ -195,9 +194,5 @@ final class CallFuture<R> extends CompletableFuture<R>
     if (bulkhead != null) {
       returnPermit();
     }
-  }
-
-  static long nanosFrom(java.time.Duration d) {
-    return TimeUnit.NANOSECONDS.convert(d);
   }
 }

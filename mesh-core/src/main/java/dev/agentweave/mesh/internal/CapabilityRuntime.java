@@ -3,7 +3,6 @@ package dev.agentweave.mesh.internal;
 import dev.agentweave.mesh.Capability;
 import dev.agentweave.mesh.CapabilityException;
 import dev.agentweave.mesh.DeadlineExceededException;
-import dev.agentweave.mesh.ErrorCode;
 import dev.agentweave.mesh.HandlerRejectedException;
 import dev.agentweave.mesh.InternalErrorException;
 import dev.agentweave.mesh.InvalidRequestException;
@@ -29,7 +28,6 @@ import org.slf4j.LoggerFactory;
  * mailbox, its actor, its meters, and the code that maps requests in and outcomes out.
  */
 public final class CapabilityRuntime {
-  private static final Logger LOG = LoggerFactory.getLogger("agentweave.capability");
 
   private final AgentRuntime agent;
   private final Capability<Object, Object> capability;
@@ -217,7 +215,7 @@ public final class CapabilityRuntime {
   }
 
   private void fail(ReplySink sink, MeshException error, long acceptedAt) {
-    meters.record(error.code(), System.nanoTime() - acceptedAt);
+    meters.record(System.nanoTime() - acceptedAt);
     agent.meters().failed(error.code());
     sink.fail(error);
   }
@@ -230,13 +228,13 @@ public final class CapabilityRuntime {
     agent.runtime().finished();
     long took = System.nanoTime() - env.acceptedAtNanos;
     if (error == null) {
-      meters.record(null, took);
+      meters.record(took);
       agent.meters().succeeded();
       env.sink.succeed(value);
       return;
     }
     MeshException mapped = mapFailure(env, error);
-    meters.record(mapped.code(), took);
+    meters.record(took);
     agent.meters().failed(mapped.code());
     env.sink.fail(mapped);
   }
@@ -279,13 +277,5 @@ public final class CapabilityRuntime {
                 + "' of "
                 + agent.spiffeId()
                 + ": deadline passed before the handler started"));
-  }
-
-  static ErrorCode code(Throwable t) {
-    return t instanceof MeshException m ? m.code() : ErrorCode.INTERNAL;
-  }
-
-  static void logDropped(String what) {
-    LOG.debug("dropped {}", what);
   }
 }

@@ -264,7 +264,7 @@ final class MeshMeters {
               .register(reg);
     }
 
-    void record(ErrorCode error, long nanos) {
+    void record(long nanos) {
       byCapability.increment();
       duration.record(nanos, TimeUnit.NANOSECONDS);
     }

@@ -15,10 +15,8 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 /** The {@link Metrics} facade over a node's Prometheus registry. */
@@ -26,7 +24,6 @@ public final class MetricsFacade implements Metrics {
   private final PrometheusMeterRegistry registry;
   private final MeterRegistry framework;
   private final boolean histograms;
-  private final List<Supplier<Number>> gaugeValues = new CopyOnWriteArrayList<>();
 
   MetricsFacade(PrometheusMeterRegistry registry, MetricsSettings settings) {
     this.registry =
@@ -78,7 +75,6 @@ public final class MetricsFacade implements Metrics {
   @Override
   public void gauge(String name, String description, Supplier<Number> value, String... tags) {
     requireNonNull(value, "value");
-    gaugeValues.add(value);
     Gauge.builder(
             checkName(name),
             value,

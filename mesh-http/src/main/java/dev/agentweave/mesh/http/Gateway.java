@@ -11,6 +11,7 @@ import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.identity.IdentitySource;
 import dev.agentweave.mesh.identity.IdentitySources;
 import dev.agentweave.mesh.identity.SpiffeTls;
+import dev.agentweave.mesh.internal.RateLimitedLog;
 import io.micrometer.core.instrument.Counter;
 import java.net.URI;
 import java.time.Duration;
@@ -22,7 +23,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -249,34 +249,6 @@ public final class Gateway implements AutoCloseable {
                 HttpEntities.create(ContentTypes.APPLICATION_JSON, JSON.writeValueAsBytes(body)));
       } catch (JsonProcessingException e) {
         throw new IllegalStateException(e);
-      }
-    }
-  }
-
-  /** Logs at most one line per interval and counts what it suppressed. */
-  static final class RateLimitedLog {
-    private final Logger log;
-    private final long intervalNanos;
-    private final AtomicLong next = new AtomicLong();
-    private final AtomicLong suppressed = new AtomicLong();
-
-    RateLimitedLog(Logger log, Duration interval) {
-      this.log = log;
-      this.intervalNanos = interval.toNanos();
-    }
-
-    void warn(String format, Object arg) {
-      long now = System.nanoTime();
-      long due = next.get();
-      if (now - due >= 0 && next.compareAndSet(due, now + intervalNanos)) {
-        long skipped = suppressed.getAndSet(0);
-        if (skipped > 0) {
-          log.warn(format + " ({} similar lines suppressed)", arg, skipped);
-        } else {
-          log.warn(format, arg);
-        }
-      } else {
-        suppressed.incrementAndGet();
       }
     }
   }

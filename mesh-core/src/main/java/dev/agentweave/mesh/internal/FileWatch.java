@@ -1,30 +1,42 @@
-package dev.agentweave.mesh.authz;
+package dev.agentweave.mesh.internal;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Polls a few files and runs a callback when any of them changed (modification time or size), for
- * the engines that reload their policy files. The callback runs on the watch's own daemon thread;
- * if it throws, the failure is logged and the same change is not retried until the files change
+ * Polls a few files and runs a callback when any of them changed (modification time, size or
+ * inode), for everything that reloads files: policy engines, the files identity source. The
+ * callback runs on the watch's own daemon thread; if it throws, the failure is logged and counted,
+ * the previous state stays in force, and the same change is not retried until the files change
  * again.
  */
-final class FileWatch implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger("agentweave.authz.files");
+public final class FileWatch implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger("agentweave.files");
 
   private final List<Path> files;
   private final ScheduledExecutorService poller;
+  private final AtomicLong failures = new AtomicLong();
   private volatile String seen;
 
-  FileWatch(List<Path> files, Duration interval, String threadName, Runnable onChange) {
+  /**
+   * Starts watching.
+   *
+   * @param files the files (missing files count as a state of their own)
+   * @param interval how often to look
+   * @param threadName the name of the watching thread
+   * @param onChange loads the files again; throws if they cannot be used
+   */
+  public FileWatch(List<Path> files, Duration interval, String threadName, Runnable onChange) {
     this.files = List.copyOf(files);
     this.seen = stamp();
     this.poller =
@@ -45,6 +57,7 @@ final class FileWatch implements AutoCloseable {
           try {
             onChange.run();
           } catch (RuntimeException e) {
+            failures.incrementAndGet();
             LOG.warn(
                 "{} changed but cannot be loaded; the previous version stays in force: {}",
                 files,
@@ -56,13 +69,21 @@ final class FileWatch implements AutoCloseable {
         TimeUnit.MILLISECONDS);
   }
 
+  /** How many changes could not be loaded. */
+  public long failures() {
+    return failures.get();
+  }
+
   private String stamp() {
     StringBuilder sb = new StringBuilder();
     for (Path p : files) {
       try {
-        sb.append(Files.getLastModifiedTime(p).toMillis())
+        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+        sb.append(a.lastModifiedTime().toMillis())
             .append('/')
-            .append(Files.size(p))
+            .append(a.size())
+            .append('/')
+            .append(a.fileKey())
             .append(';');
       } catch (IOException e) {
         sb.append("missing;");
@@ -71,6 +92,7 @@ final class FileWatch implements AutoCloseable {
     return sb.toString();
   }
 
+  /** Stops watching. */
   @Override
   public void close() {
     poller.shutdownNow();
