@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.agentweave.mesh.Metrics;
 import dev.agentweave.mesh.SpiffeIdPattern;
+import dev.agentweave.mesh.authz.internal.Coordinator;
+import dev.agentweave.mesh.authz.internal.SingletonPolicyEngine;
 import dev.agentweave.mesh.spi.Authorizer;
 import dev.agentweave.mesh.spi.AuthzDecision;
 import dev.agentweave.mesh.spi.AuthzRequest;
@@ -13,6 +15,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.SingletonActor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +34,9 @@ import org.slf4j.LoggerFactory;
 public final class CachingAuthorizer implements Authorizer {
   private static final Logger LOG = LoggerFactory.getLogger("agentweave.authz");
 
-  private final PolicyEngine engine;
+  private final PolicyEngine localEngine;
+  private volatile PolicyEngine engine;
+  private volatile ActorRef<Coordinator.Command> coordinator;
   private final DecisionCache cache;
   private final AuditLog audit;
   private final long timeoutNanos;
@@ -48,6 +57,7 @@ public final class CachingAuthorizer implements Authorizer {
       Duration decisionTimeout,
       Metrics metrics) {
     this.engine = requireNonNull(engine, "engine");
+    this.localEngine = engine;
     this.cache = cache;
     this.audit = audit;
     this.timeoutNanos = decisionTimeout.toNanos();
@@ -85,19 +95,90 @@ public final class CachingAuthorizer implements Authorizer {
     return cache;
   }
 
-  /** The policy engine. */
+  /**
+   * The engine that decides this node's cache misses: the node's own engine, or, once the node
+   * {@linkplain #coordinate coordinates} with a cluster, its view of the coordinator.
+   */
   public PolicyEngine engine() {
     return engine;
   }
 
   /**
-   * Drops the cached decisions of matching callers or callees.
+   * This node's own policy engine; in a cluster, the coordinator uses it while it runs on this
+   * node.
+   */
+  public PolicyEngine localEngine() {
+    return localEngine;
+  }
+
+  /**
+   * Drops the cached decisions of matching callers or callees: here at once, and, when the node is
+   * a cluster member, in the authoritative cache and every node's near cache through the
+   * coordinator.
    *
    * @param pattern the agents
-   * @return entries dropped
+   * @return entries dropped from this node's cache
    */
   public int invalidate(SpiffeIdPattern pattern) {
+    var c = coordinator;
+    if (c != null) {
+      c.tell(new Coordinator.Invalidate(pattern.toString()));
+    }
     return cache == null ? 0 : cache.invalidate(pattern);
+  }
+
+  /**
+   * Drops every cached decision: here at once and, in a cluster, everywhere.
+   *
+   * @param reason why, for logs
+   */
+  public void clear(String reason) {
+    var c = coordinator;
+    if (c != null) {
+      c.tell(new Coordinator.Clear(reason));
+    }
+    if (cache != null) {
+      cache.clear();
+    }
+  }
+
+  /**
+   * Joins the cluster's authorization coordination (ADR 0003): near-cache misses are decided by the
+   * cluster-singleton coordinator, and invalidations are broadcast to every node. Called by the
+   * node when it is a cluster member.
+   *
+   * @param system the node's actor system (cluster provider)
+   * @param authoritative the cache the coordinator uses while it runs on this node
+   */
+  public void coordinate(ActorSystem<?> system, DecisionCache authoritative) {
+    var proxy =
+        ClusterSingleton.get(system)
+            .init(
+                SingletonActor.of(
+                    Coordinator.create(localEngine, authoritative),
+                    "agentweave-authz-coordinator"));
+    system.systemActorOf(
+        Coordinator.nearCache(
+            p -> {
+              if (cache != null) {
+                cache.invalidate(p);
+              }
+            },
+            () -> {
+              if (cache != null) {
+                cache.clear();
+              }
+            },
+            version -> {
+              if (cache != null) {
+                cache.retainPolicyVersion(version);
+              }
+            }),
+        "agentweave-authz-near-cache",
+        Props.empty());
+    this.coordinator = proxy;
+    this.engine =
+        new SingletonPolicyEngine(proxy, system, localEngine, Duration.ofNanos(timeoutNanos));
   }
 
   @Override
@@ -191,7 +272,7 @@ public final class CachingAuthorizer implements Authorizer {
 
   @Override
   public void close() {
-    engine.close();
+    localEngine.close();
     if (audit != null) {
       audit.close();
     }

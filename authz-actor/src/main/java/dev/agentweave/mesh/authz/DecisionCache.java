@@ -112,6 +112,31 @@ public final class DecisionCache {
     return removed[0];
   }
 
+  /**
+   * Drops every decision made under a policy version other than the given one, for example when a
+   * node learns which version is in force after the authorization coordinator moved.
+   *
+   * @param policyVersion the version in force
+   * @return how many entries were dropped
+   */
+  public int retainPolicyVersion(String policyVersion) {
+    requireNonNull(policyVersion, "policyVersion");
+    int[] removed = {0};
+    cache
+        .synchronous()
+        .asMap()
+        .values()
+        .removeIf(
+            d -> {
+              boolean stale = !policyVersion.equals(d.policyVersion());
+              if (stale) {
+                removed[0]++;
+              }
+              return stale;
+            });
+    return removed[0];
+  }
+
   /** Drops every decision. */
   public void clear() {
     cache.synchronous().invalidateAll();

@@ -13,10 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.pekko.Done;
-import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.slf4j.Logger;
@@ -101,11 +98,13 @@ public final class ClusterNodeExtension implements NodeExtension {
       // No seeds: form a cluster of one. With seeds, Pekko joins them (pekko.cluster.seed-nodes).
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
     }
+    SpiffeRemotingTls.boundTermination(node.actorSystem());
     SpiffeId id = nodeId(settings);
-    CoordinatedShutdown.get(node.actorSystem())
-        .addTask(
-            CoordinatedShutdown.PhaseActorSystemTerminate(),
-            "agentweave-cluster-identity",
+    // The identity stays registered until the actor system has terminated: remoting may still
+    // handshake while it stops.
+    node.actorSystem()
+        .getWhenTerminated()
+        .thenRun(
             () -> {
               Owned o = owned.remove(id);
               if (o != null) {
@@ -118,7 +117,6 @@ public final class ClusterNodeExtension implements NodeExtension {
                   o.source().close();
                 }
               }
-              return CompletableFuture.completedFuture(Done.getInstance());
             });
     LOG.info(
         "node {} joins the cluster at {} as {}",

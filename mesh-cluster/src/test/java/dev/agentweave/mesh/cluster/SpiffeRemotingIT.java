@@ -59,6 +59,7 @@ class SpiffeRemotingIT {
             .withFallback(ConfigFactory.load());
     // Every node of a cluster has the same actor system name; the name argument only labels logs.
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "agentweave", config);
+    SpiffeRemotingTls.boundTermination(system);
     systems.add(system);
     return system;
   }

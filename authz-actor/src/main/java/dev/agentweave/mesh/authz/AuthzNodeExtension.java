@@ -1,0 +1,50 @@
+package dev.agentweave.mesh.authz;
+
+import dev.agentweave.mesh.MeshNode;
+import dev.agentweave.mesh.config.MeshSettings;
+import dev.agentweave.mesh.config.MeshSettings.CacheSettings;
+import dev.agentweave.mesh.identity.IdentitySource;
+import dev.agentweave.mesh.spi.NodeExtension;
+import java.util.Optional;
+import java.util.concurrent.ForkJoinPool;
+
+/**
+ * When the node is a cluster member ({@code cluster.enabled}), joins its {@link CachingAuthorizer}
+ * to the cluster's authorization coordination: a cluster-singleton coordinator with the
+ * authoritative cache, near caches on every node, invalidations broadcast (ADR 0003). Found by
+ * {@link java.util.ServiceLoader}.
+ */
+public final class AuthzNodeExtension implements NodeExtension {
+  /** Creates the extension (for {@link java.util.ServiceLoader}). */
+  public AuthzNodeExtension() {}
+
+  @Override
+  public String name() {
+    return "authorization";
+  }
+
+  @Override
+  public String pekkoConfig(MeshSettings settings, Optional<IdentitySource> identities) {
+    if (!settings.cluster().enabled()) {
+      return "";
+    }
+    return "pekko.actor.serialization-bindings {\n"
+        + "  \"dev.agentweave.mesh.authz.internal.AuthzMessage\" = jackson-cbor\n"
+        + "}\n";
+  }
+
+  @Override
+  public void started(MeshNode node) {
+    if (!node.settings().cluster().enabled()) {
+      return;
+    }
+    CacheSettings c = node.settings().authorization().cache();
+    node.authorizer(CachingAuthorizer.class)
+        .ifPresent(
+            a ->
+                a.coordinate(
+                    node.actorSystem(),
+                    new DecisionCache(
+                        c.maxSize(), c.ttl(), c.denyTtl(), ForkJoinPool.commonPool())));
+  }
+}

@@ -1,0 +1,53 @@
+package dev.agentweave.mesh.cluster;
+
+import static dev.agentweave.mesh.cluster.ThreeNodeMesh.INDEXER;
+import static dev.agentweave.mesh.cluster.ThreeNodeMesh.ORCHESTRATOR;
+import static dev.agentweave.mesh.cluster.ThreeNodeMesh.ORCHESTRATOR_ONLY;
+import static dev.agentweave.mesh.cluster.ThreeNodeMesh.SEARCH;
+import static dev.agentweave.mesh.cluster.ThreeNodeMesh.authz;
+import static dev.agentweave.mesh.cluster.ThreeNodeMesh.check;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.agentweave.mesh.MeshNode;
+import dev.agentweave.mesh.SpiffeIdPattern;
+import dev.agentweave.mesh.spi.AuthzDecision;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Three mesh nodes in one JVM, a real Pekko Cluster over SPIFFE TLS remoting, Cedar behind near
+ * caches coordinated by the cluster-singleton authorization coordinator (ADR 0003).
+ */
+class AuthzCoordinationIT {
+
+  @Test
+  void decisionsComeFromTheSingleton_andInvalidationsReachEveryNearCache() throws Exception {
+    // Only node a, which hosts the singleton, permits the orchestrator; the policies of b and c
+    // permit nothing. An allow on b or c can only have been decided by the coordinator on a.
+    try (ThreeNodeMesh mesh = new ThreeNodeMesh(ORCHESTRATOR_ONLY, "", "")) {
+      String versionOfA = authz(mesh.a).localEngine().policyVersion();
+      assertThat(authz(mesh.b).localEngine().policyVersion()).isNotEqualTo(versionOfA);
+      for (MeshNode n : mesh.all()) {
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> check(n, ORCHESTRATOR, SEARCH, "search").allowed());
+        AuthzDecision d = check(n, ORCHESTRATOR, INDEXER, "query");
+        assertThat(d.allowed()).isTrue();
+        assertThat(d.policyVersion()).isEqualTo(versionOfA);
+        assertThat(check(n, SEARCH, INDEXER, "query").allowed()).isFalse();
+        assertThat(authz(n).cache().stats().size()).isEqualTo(3);
+      }
+      // Invalidating on one node reaches the near caches of all three.
+      authz(mesh.c).invalidate(SpiffeIdPattern.of(SEARCH.toString()));
+      for (MeshNode n : mesh.all()) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> authz(n).cache().stats().size() == 1);
+      }
+      // A clear reaches every node too.
+      authz(mesh.b).clear("test");
+      for (MeshNode n : mesh.all()) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> authz(n).cache().stats().size() == 0);
+      }
+    }
+  }
+}
