@@ -12,6 +12,8 @@ import static org.awaitility.Awaitility.await;
 import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.SpiffeIdPattern;
 import dev.agentweave.mesh.spi.AuthzDecision;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +50,24 @@ class AuthzCoordinationIT {
       for (MeshNode n : mesh.all()) {
         await().atMost(Duration.ofSeconds(30)).until(() -> authz(n).cache().stats().size() == 0);
       }
+    }
+  }
+
+  @Test
+  void aNodeAloneIsAOneNodeCluster_withTheCoordinatorLocal() throws Exception {
+    Path dir = Files.createTempDirectory("agentweave-authz-one-node-it");
+    try (MeshNode alone = ThreeNodeMesh.start(dir, "alone", "", ORCHESTRATOR_ONLY)) {
+      assertThat(authz(alone).engine()).isNotSameAs(authz(alone).localEngine());
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> check(alone, ORCHESTRATOR, SEARCH, "search").allowed());
+      assertThat(check(alone, SEARCH, INDEXER, "query").allowed()).isFalse();
+      assertThat(authz(alone).cache().stats().size()).isEqualTo(2);
+      // The local invalidation applies at once; the coordinator's broadcast comes back to the
+      // same node and finds nothing more to drop.
+      assertThat(authz(alone).invalidate(SpiffeIdPattern.of(INDEXER.toString()))).isEqualTo(1);
+      assertThat(authz(alone).cache().stats().size()).isEqualTo(1);
+      assertThat(check(alone, ORCHESTRATOR, SEARCH, "search").allowed()).isTrue();
     }
   }
 }

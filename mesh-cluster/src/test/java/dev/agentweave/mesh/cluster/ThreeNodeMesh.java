@@ -68,6 +68,20 @@ final class ThreeNodeMesh implements AutoCloseable {
   }
 
   private MeshNode node(Path dir, String name, String seed, String policy) throws Exception {
+    MeshNode n = start(dir, name, seed, policy);
+    running.add(n);
+    return n;
+  }
+
+  /**
+   * Starts one cluster node with Cedar.
+   *
+   * @param dir holds the dev CA and the policy file
+   * @param name the node (and agent) name
+   * @param seed the quoted seed address, or empty to form a cluster alone
+   * @param policy the Cedar policies
+   */
+  static MeshNode start(Path dir, String name, String seed, String policy) throws Exception {
     Path policyFile = dir.resolve(name + ".cedar");
     Files.writeString(policyFile, policy);
     MeshSettings s =
@@ -85,9 +99,7 @@ final class ThreeNodeMesh implements AutoCloseable {
             """
                 .formatted(name, dir.resolve("ca"), policyFile, seed),
             Map.of());
-    MeshNode n = MeshNode.builder(s).agent(Agent.of(name)).start();
-    running.add(n);
-    return n;
+    return MeshNode.builder(s).agent(Agent.of(name)).start();
   }
 
   /** Members this node sees as up. */
