@@ -176,6 +176,16 @@ public final class CachingAuthorizer implements Authorizer {
             }),
         "agentweave-authz-near-cache",
         Props.empty());
+    // A policy change on any node clears every cache: the coordinator may run where the change
+    // has not arrived yet, and it clears again once it does.
+    localEngine.onPolicyChange(
+        () ->
+            proxy.tell(
+                new Coordinator.Clear(
+                    "policy of "
+                        + system.address()
+                        + " changed to version "
+                        + localEngine.policyVersion())));
     this.coordinator = proxy;
     this.engine =
         new SingletonPolicyEngine(proxy, system, localEngine, Duration.ofNanos(timeoutNanos));

@@ -50,6 +50,15 @@ class AuthzCoordinationIT {
       for (MeshNode n : mesh.all()) {
         await().atMost(Duration.ofSeconds(30)).until(() -> authz(n).cache().stats().size() == 0);
       }
+      // So does a policy change on a node that does not host the coordinator.
+      for (MeshNode n : mesh.all()) {
+        assertThat(check(n, ORCHESTRATOR, SEARCH, "search").allowed()).isTrue();
+        assertThat(authz(n).cache().stats().size()).isEqualTo(1);
+      }
+      Files.writeString(mesh.policyFile(mesh.c), "// still nothing permitted\n");
+      for (MeshNode n : mesh.all()) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> authz(n).cache().stats().size() == 0);
+      }
     }
   }
 

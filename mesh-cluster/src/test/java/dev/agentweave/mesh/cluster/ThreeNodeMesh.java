@@ -34,6 +34,7 @@ final class ThreeNodeMesh implements AutoCloseable {
       "permit(principal == Agent::\"spiffe://test.local/agent/orchestrator\", action, resource);\n";
 
   private final List<MeshNode> running = new ArrayList<>();
+  private final Path dir;
   final MeshNode a;
   final MeshNode b;
   final MeshNode c;
@@ -46,7 +47,7 @@ final class ThreeNodeMesh implements AutoCloseable {
    * @param policyC the Cedar policies of node c
    */
   ThreeNodeMesh(String policyA, String policyB, String policyC) throws Exception {
-    Path dir = Files.createTempDirectory("agentweave-authz-cluster-it");
+    dir = Files.createTempDirectory("agentweave-authz-cluster-it");
     try {
       a = node(dir, "a", "", policyA);
       await().atMost(Duration.ofSeconds(60)).until(() -> up(a) == 1);
@@ -61,6 +62,11 @@ final class ThreeNodeMesh implements AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  /** The Cedar policy file of a node; the node reloads it when it changes. */
+  Path policyFile(MeshNode n) {
+    return dir.resolve(n.settings().agent().name() + ".cedar");
   }
 
   List<MeshNode> all() {

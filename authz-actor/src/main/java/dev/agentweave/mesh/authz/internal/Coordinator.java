@@ -103,9 +103,6 @@ public final class Coordinator {
         ctx -> {
           ActorRef<Topic.Command<Broadcast>> topic =
               ctx.spawn(Topic.create(Broadcast.class, TOPIC), "topic");
-          ActorRef<Command> self = ctx.getSelf();
-          engine.onPolicyChange(
-              () -> self.tell(new Clear("policy version " + engine.policyVersion())));
           // Near caches keep serving while the singleton moves; once it runs again, they drop only
           // decisions of a policy version that is no longer in force (the policy may have changed
           // while no coordinator was there to broadcast it).
