@@ -104,6 +104,17 @@ public final class MeshNode implements AutoCloseable {
   }
 
   /**
+   * The entry point for transports: calls that arrive from outside this process (the gateway, a
+   * cluster peer) with the caller's authenticated identity. Application code calls agents through
+   * an {@link AgentRef} instead.
+   *
+   * @return the node's inbound calls
+   */
+  public dev.agentweave.mesh.spi.InboundCalls inbound() {
+    return runtime.inbound();
+  }
+
+  /**
    * Asks the node's authorizer a question, as the inbound enforcement point would: through the
    * decision cache, audited like any decision. For tools ({@code agentweave authz check}) and
    * tests.

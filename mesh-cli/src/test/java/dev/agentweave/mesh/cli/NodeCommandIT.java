@@ -39,9 +39,15 @@ class NodeCommandIT {
         identity:
           provider: dev-ca
           dev_ca: {directory: "%s"}
+        authorization:
+          provider: cedar
+          cedar: {policy_file: "%s"}
+          audit: {enabled: false}
         server: {host: 127.0.0.1, port: 0, graceful_shutdown_seconds: 5}
         """
-            .formatted(dir.resolve("ca")));
+            .formatted(
+                dir.resolve("ca"),
+                Path.of("..", "config", "policy.cedar").toAbsolutePath().normalize()));
     CliTest.Run issued =
         CliTest.run(
             "ca",
@@ -93,6 +99,19 @@ class NodeCommandIT {
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.body()).isEqualTo("{\"spiffe_id\":\"spiffe://example.org/agent/tester\"}");
 
+      // The performance guide's load-test payloads, with curl, as the README shows.
+      Path creds = dir.resolve("tester");
+      String search =
+          curl(creds, url, "{\"action\":\"search\",\"query\":\"test query\",\"limit\":10}");
+      assertThat(search)
+          .startsWith("200 ")
+          .contains("\"query\":\"test query\"")
+          .contains("Test query planning and execution");
+      String process = curl(creds, url, "{\"action\":\"process\",\"data\":{\"key\":\"value\"}}");
+      assertThat(process).startsWith("200 ").contains("\"fields\":1");
+      String unknown = curl(creds, url, "{\"action\":\"nope\"}");
+      assertThat(unknown).startsWith("403 ").contains("\"code\":\"permission_denied\"");
+
       // SIGTERM to the process this test started (Process.destroy would close its output first).
       Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start();
       assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -103,6 +122,35 @@ class NodeCommandIT {
     } finally {
       p.destroyForcibly();
     }
+  }
+
+  /** POST /task with curl; answers "<status> <body>". */
+  private static String curl(Path creds, URI url, String body) throws Exception {
+    Process curl =
+        new ProcessBuilder(
+                "curl",
+                "-sS",
+                "--cert",
+                creds.resolve("svid.pem").toString(),
+                "--key",
+                creds.resolve("svid.key").toString(),
+                "--cacert",
+                creds.resolve("bundle.pem").toString(),
+                "-H",
+                "Content-Type: application/json",
+                "-d",
+                body,
+                "-w",
+                "\n%{http_code}",
+                "https://localhost:" + url.getPort() + "/task")
+            .redirectErrorStream(true)
+            .start();
+    curl.getOutputStream().close();
+    assertThat(curl.waitFor(30, TimeUnit.SECONDS)).as("curl finished").isTrue();
+    String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertThat(curl.exitValue()).as(out).isZero();
+    int nl = out.lastIndexOf('\n');
+    return out.substring(nl + 1) + " " + out.substring(0, Math.max(0, nl));
   }
 
   private static HttpResponse<String> whoami(URI url, Path creds) throws Exception {

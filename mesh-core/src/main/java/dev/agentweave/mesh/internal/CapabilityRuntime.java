@@ -198,6 +198,9 @@ public final class CapabilityRuntime {
       return request;
     }
     try {
+      if (request instanceof com.fasterxml.jackson.databind.JsonNode tree) {
+        return agent.runtime().json().treeToValue(tree, type);
+      }
       byte[] bytes = agent.runtime().json().writeValueAsBytes(request);
       meters.payloadSize(bytes.length);
       return agent.runtime().json().readValue(bytes, type);
@@ -210,7 +213,7 @@ public final class CapabilityRuntime {
               + " does not map to "
               + type.getSimpleName()
               + ": "
-              + Json.shortMessage(e));
+              + Json.describe(e));
     }
   }
 

@@ -519,25 +519,27 @@ public final class ConfigSchema {
     server.put(
         "max_body_bytes",
         (leaf(
-                Kind.INT,
-                10_485_760,
-                intRange(1024, Integer.MAX_VALUE),
-                "an integer >= 1024",
-                "Largest accepted request body."))
-            .pendingUntil("the gateway (the gateway issue)"));
+            Kind.INT,
+            10_485_760,
+            intRange(1024, Integer.MAX_VALUE),
+            "an integer >= 1024",
+            "Largest accepted request body; larger ones are answered 413.")));
     server.put(
         "max_concurrent_requests",
         (leaf(
-                Kind.INT,
-                10_000,
-                intRange(1, 10_000_000),
-                "an integer in 1..10000000",
-                "Gateway requests in flight."))
-            .pendingUntil("the gateway (the gateway issue)"));
+            Kind.INT,
+            10_000,
+            intRange(1, 10_000_000),
+            "an integer in 1..10000000",
+            "Gateway task requests served at once; more are answered 503 with Retry-After.")));
     server.put(
         "request_timeout_seconds",
-        (leaf(Kind.DOUBLE, 30.0, positive(), "a number of seconds > 0", "Gateway request timeout."))
-            .pendingUntil("the gateway (the gateway issue)"));
+        (leaf(
+            Kind.DOUBLE,
+            30.0,
+            positive(),
+            "a number of seconds > 0",
+            "Longest a gateway request may take (a caller's X-AgentWeave-Timeout-Ms may shorten it).")));
     server.put(
         "graceful_shutdown_seconds",
         leaf(

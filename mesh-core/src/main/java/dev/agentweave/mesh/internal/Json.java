@@ -1,6 +1,7 @@
 package dev.agentweave.mesh.internal;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
@@ -42,5 +43,37 @@ public final class Json {
       at = m.indexOf(" at [Source");
     }
     return at > 0 ? m.substring(0, at) : m;
+  }
+
+  /**
+   * A mapping failure for people: the field it concerns (its JSON path), then the short message.
+   *
+   * @param e a Jackson (or argument) exception
+   * @return for example {@code field 'limit': Cannot deserialize value of type `int` from String
+   *     "ten": not a valid `int` value}
+   */
+  public static String describe(Throwable e) {
+    Throwable t = e;
+    if (t instanceof IllegalArgumentException && t.getCause() instanceof JsonMappingException) {
+      t = t.getCause();
+    }
+    String message = shortMessage(t);
+    if (t instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+      StringBuilder path = new StringBuilder();
+      for (JsonMappingException.Reference r : m.getPath()) {
+        if (r.getFieldName() != null) {
+          if (path.length() > 0) {
+            path.append('.');
+          }
+          path.append(r.getFieldName());
+        } else if (r.getIndex() >= 0) {
+          path.append('[').append(r.getIndex()).append(']');
+        }
+      }
+      if (path.length() > 0) {
+        return "field '" + path + "': " + message;
+      }
+    }
+    return message;
   }
 }

@@ -53,6 +53,7 @@ public final class MeshRuntime {
   private final Authorizer authorizer;
   private final boolean logOnly;
   private final ObjectMapper json = Json.newMapper();
+  private final InboundCallsImpl inbound = new InboundCallsImpl(this);
   private final Map<SpiffeId, AgentRuntime> agents = new LinkedHashMap<>();
   private final Map<String, AgentRuntime> agentsByName = new LinkedHashMap<>();
   private final Executor blockingExecutor;
@@ -340,6 +341,16 @@ public final class MeshRuntime {
    */
   public AgentRuntime agent(String name) {
     return agentsByName.get(name);
+  }
+
+  /** The hosted agent with the given identity, or {@code null}. */
+  AgentRuntime hosted(SpiffeId id) {
+    return agents.get(id);
+  }
+
+  /** The entry point for calls that arrive from outside the process. */
+  public dev.agentweave.mesh.spi.InboundCalls inbound() {
+    return inbound;
   }
 
   /** Every hosted agent, in the order given at start. */

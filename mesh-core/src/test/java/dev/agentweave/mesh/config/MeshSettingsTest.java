@@ -302,13 +302,13 @@ class MeshSettingsTest {
     MeshSettings s =
         parse(
             MINIMAL
-                + "server:\n  max_body_bytes: 2048\n  port: 9443\n  host: 127.0.0.1\n"
-                + "  graceful_shutdown_seconds: 3\n");
+                + "server:\n  protocol: a2a\n  max_body_bytes: 2048\n  port: 9443\n"
+                + "  host: 127.0.0.1\n  graceful_shutdown_seconds: 3\n");
     assertThat(s.server().maxBodyBytes()).isEqualTo(2048);
     assertThat(s.warnings())
         .singleElement()
         .asString()
-        .startsWith("server.max_body_bytes: validated, and used once the gateway");
+        .startsWith("server.protocol: validated, and used once the gateway");
   }
 
   @Test

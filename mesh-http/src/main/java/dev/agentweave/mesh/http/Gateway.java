@@ -1,12 +1,9 @@
 package dev.agentweave.mesh.http;
 
 import static java.util.Objects.requireNonNull;
-import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentweave.mesh.MeshNode;
-import dev.agentweave.mesh.NodeState;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.identity.IdentitySource;
 import dev.agentweave.mesh.identity.IdentitySources;
@@ -15,12 +12,8 @@ import dev.agentweave.mesh.internal.RateLimitedLog;
 import io.micrometer.core.instrument.Counter;
 import java.net.URI;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
@@ -30,14 +23,8 @@ import org.apache.pekko.http.javadsl.ConnectionContext;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.HttpsConnectionContext;
 import org.apache.pekko.http.javadsl.ServerBinding;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
-import org.apache.pekko.http.javadsl.model.HttpEntities;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.StatusCode;
-import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.model.headers.TlsSessionInfo;
-import org.apache.pekko.http.javadsl.server.AllDirectives;
-import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.settings.ServerSettings;
+import org.apache.pekko.stream.Materializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,8 +48,11 @@ public final class Gateway implements AutoCloseable {
   private final ServerBinding binding;
   private final URI url;
   private final SpiffeId serverId;
+  private final GatewayRoutes routes;
 
-  private Gateway(MeshNode node, ServerBinding binding, URI url, SpiffeId serverId) {
+  private Gateway(
+      MeshNode node, ServerBinding binding, URI url, SpiffeId serverId, GatewayRoutes routes) {
+    this.routes = routes;
     this.node = node;
     this.binding = binding;
     this.url = url;
@@ -102,11 +92,26 @@ public final class Gateway implements AutoCloseable {
         ConnectionContext.httpsServer(() -> tls.configureServer(sslContext.createSSLEngine()));
     String host = settings.server().host();
     int port = settings.server().port();
-    Routes routes = new Routes(node);
+    GatewayRoutes routes = new GatewayRoutes(node, Materializer.matFromSystem(node.actorSystem()));
+    // Pekko's own limits sit just outside the gateway's, which answer first and in JSON.
+    ServerSettings defaults = ServerSettings.create(node.actorSystem().classicSystem());
+    ServerSettings server =
+        defaults
+            .withParserSettings(
+                defaults
+                    .getParserSettings()
+                    .withMaxContentLength(settings.server().maxBodyBytes() + 1))
+            .withTimeouts(
+                defaults
+                    .getTimeouts()
+                    .withRequestTimeout(
+                        scala.concurrent.duration.Duration.fromNanos(
+                            settings.server().requestTimeout().plusSeconds(5).toNanos())));
     CompletionStage<ServerBinding> bound =
         Http.get(node.actorSystem())
             .newServerAt(host, port)
             .enableHttps(https)
+            .withSettings(server)
             .bind(routes.route());
     ServerBinding binding;
     try {
@@ -123,7 +128,7 @@ public final class Gateway implements AutoCloseable {
     }
     String shownHost = host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
     URI url = URI.create("https://" + shownHost + ":" + binding.localAddress().getPort());
-    Gateway gateway = new Gateway(node, binding, url, serverId);
+    Gateway gateway = new Gateway(node, binding, url, serverId, routes);
     CoordinatedShutdown.get(node.actorSystem())
         .addTask(
             CoordinatedShutdown.PhaseServiceUnbind(),
@@ -141,6 +146,14 @@ public final class Gateway implements AutoCloseable {
   /** The bound port. */
   public int port() {
     return binding.localAddress().getPort();
+  }
+
+  /**
+   * Task requests ({@code POST /task}, {@code POST /agents/{agent}/task}) being served now; at most
+   * {@code server.max_concurrent_requests}, beyond which requests are answered 503.
+   */
+  public int requestsInFlight() {
+    return routes.inFlight();
   }
 
   /** The SPIFFE ID the gateway presents. */
@@ -173,83 +186,5 @@ public final class Gateway implements AutoCloseable {
   @Override
   public String toString() {
     return "Gateway[" + url + ", " + node.state() + "]";
-  }
-
-  /** The routes. */
-  private static final class Routes extends AllDirectives {
-    private final MeshNode node;
-
-    Routes(MeshNode node) {
-      this.node = node;
-    }
-
-    Route route() {
-      return concat(
-          path(
-              segment("health").slash("live"),
-              () -> get(() -> json(StatusCodes.OK, Map.of("status", "live")))),
-          path(
-              segment("health").slash("ready"),
-              () ->
-                  get(
-                      () -> {
-                        NodeState state = node.state();
-                        return json(
-                            state == NodeState.READY
-                                ? StatusCodes.OK
-                                : StatusCodes.SERVICE_UNAVAILABLE,
-                            Map.of("status", state.name().toLowerCase(java.util.Locale.ROOT)));
-                      })),
-          path(
-              "whoami",
-              () ->
-                  get(
-                      () ->
-                          optionalHeaderValueByType(
-                              TlsSessionInfo.class,
-                              info -> {
-                                Optional<SpiffeId> peer =
-                                    info.flatMap(i -> SpiffeTls.peer(i.getSession()));
-                                return peer.map(
-                                        id ->
-                                            json(
-                                                StatusCodes.OK, Map.of("spiffe_id", id.toString())))
-                                    .orElseGet(
-                                        () ->
-                                            error(
-                                                StatusCodes.FORBIDDEN,
-                                                "permission_denied",
-                                                "no verified client certificate on this connection"));
-                              }))),
-          extractRequest(
-              req ->
-                  error(
-                      StatusCodes.NOT_FOUND,
-                      "not_found",
-                      "no route " + req.method().value() + " " + req.getUri().path())));
-    }
-
-    private Route json(StatusCode status, Object body) {
-      return complete(response(status, body));
-    }
-
-    private Route error(StatusCode status, String code, String message) {
-      Map<String, Object> err = new LinkedHashMap<>();
-      err.put("code", code);
-      err.put("message", message);
-      err.put("request_id", Long.toHexString(ThreadLocalRandom.current().nextLong()));
-      return complete(response(status, Map.of("error", err)));
-    }
-
-    private static HttpResponse response(StatusCode status, Object body) {
-      try {
-        return HttpResponse.create()
-            .withStatus(status)
-            .withEntity(
-                HttpEntities.create(ContentTypes.APPLICATION_JSON, JSON.writeValueAsBytes(body)));
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException(e);
-      }
-    }
   }
 }

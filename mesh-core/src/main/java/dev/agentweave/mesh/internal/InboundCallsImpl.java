@@ -1,0 +1,59 @@
+package dev.agentweave.mesh.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentweave.mesh.NotFoundException;
+import dev.agentweave.mesh.SpiffeId;
+import dev.agentweave.mesh.spi.AuthzRequest;
+import dev.agentweave.mesh.spi.Direction;
+import dev.agentweave.mesh.spi.InboundCalls;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+
+/** {@link InboundCalls} of one node. */
+final class InboundCallsImpl implements InboundCalls {
+  private final MeshRuntime runtime;
+
+  InboundCallsImpl(MeshRuntime runtime) {
+    this.runtime = runtime;
+  }
+
+  @Override
+  public CompletionStage<Object> call(
+      SpiffeId caller,
+      SpiffeId target,
+      String action,
+      Object request,
+      Duration timeout,
+      String requestId) {
+    requireNonNull(caller, "caller");
+    requireNonNull(target, "target");
+    requireNonNull(action, "action");
+    requireNonNull(timeout, "timeout");
+    CallFuture<Object> future = new CallFuture<>(runtime, Object.class, action);
+    if (!runtime.acceptsCalls(false)) {
+      future.fail(runtime.notAccepting());
+      return future;
+    }
+    long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
+    future.armCallerDeadline(deadline, target, timeout, false);
+    AgentRuntime agent = runtime.hosted(target);
+    if (agent != null) {
+      agent.deliver(caller, action, request, deadline, requestId, future);
+      return future;
+    }
+    // Not hosted here: authorize first, so that an unauthorized caller learns nothing.
+    runtime.authorize(
+        new AuthzRequest(caller, target, action, Direction.INBOUND),
+        runtime.meters().actionMeters(Direction.INBOUND, action),
+        () -> future.fail(new NotFoundException("agent " + target + " is not hosted on this node")),
+        future::fail);
+    return future;
+  }
+
+  @Override
+  public ObjectMapper json() {
+    return runtime.json();
+  }
+}

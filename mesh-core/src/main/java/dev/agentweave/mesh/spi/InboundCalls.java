@@ -1,0 +1,44 @@
+package dev.agentweave.mesh.spi;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentweave.mesh.SpiffeId;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The node's entry point for transports: a call that arrived from outside this process (the
+ * gateway, a cluster peer) enters here with the caller's authenticated identity and follows the
+ * same path as a local call: admission (a draining node refuses new calls), inbound authorization,
+ * the capability's mailbox, limits and deadline. An unknown agent or capability is reported only
+ * after authorization allowed the call, so its existence does not leak to unauthorized callers.
+ * Obtained from {@link dev.agentweave.mesh.MeshNode#inbound()}. Thread-safe.
+ */
+public interface InboundCalls {
+  /**
+   * Delivers one call.
+   *
+   * @param caller the caller, as authenticated by the transport (its certificate)
+   * @param target the agent called
+   * @param action the capability
+   * @param request the request: an object of the capability's request type, or a Jackson {@link
+   *     com.fasterxml.jackson.databind.JsonNode} mapped to it (a mapping failure is an {@link
+   *     dev.agentweave.mesh.InvalidRequestException} naming the field)
+   * @param timeout the time the call has left
+   * @param requestId the caller's request ID for logs, or {@code null}
+   * @return the handler's response; fails with a {@link dev.agentweave.mesh.MeshException}
+   */
+  CompletionStage<Object> call(
+      SpiffeId caller,
+      SpiffeId target,
+      String action,
+      Object request,
+      Duration timeout,
+      String requestId);
+
+  /**
+   * The node's JSON mapping for requests and responses (strict about unknown fields).
+   *
+   * @return the mapper; do not reconfigure it
+   */
+  ObjectMapper json();
+}

@@ -1,0 +1,405 @@
+package dev.agentweave.mesh.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentweave.mesh.ErrorCode;
+import dev.agentweave.mesh.InvalidRequestException;
+import dev.agentweave.mesh.MeshException;
+import dev.agentweave.mesh.MeshNode;
+import dev.agentweave.mesh.NodeState;
+import dev.agentweave.mesh.SpiffeId;
+import dev.agentweave.mesh.identity.SpiffeTls;
+import dev.agentweave.mesh.internal.Json;
+import dev.agentweave.mesh.spi.AuthzDecision;
+import dev.agentweave.mesh.spi.InboundCalls;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.model.headers.TlsSessionInfo;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.apache.pekko.stream.Materializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's routes (see {@link Gateway}). Every answer other than a capability's result is
+ * JSON; errors are {@code {"error": {"code", "message", "request_id"}}}.
+ */
+final class GatewayRoutes extends AllDirectives {
+  /** Request header: the time the caller gives the call, in milliseconds. */
+  static final String TIMEOUT_HEADER = "X-AgentWeave-Timeout-Ms";
+
+  /** Request and response header: the request ID (generated when the caller sends none). */
+  static final String REQUEST_ID_HEADER = "X-Request-Id";
+
+  private static final Logger LOG = LoggerFactory.getLogger("agentweave.gateway");
+  private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+  private static final Pattern AGENT_NAME = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+
+  private final MeshNode node;
+  private final InboundCalls inbound;
+  private final ObjectMapper json;
+  private final Materializer materializer;
+  private final String trustDomain;
+  private final SpiffeId defaultAgent;
+  private final long maxBodyBytes;
+  private final int maxConcurrent;
+  private final Duration requestTimeout;
+  private final AtomicInteger inFlight = new AtomicInteger();
+
+  GatewayRoutes(MeshNode node, Materializer materializer) {
+    this.node = node;
+    this.inbound = node.inbound();
+    this.json = inbound.json();
+    this.materializer = materializer;
+    var settings = node.settings();
+    this.trustDomain = settings.agent().trustDomain();
+    this.defaultAgent = SpiffeId.forAgent(trustDomain, settings.agent().name());
+    this.maxBodyBytes = settings.server().maxBodyBytes();
+    this.maxConcurrent = settings.server().maxConcurrentRequests();
+    this.requestTimeout = settings.server().requestTimeout();
+  }
+
+  /** Requests being served now. */
+  int inFlight() {
+    return inFlight.get();
+  }
+
+  Route route() {
+    return extractRequest(
+        request ->
+            optionalHeaderValueByType(
+                TlsSessionInfo.class,
+                tls -> {
+                  String requestId = requestId(request);
+                  Optional<SpiffeId> caller = tls.flatMap(i -> SpiffeTls.peer(i.getSession()));
+                  return completeWithFuture(
+                      serve(request, caller, requestId)
+                          .thenApply(
+                              r -> r.addHeader(RawHeader.create(REQUEST_ID_HEADER, requestId))));
+                }));
+  }
+
+  private static String requestId(HttpRequest request) {
+    Optional<HttpHeader> h = request.getHeader(REQUEST_ID_HEADER);
+    if (h.isPresent() && REQUEST_ID.matcher(h.get().value()).matches()) {
+      return h.get().value();
+    }
+    return Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+  }
+
+  private CompletionStage<HttpResponse> serve(
+      HttpRequest request, Optional<SpiffeId> caller, String requestId) {
+    String path = request.getUri().path();
+    String method = request.method().value();
+    List<String> segments = segments(path);
+    boolean get = method.equals("GET");
+    boolean post = method.equals("POST");
+    if (get && segments.equals(List.of("health", "live"))) {
+      return done(json(StatusCodes.OK, Map.of("status", "live")));
+    }
+    if (get && segments.equals(List.of("health", "ready"))) {
+      NodeState state = node.state();
+      return done(
+          json(
+              state == NodeState.READY ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE,
+              Map.of("status", state.name().toLowerCase(Locale.ROOT))));
+    }
+    if (caller.isEmpty()) {
+      // Not reachable with strict peer verification (the handshake requires a certificate).
+      return done(
+          error(
+              ErrorCode.PERMISSION_DENIED,
+              "no verified client certificate on this connection",
+              requestId));
+    }
+    if (get && segments.equals(List.of("whoami"))) {
+      return done(json(StatusCodes.OK, Map.of("spiffe_id", caller.get().toString())));
+    }
+    if (get && segments.equals(List.of("metrics"))) {
+      return metrics(caller.get(), requestId);
+    }
+    if (post && segments.equals(List.of("task"))) {
+      return task(request, caller.get(), defaultAgent, requestId);
+    }
+    if (post
+        && segments.size() == 3
+        && segments.get(0).equals("agents")
+        && segments.get(2).equals("task")) {
+      String agent = segments.get(1);
+      if (!AGENT_NAME.matcher(agent).matches()) {
+        return done(
+            error(
+                ErrorCode.INVALID_REQUEST,
+                "agent name '"
+                    + agent
+                    + "' in the path (expected: 1 to 128 letters, digits, '.', '_' or '-')",
+                requestId));
+      }
+      return task(request, caller.get(), SpiffeId.forAgent(trustDomain, agent), requestId);
+    }
+    request.discardEntityBytes(materializer);
+    return done(error(ErrorCode.NOT_FOUND, "no route " + method + " " + path, requestId));
+  }
+
+  private static List<String> segments(String path) {
+    List<String> out = new java.util.ArrayList<>(4);
+    for (String s : path.split("/")) {
+      if (!s.isEmpty()) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  // ---- POST /task, POST /agents/{agent}/task ----------------------------------------------------
+
+  private CompletionStage<HttpResponse> task(
+      HttpRequest request, SpiffeId caller, SpiffeId target, String requestId) {
+    Duration timeout;
+    try {
+      timeout = timeout(request);
+    } catch (InvalidRequestException e) {
+      request.discardEntityBytes(materializer);
+      return done(error(e.code(), e.getMessage(), requestId));
+    }
+    HttpEntity entity = request.entity();
+    if (entity.getContentLengthOption().isPresent()
+        && entity.getContentLengthOption().getAsLong() > maxBodyBytes) {
+      request.discardEntityBytes(materializer);
+      return done(tooLarge(requestId));
+    }
+    if (inFlight.incrementAndGet() > maxConcurrent) {
+      inFlight.decrementAndGet();
+      request.discardEntityBytes(materializer);
+      return done(
+          error(
+              ErrorCode.OVERLOADED,
+              "the gateway serves "
+                  + maxConcurrent
+                  + " requests at once (server.max_concurrent_requests); retry later",
+              requestId));
+    }
+    long started = System.nanoTime();
+    CompletionStage<HttpResponse> response =
+        entity
+            .withSizeLimit(maxBodyBytes)
+            .toStrict(Math.max(1, timeout.toMillis()), materializer)
+            .handle(
+                (strict, readError) -> {
+                  if (readError != null) {
+                    return CompletableFuture.completedFuture(unreadable(readError, requestId));
+                  }
+                  Duration left = timeout.minusNanos(System.nanoTime() - started);
+                  return call(strict.getData().toArray(), caller, target, left, requestId);
+                })
+            .thenCompose(x -> x);
+    return response.whenComplete((r, e) -> inFlight.decrementAndGet());
+  }
+
+  private Duration timeout(HttpRequest request) {
+    Optional<HttpHeader> h = request.getHeader(TIMEOUT_HEADER);
+    if (h.isEmpty()) {
+      return requestTimeout;
+    }
+    long ms;
+    try {
+      ms = Long.parseLong(h.get().value().trim());
+    } catch (NumberFormatException e) {
+      ms = -1;
+    }
+    if (ms <= 0) {
+      throw new InvalidRequestException(
+          "header "
+              + TIMEOUT_HEADER
+              + ": '"
+              + h.get().value()
+              + "' (expected: a whole number of milliseconds > 0)");
+    }
+    Duration asked = Duration.ofMillis(ms);
+    return asked.compareTo(requestTimeout) < 0 ? asked : requestTimeout;
+  }
+
+  private HttpResponse unreadable(Throwable readError, String requestId) {
+    Throwable cause = readError instanceof CompletionException c ? c.getCause() : readError;
+    if (cause instanceof EntityStreamSizeException) {
+      return tooLarge(requestId);
+    }
+    if (cause instanceof java.util.concurrent.TimeoutException) {
+      return error(
+          ErrorCode.DEADLINE_EXCEEDED, "the request body did not arrive in time", requestId);
+    }
+    return error(
+        ErrorCode.INVALID_REQUEST,
+        "the request body could not be read (" + cause.getClass().getSimpleName() + ")",
+        requestId);
+  }
+
+  private HttpResponse tooLarge(String requestId) {
+    return errorResponse(
+        StatusCodes.PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+        "the request body is larger than " + maxBodyBytes + " bytes (server.max_body_bytes)",
+        requestId);
+  }
+
+  private CompletionStage<HttpResponse> call(
+      byte[] body, SpiffeId caller, SpiffeId target, Duration timeout, String requestId) {
+    ObjectNode fields;
+    String action;
+    try {
+      JsonNode tree = json.readTree(body);
+      if (tree == null || tree.isMissingNode()) {
+        throw new InvalidRequestException(
+            "the request body is empty (expected: a JSON object such as {\"action\": \"search\"})");
+      }
+      if (!(tree instanceof ObjectNode o)) {
+        throw new InvalidRequestException(
+            "the request body is a JSON "
+                + tree.getNodeType().name().toLowerCase(Locale.ROOT)
+                + " (expected: an object with an \"action\" field)");
+      }
+      JsonNode a = o.remove("action");
+      if (a == null) {
+        throw new InvalidRequestException(
+            "field 'action' is missing (expected: the name of a capability, a string)");
+      }
+      if (!a.isTextual() || a.asText().isEmpty()) {
+        throw new InvalidRequestException(
+            "field 'action': " + a + " (expected: the name of a capability, a non-empty string)");
+      }
+      fields = o;
+      action = a.asText();
+    } catch (InvalidRequestException e) {
+      return done(error(e.code(), e.getMessage(), requestId));
+    } catch (JsonProcessingException e) {
+      var at = e.getLocation();
+      return done(
+          error(
+              ErrorCode.INVALID_REQUEST,
+              "malformed JSON in the request body"
+                  + (at != null
+                      ? " at line " + at.getLineNr() + ", column " + at.getColumnNr()
+                      : "")
+                  + ": "
+                  + Json.shortMessage(e),
+              requestId));
+    } catch (java.io.IOException e) {
+      return done(
+          error(ErrorCode.INVALID_REQUEST, "the request body could not be read", requestId));
+    }
+    return inbound
+        .call(caller, target, action, fields, timeout, requestId)
+        .handle(
+            (value, failure) -> {
+              if (failure == null) {
+                try {
+                  return HttpResponse.create()
+                      .withStatus(StatusCodes.OK)
+                      .withEntity(
+                          HttpEntities.create(
+                              ContentTypes.APPLICATION_JSON, json.writeValueAsBytes(value)));
+                } catch (JsonProcessingException e) {
+                  LOG.error(
+                      "response of '{}' on {} (request {}) cannot be written as JSON",
+                      action,
+                      target,
+                      requestId,
+                      e);
+                  return error(ErrorCode.INTERNAL, "internal error", requestId);
+                }
+              }
+              return failed(failure, requestId);
+            });
+  }
+
+  private HttpResponse failed(Throwable failure, String requestId) {
+    Throwable cause = failure instanceof CompletionException c ? c.getCause() : failure;
+    if (cause instanceof MeshException m) {
+      if (m.code() == ErrorCode.INTERNAL) {
+        LOG.warn("request {} failed internally: {}", requestId, m.getMessage());
+        return error(ErrorCode.INTERNAL, "internal error", requestId);
+      }
+      return error(m.code(), m.getMessage(), requestId);
+    }
+    LOG.error("request {} failed unexpectedly", requestId, cause);
+    return error(ErrorCode.INTERNAL, "internal error", requestId);
+  }
+
+  // ---- GET /metrics -----------------------------------------------------------------------------
+
+  private CompletionStage<HttpResponse> metrics(SpiffeId caller, String requestId) {
+    return node.checkAuthorization(caller, defaultAgent, "metrics")
+        .handle(
+            (AuthzDecision d, Throwable e) -> {
+              if (e != null || d == null || !d.allowed()) {
+                String reason = d != null ? d.reason() : "authorization failed";
+                return error(
+                    ErrorCode.PERMISSION_DENIED,
+                    caller + " may not read the metrics of " + defaultAgent + ": " + reason,
+                    requestId);
+              }
+              return HttpResponse.create()
+                  .withStatus(StatusCodes.OK)
+                  .withEntity(
+                      HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, node.metrics().scrape()));
+            });
+  }
+
+  // ---- responses -------------------------------------------------------------------------------
+
+  private static CompletionStage<HttpResponse> done(HttpResponse r) {
+    return CompletableFuture.completedFuture(r);
+  }
+
+  private HttpResponse json(StatusCode status, Object body) {
+    try {
+      return HttpResponse.create()
+          .withStatus(status)
+          .withEntity(
+              HttpEntities.create(ContentTypes.APPLICATION_JSON, json.writeValueAsBytes(body)));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private HttpResponse error(ErrorCode code, String message, String requestId) {
+    HttpResponse r =
+        errorResponse(StatusCodes.get(code.httpStatus()), code.wireName(), message, requestId);
+    if (code == ErrorCode.OVERLOADED || code == ErrorCode.UNAVAILABLE) {
+      r = r.addHeader(RawHeader.create("Retry-After", "1"));
+    }
+    return r;
+  }
+
+  private HttpResponse errorResponse(
+      StatusCode status, String code, String message, String requestId) {
+    Map<String, Object> err = new LinkedHashMap<>();
+    err.put("code", code);
+    err.put("message", message);
+    err.put("request_id", requestId);
+    return json(status, Map.of("error", err));
+  }
+}
