@@ -115,6 +115,16 @@ public final class MeshNode implements AutoCloseable {
   }
 
   /**
+   * Routes calls to agents this node does not host through a transport: mesh-http's pooled
+   * mutual-TLS client registers itself here. Without one, such calls fail as not found.
+   *
+   * @param transport the transport
+   */
+  public void useRemoteTransport(dev.agentweave.mesh.spi.RemoteTransport transport) {
+    runtime.useRemoteTransport(java.util.Objects.requireNonNull(transport, "transport"));
+  }
+
+  /**
    * Asks the node's authorizer a question, as the inbound enforcement point would: through the
    * decision cache, audited like any decision. For tools ({@code agentweave authz check}) and
    * tests.

@@ -2,6 +2,7 @@ package dev.agentweave.mesh.config;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.SpiffeIdPattern;
 import dev.agentweave.mesh.internal.ConfigReader;
 import java.io.IOException;
@@ -267,6 +268,7 @@ public record MeshSettings(
    * @param connectionPool the gateway client's pools
    * @param circuitBreaker per-destination circuit breakers
    * @param retry retries of cross-node calls
+   * @param peers agents on other nodes and their gateways ({@code transport.peers})
    */
   public record TransportSettings(
       String tlsMinVersion,
@@ -275,7 +277,16 @@ public record MeshSettings(
       ConcurrencyLimitSettings concurrencyLimit,
       ConnectionPoolSettings connectionPool,
       CircuitBreakerSettings circuitBreaker,
-      RetrySettings retry) {}
+      RetrySettings retry,
+      List<PeerSettings> peers) {}
+
+  /**
+   * An entry of {@code transport.peers}: an agent on another node and the gateways that serve it.
+   *
+   * @param spiffeId the agent
+   * @param urls its gateways' base URLs ({@code https://host:port})
+   */
+  public record PeerSettings(SpiffeId spiffeId, List<java.net.URI> urls) {}
 
   /**
    * The {@code transport.concurrency_limit} section: each calling agent may have at most {@code
@@ -713,6 +724,18 @@ public record MeshSettings(
                 v.str("authorization.opa_wasm.entrypoint"),
                 v.str("authorization.opa_wasm.data_file"),
                 v.seconds("authorization.opa_wasm.reload_seconds")));
+    List<PeerSettings> peers = new ArrayList<>();
+    for (Map<String, Object> item : (List<Map<String, Object>>) v.raw("transport.peers")) {
+      Values r = new Values(item);
+      if (r.raw("spiffe_id") == null) {
+        continue; // already reported as a missing required key
+      }
+      List<java.net.URI> urls = new ArrayList<>();
+      for (String u : r.list("urls")) {
+        urls.add(java.net.URI.create(u));
+      }
+      peers.add(new PeerSettings(SpiffeId.parse(r.str("spiffe_id")), List.copyOf(urls)));
+    }
     TransportSettings transport =
         new TransportSettings(
             v.str("transport.tls_min_version"),
@@ -739,7 +762,8 @@ public record MeshSettings(
                 v.integer("transport.retry.max_attempts"),
                 v.seconds("transport.retry.backoff_base_seconds"),
                 v.seconds("transport.retry.backoff_max_seconds"),
-                v.str("transport.retry.jitter")));
+                v.str("transport.retry.jitter")),
+            List.copyOf(peers));
     ServerSettings server =
         new ServerSettings(
             v.str("server.host"),

@@ -138,8 +138,11 @@ final class CallFuture<R> extends CompletableFuture<R>
     }
     R mapped;
     try {
-      mapped = runtime.json().convertValue(value, responseType);
-    } catch (IllegalArgumentException e) {
+      mapped =
+          value instanceof RawJson raw
+              ? runtime.json().readValue(raw.bytes(), responseType)
+              : runtime.json().convertValue(value, responseType);
+    } catch (java.io.IOException | IllegalArgumentException e) {
       completeExceptionally(
           new InternalErrorException(
               "response of '"
@@ -147,7 +150,7 @@ final class CallFuture<R> extends CompletableFuture<R>
                   + "' does not map to "
                   + responseType.getSimpleName()
                   + ": "
-                  + Json.shortMessage(e)));
+                  + Json.describe(e)));
       return;
     }
     complete(mapped);

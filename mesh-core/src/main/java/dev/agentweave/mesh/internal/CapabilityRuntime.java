@@ -201,6 +201,10 @@ public final class CapabilityRuntime {
       if (request instanceof com.fasterxml.jackson.databind.JsonNode tree) {
         return agent.runtime().json().treeToValue(tree, type);
       }
+      if (request instanceof dev.agentweave.mesh.spi.JsonBody body) {
+        meters.payloadSize(body.json().length);
+        return agent.runtime().json().readValue(body.json(), type);
+      }
       byte[] bytes = agent.runtime().json().writeValueAsBytes(request);
       meters.payloadSize(bytes.length);
       return agent.runtime().json().readValue(bytes, type);

@@ -484,6 +484,32 @@ public final class ConfigSchema {
             "Backoff cap."));
     retry.put("jitter", oneOf("full", "Jitter applied to backoff.", "full", "none"));
 
+    Map<String, Spec> peer = new LinkedHashMap<>();
+    peer.put(
+        "spiffe_id",
+        required(
+            Kind.STRING,
+            v -> {
+              try {
+                SpiffeId.parse((String) v);
+                return null;
+              } catch (IllegalArgumentException e) {
+                return "";
+              }
+            },
+            "a SPIFFE ID such as spiffe://example.org/agent/search",
+            "An agent that runs on another node."));
+    peer.put(
+        "urls",
+        list(
+            List.of(),
+            v -> {
+              String u = (String) v;
+              return u.startsWith("https://") && u.length() > "https://".length() ? null : "";
+            },
+            "a list of https:// gateway URLs",
+            "Gateways that serve it; calls spread over them."));
+
     Map<String, Spec> transport = new LinkedHashMap<>();
     transport.put("tls_min_version", oneOf("1.3", "Lowest TLS version accepted.", "1.2", "1.3"));
     transport.put(
@@ -501,6 +527,11 @@ public final class ConfigSchema {
         "connection_pool", new Section(pool, "the gateway's pooled client (the gateway issue)"));
     transport.put("circuit_breaker", new Section(breaker, null));
     transport.put("retry", new Section(retry, "cross-node calls (the gateway issue)"));
+    transport.put(
+        "peers",
+        new ObjectList(
+            new Section(peer, null),
+            "Agents on other nodes and the gateways that serve them (a static directory)."));
     root.put("transport", new Section(transport, null));
 
     Map<String, Spec> server = new LinkedHashMap<>();

@@ -38,18 +38,52 @@ final class InboundCallsImpl implements InboundCalls {
     }
     long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
     future.armCallerDeadline(deadline, target, timeout, false);
+    deliver(caller, target, action, request, deadline, requestId, future);
+    return future;
+  }
+
+  @Override
+  public CompletionStage<Void> tell(
+      SpiffeId caller,
+      SpiffeId target,
+      String action,
+      Object request,
+      Duration timeout,
+      String requestId) {
+    requireNonNull(caller, "caller");
+    requireNonNull(target, "target");
+    requireNonNull(action, "action");
+    requireNonNull(timeout, "timeout");
+    TellSink sink = new TellSink();
+    if (!runtime.acceptsCalls(false)) {
+      sink.fail(runtime.notAccepting());
+      return sink.acceptance;
+    }
+    long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
+    deliver(caller, target, action, request, deadline, requestId, sink);
+    return sink.acceptance;
+  }
+
+  private void deliver(
+      SpiffeId caller,
+      SpiffeId target,
+      String action,
+      Object request,
+      long deadline,
+      String requestId,
+      ReplySink sink) {
     AgentRuntime agent = runtime.hosted(target);
     if (agent != null) {
-      agent.deliver(caller, action, request, deadline, requestId, future);
-      return future;
+      agent.deliver(caller, action, request, deadline, requestId, sink);
+      return;
     }
-    // Not hosted here: authorize first, so that an unauthorized caller learns nothing.
+    // Not hosted here: authorize first, so that an unauthorized caller learns nothing. Calls that
+    // arrive from outside are never forwarded to a further node.
     runtime.authorize(
         new AuthzRequest(caller, target, action, Direction.INBOUND),
         runtime.meters().actionMeters(Direction.INBOUND, action),
-        () -> future.fail(new NotFoundException("agent " + target + " is not hosted on this node")),
-        future::fail);
-    return future;
+        () -> sink.fail(new NotFoundException("agent " + target + " is not hosted on this node")),
+        sink::fail);
   }
 
   @Override

@@ -17,6 +17,7 @@ import dev.agentweave.mesh.spi.Authorizer;
 import dev.agentweave.mesh.spi.AuthzDecision;
 import dev.agentweave.mesh.spi.AuthzRequest;
 import dev.agentweave.mesh.spi.Direction;
+import dev.agentweave.mesh.spi.RemoteTransport;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,6 +55,7 @@ public final class MeshRuntime {
   private final boolean logOnly;
   private final ObjectMapper json = Json.newMapper();
   private final InboundCallsImpl inbound = new InboundCallsImpl(this);
+  private volatile RemoteTransport remote;
   private final Map<SpiffeId, AgentRuntime> agents = new LinkedHashMap<>();
   private final Map<String, AgentRuntime> agentsByName = new LinkedHashMap<>();
   private final Executor blockingExecutor;
@@ -409,11 +411,86 @@ public final class MeshRuntime {
       return;
     }
     AgentRuntime agent = agents.get(target);
-    if (agent == null) {
-      sink.fail(new NotFoundException("agent " + target + " is not hosted on this node"));
+    if (agent != null) {
+      agent.deliver(caller, action, request, deadlineNanos, requestId, sink);
       return;
     }
-    agent.deliver(caller, action, request, deadlineNanos, requestId, sink);
+    RemoteTransport remote = this.remote;
+    if (remote != null && remote.reaches(target)) {
+      sendRemote(remote, caller, target, action, request, deadlineNanos, requestId, sink);
+      return;
+    }
+    sink.fail(
+        new NotFoundException(
+            "agent "
+                + target
+                + " is not hosted on this node"
+                + (remote == null ? "" : " and no peer is known for it (transport.peers)")));
+  }
+
+  /** Sets the transport for agents not hosted here (mesh-http's pooled client). */
+  public void useRemoteTransport(RemoteTransport transport) {
+    this.remote = transport;
+  }
+
+  private void sendRemote(
+      RemoteTransport remote,
+      SpiffeId caller,
+      SpiffeId target,
+      String action,
+      Object request,
+      long deadlineNanos,
+      String requestId,
+      ReplySink sink) {
+    byte[] body;
+    try {
+      body = json.writeValueAsBytes(request);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      sink.fail(
+          new dev.agentweave.mesh.InvalidRequestException(
+              "request for '"
+                  + action
+                  + "' of "
+                  + target
+                  + " cannot be written as JSON: "
+                  + Json.describe(e)));
+      return;
+    }
+    Duration left = Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
+    String id = requestId != null ? requestId : RequestIds.format(RequestIds.next());
+    try {
+      if (sink instanceof TellSink) {
+        remote
+            .tell(caller, target, action, body, left, id)
+            .whenComplete(
+                (ok, error) -> {
+                  if (error != null) {
+                    sink.fail(unwrap(error));
+                  } else {
+                    sink.accepted();
+                  }
+                });
+      } else {
+        remote
+            .ask(caller, target, action, body, left, id)
+            .whenComplete(
+                (bytes, error) -> {
+                  if (error != null) {
+                    sink.fail(unwrap(error));
+                  } else {
+                    sink.succeed(new RawJson(bytes));
+                  }
+                });
+      }
+    } catch (RuntimeException e) {
+      sink.fail(e);
+    }
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    return error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+        ? error.getCause()
+        : error;
   }
 
   /**

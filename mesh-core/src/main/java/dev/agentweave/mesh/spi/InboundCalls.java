@@ -20,14 +20,34 @@ public interface InboundCalls {
    * @param caller the caller, as authenticated by the transport (its certificate)
    * @param target the agent called
    * @param action the capability
-   * @param request the request: an object of the capability's request type, or a Jackson {@link
-   *     com.fasterxml.jackson.databind.JsonNode} mapped to it (a mapping failure is an {@link
-   *     dev.agentweave.mesh.InvalidRequestException} naming the field)
+   * @param request the request: an object of the capability's request type, a Jackson {@link
+   *     com.fasterxml.jackson.databind.JsonNode} or a {@link JsonBody} mapped to it (a mapping
+   *     failure is an {@link dev.agentweave.mesh.InvalidRequestException} naming the field)
    * @param timeout the time the call has left
    * @param requestId the caller's request ID for logs, or {@code null}
    * @return the handler's response; fails with a {@link dev.agentweave.mesh.MeshException}
    */
   CompletionStage<Object> call(
+      SpiffeId caller,
+      SpiffeId target,
+      String action,
+      Object request,
+      Duration timeout,
+      String requestId);
+
+  /**
+   * Delivers one call whose outcome the caller does not wait for.
+   *
+   * @param caller the caller, as authenticated by the transport
+   * @param target the agent called
+   * @param action the capability
+   * @param request the request (as for {@link #call})
+   * @param timeout the time the call has left
+   * @param requestId the caller's request ID, or {@code null}
+   * @return completes when the call is accepted into the capability's mailbox; fails with a {@link
+   *     dev.agentweave.mesh.MeshException} if it is not
+   */
+  CompletionStage<Void> tell(
       SpiffeId caller,
       SpiffeId target,
       String action,

@@ -14,6 +14,7 @@ import dev.agentweave.mesh.identity.SpiffeTls;
 import dev.agentweave.mesh.internal.Json;
 import dev.agentweave.mesh.spi.AuthzDecision;
 import dev.agentweave.mesh.spi.InboundCalls;
+import dev.agentweave.mesh.spi.JsonBody;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,6 +54,18 @@ final class GatewayRoutes extends AllDirectives {
 
   /** Request and response header: the request ID (generated when the caller sends none). */
   static final String REQUEST_ID_HEADER = "X-Request-Id";
+
+  /** The internal call endpoint that remote {@code AgentRef}s use. */
+  static final String CALL_PATH = "/_agentweave/call";
+
+  /** Internal call: the SPIFFE ID of the agent called. */
+  static final String TARGET_HEADER = "X-AgentWeave-Target";
+
+  /** Internal call: the capability. */
+  static final String ACTION_HEADER = "X-AgentWeave-Action";
+
+  /** Internal call: {@code tell} answers 202 once the call is accepted. */
+  static final String MODE_HEADER = "X-AgentWeave-Mode";
 
   private static final Logger LOG = LoggerFactory.getLogger("agentweave.gateway");
   private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
@@ -141,6 +154,9 @@ final class GatewayRoutes extends AllDirectives {
     if (get && segments.equals(List.of("metrics"))) {
       return metrics(caller.get(), requestId);
     }
+    if (post && path.equals(CALL_PATH)) {
+      return internalCall(request, caller.get(), requestId);
+    }
     if (post && segments.equals(List.of("task"))) {
       return task(request, caller.get(), defaultAgent, requestId);
     }
@@ -194,13 +210,7 @@ final class GatewayRoutes extends AllDirectives {
     if (inFlight.incrementAndGet() > maxConcurrent) {
       inFlight.decrementAndGet();
       request.discardEntityBytes(materializer);
-      return done(
-          error(
-              ErrorCode.OVERLOADED,
-              "the gateway serves "
-                  + maxConcurrent
-                  + " requests at once (server.max_concurrent_requests); retry later",
-              requestId));
+      return done(overloaded(requestId));
     }
     long started = System.nanoTime();
     CompletionStage<HttpResponse> response =
@@ -217,6 +227,115 @@ final class GatewayRoutes extends AllDirectives {
                 })
             .thenCompose(x -> x);
     return response.whenComplete((r, e) -> inFlight.decrementAndGet());
+  }
+
+  // ---- POST /_agentweave/call ------------------------------------------------------------------
+
+  private CompletionStage<HttpResponse> internalCall(
+      HttpRequest request, SpiffeId caller, String requestId) {
+    Duration timeout;
+    SpiffeId target;
+    String action;
+    try {
+      timeout = timeout(request);
+      target = spiffeIdHeader(request, TARGET_HEADER);
+      action =
+          request
+              .getHeader(ACTION_HEADER)
+              .map(HttpHeader::value)
+              .filter(a -> !a.isEmpty())
+              .orElseThrow(
+                  () ->
+                      new InvalidRequestException(
+                          "header " + ACTION_HEADER + " is missing (expected: a capability name)"));
+    } catch (InvalidRequestException e) {
+      request.discardEntityBytes(materializer);
+      return done(error(e.code(), e.getMessage(), requestId));
+    }
+    boolean tell = request.getHeader(MODE_HEADER).map(h -> h.value().equals("tell")).orElse(false);
+    HttpEntity entity = request.entity();
+    if (entity.getContentLengthOption().isPresent()
+        && entity.getContentLengthOption().getAsLong() > maxBodyBytes) {
+      request.discardEntityBytes(materializer);
+      return done(tooLarge(requestId));
+    }
+    if (inFlight.incrementAndGet() > maxConcurrent) {
+      inFlight.decrementAndGet();
+      request.discardEntityBytes(materializer);
+      return done(overloaded(requestId));
+    }
+    long started = System.nanoTime();
+    return entity
+        .withSizeLimit(maxBodyBytes)
+        .toStrict(Math.max(1, timeout.toMillis()), materializer)
+        .handle(
+            (strict, readError) -> {
+              if (readError != null) {
+                return done(unreadable(readError, requestId));
+              }
+              Duration left = timeout.minusNanos(System.nanoTime() - started);
+              JsonBody body = new JsonBody(strict.getData().toArray());
+              if (tell) {
+                return inbound
+                    .tell(caller, target, action, body, left, requestId)
+                    .handle(
+                        (ok, failure) ->
+                            failure == null
+                                ? HttpResponse.create().withStatus(StatusCodes.ACCEPTED)
+                                : failed(failure, requestId));
+              }
+              return inbound
+                  .call(caller, target, action, body, left, requestId)
+                  .handle((value, failure) -> answer(value, failure, action, target, requestId));
+            })
+        .thenCompose(x -> x)
+        .whenComplete((r, e) -> inFlight.decrementAndGet());
+  }
+
+  private static SpiffeId spiffeIdHeader(HttpRequest request, String name) {
+    String value =
+        request
+            .getHeader(name)
+            .map(HttpHeader::value)
+            .orElseThrow(
+                () ->
+                    new InvalidRequestException(
+                        "header " + name + " is missing (expected: a SPIFFE ID)"));
+    try {
+      return SpiffeId.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRequestException("header " + name + ": " + e.getMessage());
+    }
+  }
+
+  private HttpResponse overloaded(String requestId) {
+    return error(
+        ErrorCode.OVERLOADED,
+        "the gateway serves "
+            + maxConcurrent
+            + " requests at once (server.max_concurrent_requests); retry later",
+        requestId);
+  }
+
+  private HttpResponse answer(
+      Object value, Throwable failure, String action, SpiffeId target, String requestId) {
+    if (failure != null) {
+      return failed(failure, requestId);
+    }
+    try {
+      return HttpResponse.create()
+          .withStatus(StatusCodes.OK)
+          .withEntity(
+              HttpEntities.create(ContentTypes.APPLICATION_JSON, json.writeValueAsBytes(value)));
+    } catch (JsonProcessingException e) {
+      LOG.error(
+          "response of '{}' on {} (request {}) cannot be written as JSON",
+          action,
+          target,
+          requestId,
+          e);
+      return error(ErrorCode.INTERNAL, "internal error", requestId);
+    }
   }
 
   private Duration timeout(HttpRequest request) {
@@ -312,27 +431,7 @@ final class GatewayRoutes extends AllDirectives {
     }
     return inbound
         .call(caller, target, action, fields, timeout, requestId)
-        .handle(
-            (value, failure) -> {
-              if (failure == null) {
-                try {
-                  return HttpResponse.create()
-                      .withStatus(StatusCodes.OK)
-                      .withEntity(
-                          HttpEntities.create(
-                              ContentTypes.APPLICATION_JSON, json.writeValueAsBytes(value)));
-                } catch (JsonProcessingException e) {
-                  LOG.error(
-                      "response of '{}' on {} (request {}) cannot be written as JSON",
-                      action,
-                      target,
-                      requestId,
-                      e);
-                  return error(ErrorCode.INTERNAL, "internal error", requestId);
-                }
-              }
-              return failed(failure, requestId);
-            });
+        .handle((value, failure) -> answer(value, failure, action, target, requestId));
   }
 
   private HttpResponse failed(Throwable failure, String requestId) {

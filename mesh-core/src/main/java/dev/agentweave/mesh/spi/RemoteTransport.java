@@ -1,0 +1,62 @@
+package dev.agentweave.mesh.spi;
+
+import dev.agentweave.mesh.SpiffeId;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * How a node reaches agents it does not host: mesh-http's pooled mutual-TLS client implements it
+ * and registers it with {@link dev.agentweave.mesh.MeshNode#useRemoteTransport(RemoteTransport)}.
+ * An {@link dev.agentweave.mesh.AgentRef} to such an agent keeps its API and semantics: outbound
+ * authorization, limits and deadlines apply on the calling node before the transport sends, and the
+ * receiving node authorizes the call again. Requests and responses travel as JSON bytes encoded
+ * with the node's mapping. Failures are {@link dev.agentweave.mesh.MeshException}s of the same
+ * types a local call fails with. Thread-safe.
+ */
+public interface RemoteTransport {
+  /**
+   * Whether this transport knows where the agent runs.
+   *
+   * @param target the agent
+   * @return true if calls to it can be sent
+   */
+  boolean reaches(SpiffeId target);
+
+  /**
+   * Sends a call and returns the response.
+   *
+   * @param caller the calling agent (the transport authenticates as it)
+   * @param target the agent called
+   * @param action the capability
+   * @param request the request as JSON
+   * @param timeout the time the call has left; the receiving node gets the rest of it
+   * @param requestId the request ID for logs on both nodes
+   * @return the response as JSON bytes
+   */
+  CompletionStage<byte[]> ask(
+      SpiffeId caller,
+      SpiffeId target,
+      String action,
+      byte[] request,
+      Duration timeout,
+      String requestId);
+
+  /**
+   * Sends a call whose outcome the caller does not wait for.
+   *
+   * @param caller the calling agent
+   * @param target the agent called
+   * @param action the capability
+   * @param request the request as JSON
+   * @param timeout the time the call has left
+   * @param requestId the request ID
+   * @return completes when the receiving node accepted the call into the capability's mailbox
+   */
+  CompletionStage<Void> tell(
+      SpiffeId caller,
+      SpiffeId target,
+      String action,
+      byte[] request,
+      Duration timeout,
+      String requestId);
+}

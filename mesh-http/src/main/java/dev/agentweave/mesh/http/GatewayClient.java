@@ -1,0 +1,709 @@
+package dev.agentweave.mesh.http;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentweave.mesh.DeadlineExceededException;
+import dev.agentweave.mesh.HandlerRejectedException;
+import dev.agentweave.mesh.InternalErrorException;
+import dev.agentweave.mesh.InvalidRequestException;
+import dev.agentweave.mesh.MeshException;
+import dev.agentweave.mesh.MeshNode;
+import dev.agentweave.mesh.NotFoundException;
+import dev.agentweave.mesh.OverloadedException;
+import dev.agentweave.mesh.PermissionDeniedException;
+import dev.agentweave.mesh.SpiffeId;
+import dev.agentweave.mesh.UnavailableException;
+import dev.agentweave.mesh.config.MeshSettings;
+import dev.agentweave.mesh.config.MeshSettings.ConnectionPoolSettings;
+import dev.agentweave.mesh.config.MeshSettings.PeerSettings;
+import dev.agentweave.mesh.config.MeshSettings.RetrySettings;
+import dev.agentweave.mesh.identity.IdentitySource;
+import dev.agentweave.mesh.identity.IdentitySources;
+import dev.agentweave.mesh.identity.SpiffeTls;
+import dev.agentweave.mesh.internal.RateLimitedLog;
+import dev.agentweave.mesh.spi.RemoteTransport;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.http.javadsl.ClientTransport;
+import org.apache.pekko.http.javadsl.ConnectionContext;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.HttpsConnectionContext;
+import org.apache.pekko.http.javadsl.OutgoingConnection;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pooled mutual-TLS client through which a node calls agents on other nodes: the node's {@link
+ * RemoteTransport}. Agents are found in {@code transport.peers} (SPIFFE ID to gateway URLs); each
+ * call goes to the internal call endpoint of a gateway ({@code POST /_agentweave/call}) over a
+ * Pekko HTTP host connection pool. Pools are kept per (calling identity, gateway), since each
+ * calling agent presents its own SVID, and follow {@code transport.connection_pool}; admission in
+ * front of each pool bounds requests in flight and waiting, and provides the statistics Pekko HTTP
+ * does not have ({@link #poolStats()}, gauges {@code connection_pool.*}). Calls are retried with
+ * exponential backoff and full jitter ({@code transport.retry}) only when the other node did not
+ * process them, and each gateway has a circuit breaker ({@code transport.circuit_breaker}).
+ * Thread-safe.
+ */
+public final class GatewayClient implements RemoteTransport, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger("agentweave.transport");
+
+  /** Statistics of connection pools. */
+  public record PoolStats(
+      int active, int idle, int total, int maxConnections, double utilization, int waiting) {}
+
+  private record PoolKey(SpiffeId caller, URI gateway) {}
+
+  private final class Pool {
+    final PoolKey key;
+    final PoolGate gate;
+    final HttpsConnectionContext https;
+    final org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings settings;
+
+    Pool(PoolKey key) {
+      this.key = key;
+      this.gate = new PoolGate(pool.maxConnections(), pool.maxWaitingRequests());
+      SSLContext context = tls.clientContext(key.caller(), id -> true);
+      // Engines without a peer address: a session is never resumed with an identity that rotated.
+      this.https =
+          ConnectionContext.httpsClient(
+              (host, port) -> tls.configureClient(context.createSSLEngine()));
+      ClientTransport counting = countingTransport(gate);
+      this.settings =
+          baseSettings
+              .withMaxConnections(pool.maxConnections())
+              .withMaxOpenRequests(powerOfTwoAtLeast(pool.maxConnections() + 1))
+              .withTransport(counting);
+    }
+  }
+
+  private final MeshNode node;
+  private final ActorSystem system;
+  private final Http http;
+  private final SpiffeTls tls;
+  private final IdentitySource ownedIdentities;
+  private final ConnectionPoolSettings pool;
+  private final RetrySettings retry;
+  private final MeshSettings.CircuitBreakerSettings breakerSettings;
+  private final org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings baseSettings;
+  private final Map<SpiffeId, List<URI>> peers = new LinkedHashMap<>();
+  private final Map<PoolKey, Pool> pools = new ConcurrentHashMap<>();
+  private final Map<URI, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+  private final RateLimitedLog nearCapacity = new RateLimitedLog(LOG, Duration.ofSeconds(10));
+  private final ObjectMapper json = new ObjectMapper();
+
+  private GatewayClient(MeshNode node, SpiffeTls tls, IdentitySource ownedIdentities) {
+    this.node = node;
+    this.system = node.actorSystem().classicSystem();
+    this.http = Http.get(system);
+    this.tls = tls;
+    this.ownedIdentities = ownedIdentities;
+    MeshSettings settings = node.settings();
+    this.pool = settings.transport().connectionPool();
+    this.retry = settings.transport().retry();
+    this.breakerSettings = settings.transport().circuitBreaker();
+    for (PeerSettings p : settings.transport().peers()) {
+      peers.put(p.spiffeId(), List.copyOf(p.urls()));
+    }
+    ClientConnectionSettings connection =
+        ClientConnectionSettings.create(system).withConnectingTimeout(pool.connectTimeout());
+    this.baseSettings =
+        org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings.create(system)
+            .withConnectionSettings(connection)
+            .withMinConnections(0)
+            .withMaxRetries(0) // retries are this client's decision
+            .withKeepAliveTimeout(pool.idleTimeout())
+            .withMaxConnectionLifetime(pool.maxKeepalive());
+    var metrics = node.metrics();
+    metrics.gauge(
+        "connection_pool.active",
+        "Requests using a pooled connection now",
+        () -> poolStats().active());
+    metrics.gauge(
+        "connection_pool.idle", "Open pooled connections not in use", () -> poolStats().idle());
+    metrics.gauge("connection_pool.total", "Open pooled connections", () -> poolStats().total());
+    metrics.gauge(
+        "connection_pool.max_connections",
+        "Connections the pools may open",
+        () -> poolStats().maxConnections());
+    metrics.gauge(
+        "connection_pool.utilization",
+        "Requests in flight over the connections the pools may open",
+        () -> poolStats().utilization());
+    metrics.gauge(
+        "connection_pool.waiting",
+        "Requests waiting for a pooled connection",
+        () -> poolStats().waiting());
+  }
+
+  /**
+   * Creates the client of a node and makes it the node's {@link RemoteTransport}: from now on an
+   * {@code AgentRef} to an agent in {@code transport.peers} calls it through this client.
+   *
+   * @param node the running node
+   * @param identities the node's identity source (the SVIDs of its agents)
+   * @return the client
+   */
+  public static GatewayClient start(MeshNode node, IdentitySource identities) {
+    requireNonNull(node, "node");
+    requireNonNull(identities, "identities");
+    RateLimitedLog refused = new RateLimitedLog(LOG, Duration.ofSeconds(1));
+    SpiffeTls tls =
+        IdentitySources.tls(
+            identities, node.settings(), reason -> refused.warn("refused a gateway: {}", reason));
+    GatewayClient client = new GatewayClient(node, tls, null);
+    node.useRemoteTransport(client);
+    LOG.info(
+        "{} reaches {} agents on other nodes through pooled mutual-TLS connections",
+        node.settings().agent().name(),
+        client.peers.size());
+    return client;
+  }
+
+  // ---- RemoteTransport --------------------------------------------------------------------------
+
+  @Override
+  public boolean reaches(SpiffeId target) {
+    return peers.containsKey(target);
+  }
+
+  @Override
+  public CompletionStage<byte[]> ask(
+      SpiffeId caller,
+      SpiffeId target,
+      String action,
+      byte[] request,
+      Duration timeout,
+      String requestId) {
+    return send(caller, target, action, request, timeout, requestId, false)
+        .thenApply(r -> r.body());
+  }
+
+  @Override
+  public CompletionStage<Void> tell(
+      SpiffeId caller,
+      SpiffeId target,
+      String action,
+      byte[] request,
+      Duration timeout,
+      String requestId) {
+    return send(caller, target, action, request, timeout, requestId, true).thenApply(r -> null);
+  }
+
+  // ---- statistics -------------------------------------------------------------------------------
+
+  /**
+   * Statistics of all pools together (the performance guide's {@code transport.get_pool_stats()}).
+   *
+   * @return active, idle and total connections, the most connections allowed, utilization (active
+   *     over the most allowed) and requests waiting
+   */
+  public PoolStats poolStats() {
+    return sum(pools.values());
+  }
+
+  /**
+   * Statistics per gateway (all calling identities together).
+   *
+   * @return by gateway base URL
+   */
+  public Map<URI, PoolStats> poolStatsByDestination() {
+    Map<URI, List<Pool>> by = new LinkedHashMap<>();
+    for (Pool p : pools.values()) {
+      by.computeIfAbsent(p.key.gateway(), k -> new ArrayList<>()).add(p);
+    }
+    Map<URI, PoolStats> out = new LinkedHashMap<>();
+    by.forEach((uri, list) -> out.put(uri, sum(list)));
+    return out;
+  }
+
+  private static PoolStats sum(Iterable<Pool> list) {
+    int active = 0;
+    int open = 0;
+    int max = 0;
+    int waiting = 0;
+    for (Pool p : list) {
+      active += p.gate.active();
+      open += p.gate.open();
+      max += p.gate.maxConnections();
+      waiting += p.gate.waiting();
+    }
+    int total = Math.max(open, 0);
+    int idle = Math.max(0, total - active);
+    double utilization = max == 0 ? 0.0 : (double) active / max;
+    return new PoolStats(active, idle, total, max, utilization, waiting);
+  }
+
+  // ---- sending ----------------------------------------------------------------------------------
+
+  private record Answer(byte[] body) {}
+
+  private CompletionStage<Answer> send(
+      SpiffeId caller,
+      SpiffeId target,
+      String action,
+      byte[] request,
+      Duration timeout,
+      String requestId,
+      boolean tell) {
+    List<URI> gateways = peers.get(target);
+    if (gateways == null || gateways.isEmpty()) {
+      return CompletableFuture.failedFuture(
+          new NotFoundException("no gateway known for " + target + " (transport.peers)"));
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    CompletableFuture<Answer> result = new CompletableFuture<>();
+    attempt(caller, target, action, request, deadline, requestId, tell, gateways, 1, result);
+    return result;
+  }
+
+  private void attempt(
+      SpiffeId caller,
+      SpiffeId target,
+      String action,
+      byte[] request,
+      long deadline,
+      String requestId,
+      boolean tell,
+      List<URI> gateways,
+      int attempt,
+      CompletableFuture<Answer> result) {
+    long left = deadline - System.nanoTime();
+    if (left <= 0) {
+      result.completeExceptionally(
+          new DeadlineExceededException(
+              "'" + action + "' on " + target + " had no time left for attempt " + attempt));
+      return;
+    }
+    URI gateway = choose(caller, gateways);
+    CircuitBreaker breaker =
+        breakers.computeIfAbsent(
+            gateway, g -> new CircuitBreaker(breakerSettings, System::nanoTime));
+    if (!breaker.tryAcquire()) {
+      retryOrFail(
+          new UnavailableException(
+              "circuit breaker to "
+                  + gateway
+                  + " is open after repeated failures; not calling "
+                  + target),
+          caller,
+          target,
+          action,
+          request,
+          deadline,
+          requestId,
+          tell,
+          gateways,
+          attempt,
+          result);
+      return;
+    }
+    Pool p = pools.computeIfAbsent(new PoolKey(caller, gateway), Pool::new);
+    once(p, target, action, request, deadline, requestId, tell)
+        .whenComplete(
+            (answer, error) -> {
+              Throwable cause = unwrap(error);
+              if (cause == null) {
+                breaker.succeeded();
+                result.complete(answer);
+                return;
+              }
+              if (countsAgainst(cause)) {
+                breaker.failed();
+              } else {
+                breaker.released();
+              }
+              retryOrFail(
+                  cause, caller, target, action, request, deadline, requestId, tell, gateways,
+                  attempt, result);
+            });
+  }
+
+  /**
+   * Picks the gateway with the fewest requests in flight from this caller, skipping open breakers.
+   */
+  private URI choose(SpiffeId caller, List<URI> gateways) {
+    if (gateways.size() == 1) {
+      return gateways.get(0);
+    }
+    URI best = null;
+    int bestLoad = Integer.MAX_VALUE;
+    int start = ThreadLocalRandom.current().nextInt(gateways.size());
+    for (int i = 0; i < gateways.size(); i++) {
+      URI g = gateways.get((start + i) % gateways.size());
+      CircuitBreaker b = breakers.get(g);
+      if (b != null && b.state() == CircuitBreaker.State.OPEN) {
+        continue;
+      }
+      Pool p = pools.get(new PoolKey(caller, g));
+      int load = p == null ? 0 : p.gate.active() + p.gate.waiting();
+      if (load < bestLoad) {
+        best = g;
+        bestLoad = load;
+      }
+    }
+    return best != null ? best : gateways.get(start);
+  }
+
+  private static boolean countsAgainst(Throwable cause) {
+    return cause instanceof NotProcessed
+        || cause instanceof MaybeProcessed
+        || cause instanceof InternalErrorException
+        || cause instanceof UnavailableException;
+  }
+
+  private void retryOrFail(
+      Throwable cause,
+      SpiffeId caller,
+      SpiffeId target,
+      String action,
+      byte[] request,
+      long deadline,
+      String requestId,
+      boolean tell,
+      List<URI> gateways,
+      int attempt,
+      CompletableFuture<Answer> result) {
+    boolean safe =
+        cause instanceof NotProcessed
+            || cause instanceof OverloadedException
+            || cause instanceof UnavailableException;
+    MeshException failure =
+        cause instanceof NotProcessed n
+            ? n.asUnavailable()
+            : cause instanceof MaybeProcessed m ? m.failure : asMesh(cause);
+    if (!safe || attempt >= retry.maxAttempts()) {
+      result.completeExceptionally(failure);
+      return;
+    }
+    long backoff = backoffNanos(attempt);
+    if (System.nanoTime() + backoff >= deadline) {
+      result.completeExceptionally(failure);
+      return;
+    }
+    LOG.debug(
+        "retrying '{}' on {} (attempt {}): {}", action, target, attempt + 1, failure.getMessage());
+    CompletableFuture.delayedExecutor(backoff, TimeUnit.NANOSECONDS)
+        .execute(
+            () ->
+                attempt(
+                    caller,
+                    target,
+                    action,
+                    request,
+                    deadline,
+                    requestId,
+                    tell,
+                    gateways,
+                    attempt + 1,
+                    result));
+  }
+
+  /** Exponential backoff with full jitter: uniform in [0, min(max, base * 2^(attempt-1))]. */
+  private long backoffNanos(int attempt) {
+    long base = retry.backoffBase().toNanos();
+    long cap = retry.backoffMax().toNanos();
+    long exp = attempt >= 62 ? cap : Math.min(cap, base << Math.min(attempt - 1, 30));
+    if (!retry.jitter().equals("full")) {
+      return exp;
+    }
+    return ThreadLocalRandom.current().nextLong(exp + 1);
+  }
+
+  /** One HTTP exchange through a pool's admission. */
+  private CompletionStage<Answer> once(
+      Pool p,
+      SpiffeId target,
+      String action,
+      byte[] request,
+      long deadline,
+      String requestId,
+      boolean tell) {
+    CompletableFuture<Void> slot = p.gate.acquire();
+    if (slot == null) {
+      return CompletableFuture.failedFuture(
+          new OverloadedException(
+              p.gate.waiting()
+                  + " requests already wait for a connection to "
+                  + p.key.gateway()
+                  + " (transport.connection_pool.max_waiting_requests)",
+              Duration.ofSeconds(1)));
+    }
+    warnIfNearCapacity(p);
+    long waitNanos = Math.min(pool.waitTimeout().toNanos(), deadline - System.nanoTime());
+    CompletableFuture<Void> granted =
+        slot.isDone() ? slot : slot.copy().orTimeout(Math.max(1, waitNanos), TimeUnit.NANOSECONDS);
+    return granted
+        .handle(
+            (ok, waitError) -> {
+              if (waitError != null) {
+                if (p.gate.abandon(slot)) {
+                  return CompletableFuture.<Answer>failedFuture(
+                      new OverloadedException(
+                          "no connection to "
+                              + p.key.gateway()
+                              + " became free within "
+                              + Duration.ofNanos(waitNanos)
+                              + " (transport.connection_pool.wait_timeout_seconds)",
+                          Duration.ofSeconds(1)));
+                }
+                // Granted just as the wait ended: use it.
+              }
+              return exchange(p, target, action, request, deadline, requestId, tell)
+                  .whenComplete((a, e) -> p.gate.release());
+            })
+        .thenCompose(x -> x);
+  }
+
+  private CompletionStage<Answer> exchange(
+      Pool p,
+      SpiffeId target,
+      String action,
+      byte[] request,
+      long deadline,
+      String requestId,
+      boolean tell) {
+    long leftMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+    if (leftMillis <= 0) {
+      return CompletableFuture.failedFuture(
+          new DeadlineExceededException("'" + action + "' on " + target + " ran out of time"));
+    }
+    HttpRequest req =
+        HttpRequest.POST(p.key.gateway() + GatewayRoutes.CALL_PATH)
+            .addHeader(RawHeader.create(GatewayRoutes.TARGET_HEADER, target.toString()))
+            .addHeader(RawHeader.create(GatewayRoutes.ACTION_HEADER, action))
+            .addHeader(RawHeader.create(GatewayRoutes.TIMEOUT_HEADER, Long.toString(leftMillis)))
+            .addHeader(RawHeader.create(GatewayRoutes.REQUEST_ID_HEADER, requestId))
+            .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, request));
+    if (tell) {
+      req = req.addHeader(RawHeader.create(GatewayRoutes.MODE_HEADER, "tell"));
+    }
+    Materializer mat = Materializer.matFromSystem(system);
+    return http.singleRequest(req, p.https, p.settings, system.log())
+        .toCompletableFuture()
+        .orTimeout(leftMillis + 50, TimeUnit.MILLISECONDS)
+        .handle(
+            (response, error) -> {
+              if (error != null) {
+                Throwable cause = unwrap(error);
+                if (cause instanceof TimeoutException) {
+                  return CompletableFuture.<Answer>failedFuture(
+                      new DeadlineExceededException(
+                          "'"
+                              + action
+                              + "' on "
+                              + target
+                              + " did not answer in time (via "
+                              + p.key.gateway()
+                              + ")"));
+                }
+                return CompletableFuture.<Answer>failedFuture(classify(p.key.gateway(), cause));
+              }
+              return response
+                  .entity()
+                  .toStrict(Math.max(1, leftMillis), mat)
+                  .thenApply(
+                      strict -> decode(response, strict.getData(), p.key.gateway(), requestId));
+            })
+        .thenCompose(x -> x);
+  }
+
+  private Answer decode(HttpResponse response, ByteString body, URI gateway, String requestId) {
+    int status = response.status().intValue();
+    if (status == 200 || status == 202) {
+      return new Answer(body.toArray());
+    }
+    String code = "";
+    String message = "HTTP " + status;
+    try {
+      JsonNode e = json.readTree(body.toArray()).get("error");
+      if (e != null) {
+        code = e.path("code").asText("");
+        message = e.path("message").asText(message);
+      }
+    } catch (java.io.IOException | RuntimeException ignored) {
+      // not our gateway's JSON: keep the status
+    }
+    String where = " (from " + gateway + ", request " + requestId + ")";
+    String retryAfter = response.getHeader("Retry-After").map(h -> h.value()).orElse("1");
+    throw switch (code) {
+      case "invalid_request", "payload_too_large" -> new InvalidRequestException(message + where);
+      case "permission_denied" -> new PermissionDeniedException(message + where);
+      case "not_found" -> new NotFoundException(message + where);
+      case "rejected" -> new HandlerRejectedException(message);
+      case "overloaded" -> new OverloadedException(message + where, seconds(retryAfter));
+      case "unavailable" -> new UnavailableException(message + where);
+      case "deadline_exceeded" -> new DeadlineExceededException(message + where);
+      default ->
+          new InternalErrorException(
+              (code.equals("internal") ? "the called node failed" : "unexpected answer " + message)
+                  + where);
+    };
+  }
+
+  private static Duration seconds(String header) {
+    try {
+      return Duration.ofSeconds(Math.max(0, Long.parseLong(header.trim())));
+    } catch (NumberFormatException e) {
+      return Duration.ofSeconds(1);
+    }
+  }
+
+  private void warnIfNearCapacity(Pool p) {
+    int max = p.gate.maxConnections();
+    int active = p.gate.active();
+    if (active >= max * pool.utilizationWarningThreshold()) {
+      nearCapacity.warn(
+          "connection pool near capacity: {}",
+          p.key.gateway()
+              + " for "
+              + p.key.caller()
+              + ": "
+              + active
+              + " of "
+              + max
+              + " connections active, "
+              + p.gate.waiting()
+              + " waiting");
+    }
+  }
+
+  private static ClientTransport countingTransport(PoolGate gate) {
+    ClientTransport tcp = ClientTransport.TCP();
+    return new ClientTransport() {
+      @Override
+      public Flow<ByteString, ByteString, CompletionStage<OutgoingConnection>> connectTo(
+          String host, int port, ClientConnectionSettings settings, ActorSystem system) {
+        return tcp.connectTo(host, port, settings, system)
+            .watchTermination(
+                (connected, terminated) -> {
+                  connected.whenComplete(
+                      (c, e) -> {
+                        if (e == null) {
+                          gate.connectionOpened();
+                          terminated.whenComplete((d, t) -> gate.connectionClosed());
+                        }
+                      });
+                  return connected;
+                });
+      }
+    };
+  }
+
+  private static int powerOfTwoAtLeast(int n) {
+    int p = 1;
+    while (p < n && p < (1 << 30)) {
+      p <<= 1;
+    }
+    return p;
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable t = error;
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /**
+   * A failure below HTTP: retryable only when the request cannot have reached the other node (the
+   * connection or the TLS handshake failed).
+   */
+  private static RuntimeException classify(URI gateway, Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      String m = String.valueOf(t.getMessage());
+      if (t instanceof java.net.ConnectException
+          || t instanceof javax.net.ssl.SSLHandshakeException
+          || m.contains("Connection refused")
+          || m.contains("Tcp command [Connect(")) {
+        return new NotProcessed(gateway, cause);
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return new MaybeProcessed(
+        new UnavailableException(
+            "the connection to "
+                + gateway
+                + " failed after the request may have been sent ("
+                + cause.getClass().getSimpleName()
+                + "); not retried"));
+  }
+
+  /** The connection failed after the request may have reached the other node: never retried. */
+  private static final class MaybeProcessed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final UnavailableException failure;
+
+    MaybeProcessed(UnavailableException failure) {
+      super(failure.getMessage(), null, false, false);
+      this.failure = failure;
+    }
+  }
+
+  private static MeshException asMesh(Throwable cause) {
+    if (cause instanceof MeshException m) {
+      return m;
+    }
+    return new InternalErrorException("remote call failed: " + cause.getClass().getSimpleName());
+  }
+
+  /** The request did not reach the other node's capability (no connection, TLS refused). */
+  private static final class NotProcessed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final URI gateway;
+
+    NotProcessed(URI gateway, Throwable cause) {
+      super(cause.getMessage(), cause, false, false);
+      this.gateway = gateway;
+    }
+
+    UnavailableException asUnavailable() {
+      return new UnavailableException(
+          "cannot reach "
+              + gateway
+              + " ("
+              + getCause().getClass().getSimpleName()
+              + ": "
+              + getCause().getMessage()
+              + ")");
+    }
+  }
+
+  @Override
+  public void close() {
+    if (ownedIdentities != null) {
+      ownedIdentities.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "GatewayClient[" + node.settings().agent().name() + ", " + peers.size() + " peers]";
+  }
+}
