@@ -5,6 +5,7 @@ import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.config.ConfigException;
 import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.http.Gateway;
+import dev.agentweave.mesh.http.GatewayClient;
 import dev.agentweave.mesh.identity.IdentityException;
 import dev.agentweave.mesh.identity.IdentitySource;
 import dev.agentweave.mesh.identity.IdentitySources;
@@ -72,6 +73,8 @@ final class NodeCommand implements Callable<Integer> {
     Gateway gateway;
     try {
       gateway = Gateway.start(node, identities);
+      // Agents listed in transport.peers are called on their nodes through the pooled client.
+      GatewayClient.start(node, identities);
     } catch (RuntimeException e) {
       err.println(e.getMessage());
       err.flush();

@@ -523,10 +523,9 @@ public final class ConfigSchema {
             "a number of seconds > 0",
             "Default timeout of a call."));
     transport.put("concurrency_limit", new Section(limit, null));
-    transport.put(
-        "connection_pool", new Section(pool, "the gateway's pooled client (the gateway issue)"));
+    transport.put("connection_pool", new Section(pool, null));
     transport.put("circuit_breaker", new Section(breaker, null));
-    transport.put("retry", new Section(retry, "cross-node calls (the gateway issue)"));
+    transport.put("retry", new Section(retry, null));
     transport.put(
         "peers",
         new ObjectList(

@@ -91,7 +91,7 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
       this.https =
           ConnectionContext.httpsClient(
               (host, port) -> tls.configureClient(context.createSSLEngine()));
-      ClientTransport counting = countingTransport(gate);
+      ClientTransport counting = countingTransport(gate, opened);
       this.settings =
           baseSettings
               .withMaxConnections(pool.maxConnections())
@@ -114,6 +114,8 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
   private final Map<URI, CircuitBreaker> breakers = new ConcurrentHashMap<>();
   private final RateLimitedLog nearCapacity = new RateLimitedLog(LOG, Duration.ofSeconds(10));
   private final ObjectMapper json = new ObjectMapper();
+  private final io.micrometer.core.instrument.Counter retries;
+  private final io.micrometer.core.instrument.Counter opened;
 
   private GatewayClient(MeshNode node, SpiffeTls tls, IdentitySource ownedIdentities) {
     this.node = node;
@@ -138,6 +140,12 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
             .withKeepAliveTimeout(pool.idleTimeout())
             .withMaxConnectionLifetime(pool.maxKeepalive());
     var metrics = node.metrics();
+    this.retries =
+        metrics.counter(
+            "transport.retries",
+            "Remote calls sent again after a failure that left them unprocessed");
+    this.opened =
+        metrics.counter("connection_pool.connections.opened", "Pooled connections opened");
     metrics.gauge(
         "connection_pool.active",
         "Requests using a pooled connection now",
@@ -255,6 +263,16 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
     int idle = Math.max(0, total - active);
     double utilization = max == 0 ? 0.0 : (double) active / max;
     return new PoolStats(active, idle, total, max, utilization, waiting);
+  }
+
+  /** Remote calls sent again after a failure that left them unprocessed, since start. */
+  public long retries() {
+    return (long) retries.count();
+  }
+
+  /** Pooled connections opened since start (a connection that reached its lifetime is replaced). */
+  public long connectionsOpened() {
+    return (long) opened.count();
   }
 
   // ---- sending ----------------------------------------------------------------------------------
@@ -404,6 +422,7 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
       result.completeExceptionally(failure);
       return;
     }
+    retries.increment();
     LOG.debug(
         "retrying '{}' on {} (attempt {}): {}", action, target, attempt + 1, failure.getMessage());
     CompletableFuture.delayedExecutor(backoff, TimeUnit.NANOSECONDS)
@@ -591,7 +610,8 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
     }
   }
 
-  private static ClientTransport countingTransport(PoolGate gate) {
+  private static ClientTransport countingTransport(
+      PoolGate gate, io.micrometer.core.instrument.Counter opened) {
     ClientTransport tcp = ClientTransport.TCP();
     return new ClientTransport() {
       @Override
@@ -603,6 +623,7 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
                   connected.whenComplete(
                       (c, e) -> {
                         if (e == null) {
+                          opened.increment();
                           gate.connectionOpened();
                           terminated.whenComplete((d, t) -> gate.connectionClosed());
                         }
