@@ -122,17 +122,6 @@ class PooledClientIT {
         .ref("spiffe://test.local/agent/" + agent);
   }
 
-  static Throwable failure(CompletableFuture<?> f) {
-    try {
-      f.get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
-    throw new AssertionError("expected a failure");
-  }
-
   @Test
   void underLoad_utilizationRises_waitingIsBounded_andTheRestIsRefused() throws Exception {
     Node backend = node("backend", backend(), "", true, false);
@@ -160,7 +149,7 @@ class PooledClientIT {
     assertThat(caller.node().metrics().scrape()).contains("connection_pool_utilization");
 
     Throwable refused =
-        failure(ref(caller, "backend").ask("echo", Map.of(), Map.class).toCompletableFuture());
+        Failures.of(ref(caller, "backend").ask("echo", Map.of(), Map.class).toCompletableFuture());
     assertThat(refused)
         .isInstanceOf(OverloadedException.class)
         .hasMessageContaining("max_waiting_requests");
@@ -239,12 +228,13 @@ class PooledClientIT {
             true);
     long before = caller.client().retries();
     assertThat(
-            failure(ref(caller, "backend").ask("fail", Map.of(), Map.class).toCompletableFuture()))
+            Failures.of(
+                ref(caller, "backend").ask("fail", Map.of(), Map.class).toCompletableFuture()))
         .isInstanceOf(InternalErrorException.class);
     assertThat(failures.get()).isEqualTo(1);
     assertThat(caller.client().retries()).isEqualTo(before);
 
-    assertThat(failure(ref(caller, "gone").ask("x", Map.of(), Map.class).toCompletableFuture()))
+    assertThat(Failures.of(ref(caller, "gone").ask("x", Map.of(), Map.class).toCompletableFuture()))
         .isInstanceOf(UnavailableException.class)
         .hasMessageContaining("cannot reach");
     assertThat(caller.client().retries()).isEqualTo(before + 2);
@@ -270,12 +260,13 @@ class PooledClientIT {
             true);
     for (int i = 0; i < 2; i++) {
       assertThat(
-              failure(
+              Failures.of(
                   ref(caller, "backend").ask("echo", Map.of(), Map.class).toCompletableFuture()))
           .hasMessageContaining("cannot reach");
     }
     assertThat(
-            failure(ref(caller, "backend").ask("echo", Map.of(), Map.class).toCompletableFuture()))
+            Failures.of(
+                ref(caller, "backend").ask("echo", Map.of(), Map.class).toCompletableFuture()))
         .hasMessageContaining("circuit breaker");
 
     // The node comes up on that port; after the recovery time a trial call goes through.
@@ -348,7 +339,7 @@ class PooledClientIT {
             true);
     long t0 = System.nanoTime();
     Throwable t =
-        failure(
+        Failures.of(
             ref(start, "relay")
                 .withTimeout(Duration.ofSeconds(2))
                 .ask("relay", Map.of(), String.class)

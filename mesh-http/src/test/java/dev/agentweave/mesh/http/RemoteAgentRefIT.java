@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -149,17 +148,6 @@ class RemoteAgentRefIT {
     return orchestratorNode.agent("orchestrator").ref("spiffe://test.local/agent/" + agent);
   }
 
-  static Throwable failure(CompletableFuture<?> f) {
-    try {
-      f.get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
-    throw new AssertionError("expected a failure");
-  }
-
   @Test
   void ask_reachesTheAgentOnTheOtherNode_asTheCallingAgent() throws Exception {
     Hits hits =
@@ -178,12 +166,12 @@ class RemoteAgentRefIT {
 
   @Test
   void errorsOfTheOtherNode_arriveAsTheSameTypesAsLocally() {
-    assertThat(failure(ref("search").ask("secret", Map.of(), Map.class).toCompletableFuture()))
+    assertThat(Failures.of(ref("search").ask("secret", Map.of(), Map.class).toCompletableFuture()))
         .isInstanceOf(PermissionDeniedException.class);
-    assertThat(failure(ref("search").ask("nope", Map.of(), Map.class).toCompletableFuture()))
+    assertThat(Failures.of(ref("search").ask("nope", Map.of(), Map.class).toCompletableFuture()))
         .isInstanceOf(NotFoundException.class)
         .hasMessageContaining("no capability 'nope'");
-    assertThat(failure(ref("search").ask("reject", Map.of(), Map.class).toCompletableFuture()))
+    assertThat(Failures.of(ref("search").ask("reject", Map.of(), Map.class).toCompletableFuture()))
         .isInstanceOf(HandlerRejectedException.class)
         .hasMessage("not today");
   }
@@ -194,7 +182,7 @@ class RemoteAgentRefIT {
     gate = held;
     try {
       Throwable t =
-          failure(
+          Failures.of(
               ref("search")
                   .withTimeout(Duration.ofMillis(300))
                   .ask("park", Map.of(), String.class)
@@ -217,7 +205,7 @@ class RemoteAgentRefIT {
   @Test
   void anUnreachableNode_isUnavailable_afterRetries_andItsBreakerOpens() {
     for (int i = 0; i < 3; i++) {
-      assertThat(failure(ref("ghost").ask("x", Map.of(), Map.class).toCompletableFuture()))
+      assertThat(Failures.of(ref("ghost").ask("x", Map.of(), Map.class).toCompletableFuture()))
           .isInstanceOf(UnavailableException.class);
     }
     assertThatThrownBy(
@@ -232,7 +220,7 @@ class RemoteAgentRefIT {
 
   @Test
   void anAgentWithNoPeer_isNotFound() {
-    assertThat(failure(ref("unknown").ask("x", Map.of(), Map.class).toCompletableFuture()))
+    assertThat(Failures.of(ref("unknown").ask("x", Map.of(), Map.class).toCompletableFuture()))
         .isInstanceOf(NotFoundException.class)
         .hasMessageContaining("transport.peers");
   }
