@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
       ValidateCommand.class,
       ConfigCommand.class,
       CaCommand.class,
-      AuthzCommand.class
+      AuthzCommand.class,
+      PingCommand.class
     })
 public final class AgentWeaveCli implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

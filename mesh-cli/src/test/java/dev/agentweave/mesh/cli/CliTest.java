@@ -178,6 +178,33 @@ class CliTest {
   }
 
   @Test
+  void ping_badTargets_areUsageErrors_andAnUnreachableGatewayFails(@TempDir Path dir)
+      throws Exception {
+    Path config = dir.resolve("node.yaml");
+    Files.writeString(
+        config,
+        """
+        agent: {name: probe, trust_domain: example.org, environment: development}
+        identity: {provider: dev-ca, dev_ca: {directory: "%s"}}
+        """
+            .formatted(dir.resolve("ca")));
+    Run plain = run("ping", "http://localhost:8443", "--config", config.toString());
+    assertThat(plain.code()).isEqualTo(2);
+    assertThat(plain.err()).contains("TLS only");
+    Run unknown = run("ping", "spiffe://example.org/agent/x", "--config", config.toString());
+    assertThat(unknown.code()).isEqualTo(2);
+    assertThat(unknown.err()).contains("not in transport.peers");
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Run down =
+        run("ping", "https://127.0.0.1:" + port, "--config", config.toString(), "--count", "1");
+    assertThat(down.code()).isEqualTo(1);
+    assertThat(down.out()).contains("unreachable");
+  }
+
+  @Test
   void validate_withoutFile_isAUsageError() {
     assertThat(run("validate").code()).isEqualTo(2);
   }

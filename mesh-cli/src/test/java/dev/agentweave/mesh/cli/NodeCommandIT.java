@@ -112,6 +112,15 @@ class NodeCommandIT {
       String unknown = curl(creds, url, "{\"action\":\"nope\"}");
       assertThat(unknown).startsWith("403 ").contains("\"code\":\"permission_denied\"");
 
+      // An authenticated round trip with its latency, as the node's own default agent.
+      CliTest.Run ping =
+          CliTest.run("ping", url.toString(), "--config", config.toString(), "--count", "2");
+      assertThat(ping.code()).as(ping.out() + ping.err()).isZero();
+      assertThat(ping.out())
+          .contains("1: spiffe://example.org/agent/search answered " + url)
+          .contains("2: ")
+          .containsPattern("in \\d+\\.\\d\\d ms");
+
       // SIGTERM to the process this test started (Process.destroy would close its output first).
       Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start();
       assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
