@@ -46,6 +46,28 @@ public interface AgentRef {
       String action, Object request, Class<R> responseType, Duration timeout);
 
   /**
+   * Calls a {@linkplain Capability#streaming streaming} capability: sends a stream of bytes and
+   * answers with the stream of bytes the capability returns. Across nodes both directions travel as
+   * chunked HTTP without being held in memory; run the answered source soon (a remote response
+   * stream is abandoned after {@code transport.timeout_seconds} without a subscriber).
+   *
+   * @param action the capability
+   * @param request the bytes to send
+   * @return the response's bytes; fails like {@link #ask(String, Object, Class)}
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  default CompletionStage<
+          org.apache.pekko.stream.javadsl.Source<org.apache.pekko.util.ByteString, ?>>
+      askStream(
+          String action,
+          org.apache.pekko.stream.javadsl.Source<org.apache.pekko.util.ByteString, ?> request) {
+    CompletionStage<org.apache.pekko.stream.javadsl.Source> answer =
+        ask(action, request, org.apache.pekko.stream.javadsl.Source.class);
+    return answer.thenApply(
+        s -> (org.apache.pekko.stream.javadsl.Source<org.apache.pekko.util.ByteString, ?>) s);
+  }
+
+  /**
    * Sends a request without waiting for the response. The stage completes when the target has
    * accepted the request (authorized and queued), or fails if it was not accepted. A handler that
    * later fails is logged and counted on the target's node.

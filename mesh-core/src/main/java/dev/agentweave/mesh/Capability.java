@@ -117,6 +117,50 @@ public final class Capability<Q, R> {
     return create(name, requestType, responseType, handler, null);
   }
 
+  /**
+   * A capability that takes and returns a stream of bytes. The handler receives the request's bytes
+   * as they arrive and answers with the source of the response's bytes; across nodes both travel as
+   * chunked HTTP with backpressure, so neither side holds the whole payload. The capability's
+   * in-flight limit and timeout cover the handler until it returns its source; the streams then run
+   * at the pace of their consumers.
+   *
+   * <pre>{@code
+   * Capability.streaming("upper", (ctx, in) -> in.map(ByteString::toUpperCase))
+   * }</pre>
+   *
+   * @param name the capability name, matching {@code ^[a-z][a-z0-9_]*$}
+   * @param handler maps the request bytes to the response bytes
+   * @return the capability with default options
+   * @throws IllegalArgumentException if the name is not valid
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static Capability<
+          org.apache.pekko.stream.javadsl.Source<org.apache.pekko.util.ByteString, ?>,
+          org.apache.pekko.stream.javadsl.Source<org.apache.pekko.util.ByteString, ?>>
+      streaming(String name, StreamHandler handler) {
+    requireNonNull(handler, "handler");
+    Class<org.apache.pekko.stream.javadsl.Source<org.apache.pekko.util.ByteString, ?>> type =
+        (Class) org.apache.pekko.stream.javadsl.Source.class;
+    return create(name, type, type, null, handler::handle);
+  }
+
+  /** The handler of a {@linkplain #streaming streaming} capability. */
+  @FunctionalInterface
+  public interface StreamHandler {
+    /**
+     * Maps a request stream to a response stream.
+     *
+     * @param context the call
+     * @param request the request's bytes, as they arrive
+     * @return the response's bytes
+     * @throws Exception a {@link CapabilityException} refuses the request with its message
+     */
+    org.apache.pekko.stream.javadsl.Source<org.apache.pekko.util.ByteString, ?> handle(
+        CallContext context,
+        org.apache.pekko.stream.javadsl.Source<org.apache.pekko.util.ByteString, ?> request)
+        throws Exception;
+  }
+
   private static <Q, R> Capability<Q, R> create(
       String name,
       Class<Q> requestType,

@@ -442,6 +442,27 @@ public final class MeshRuntime {
       long deadlineNanos,
       String requestId,
       ReplySink sink) {
+    if (request instanceof org.apache.pekko.stream.javadsl.Source<?, ?> stream) {
+      @SuppressWarnings("unchecked")
+      org.apache.pekko.stream.javadsl.Source<org.apache.pekko.util.ByteString, ?> bytes =
+          (org.apache.pekko.stream.javadsl.Source<org.apache.pekko.util.ByteString, ?>) stream;
+      Duration left = Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
+      String id = requestId != null ? requestId : RequestIds.format(RequestIds.next());
+      try {
+        remote.stream(caller, target, action, bytes, left, id)
+            .whenComplete(
+                (response, error) -> {
+                  if (error != null) {
+                    sink.fail(unwrap(error));
+                  } else {
+                    sink.succeed(response);
+                  }
+                });
+      } catch (RuntimeException e) {
+        sink.fail(e);
+      }
+      return;
+    }
     byte[] body;
     try {
       body = json.writeValueAsBytes(request);

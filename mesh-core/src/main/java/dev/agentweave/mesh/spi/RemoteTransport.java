@@ -59,4 +59,31 @@ public interface RemoteTransport {
       byte[] request,
       Duration timeout,
       String requestId);
+
+  /**
+   * Sends a call of a streaming capability: the request's bytes go out as they are produced, and
+   * the response's bytes arrive as the returned source is consumed. Not retried (a stream can be
+   * sent once).
+   *
+   * @param caller the calling agent
+   * @param target the agent called
+   * @param action the capability
+   * @param request the request's bytes
+   * @param timeout the time the call has left to start answering
+   * @param requestId the request ID
+   * @return the response's bytes
+   */
+  default CompletionStage<
+          org.apache.pekko.stream.javadsl.Source<org.apache.pekko.util.ByteString, ?>>
+      stream(
+          SpiffeId caller,
+          SpiffeId target,
+          String action,
+          org.apache.pekko.stream.javadsl.Source<org.apache.pekko.util.ByteString, ?> request,
+          Duration timeout,
+          String requestId) {
+    return java.util.concurrent.CompletableFuture.failedFuture(
+        new dev.agentweave.mesh.UnavailableException(
+            "this transport does not carry streaming capabilities"));
+  }
 }

@@ -52,6 +52,7 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,6 +110,7 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
   private final RetrySettings retry;
   private final MeshSettings.CircuitBreakerSettings breakerSettings;
   private final org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings baseSettings;
+  private final Duration subscriptionTimeout;
   private final Map<SpiffeId, List<URI>> peers = new LinkedHashMap<>();
   private final Map<PoolKey, Pool> pools = new ConcurrentHashMap<>();
   private final Map<URI, CircuitBreaker> breakers = new ConcurrentHashMap<>();
@@ -138,7 +140,9 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
             .withMinConnections(0)
             .withMaxRetries(0) // retries are this client's decision
             .withKeepAliveTimeout(pool.idleTimeout())
-            .withMaxConnectionLifetime(pool.maxKeepalive());
+            .withMaxConnectionLifetime(pool.maxKeepalive())
+            .withResponseEntitySubscriptionTimeout(settings.transport().timeout());
+    this.subscriptionTimeout = settings.transport().timeout();
     var metrics = node.metrics();
     this.retries =
         metrics.counter(
@@ -184,6 +188,16 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
             identities, node.settings(), reason -> refused.warn("refused a gateway: {}", reason));
     GatewayClient client = new GatewayClient(node, tls, null);
     node.useRemoteTransport(client);
+    // Pools close with the node, after its calls drained, before its actor system stops.
+    org.apache.pekko.actor.CoordinatedShutdown.get(node.actorSystem())
+        .addTask(
+            org.apache.pekko.actor.CoordinatedShutdown.PhaseServiceStop(),
+            "agentweave-transport-pools",
+            () ->
+                client
+                    .http
+                    .shutdownAllConnectionPools()
+                    .thenApply(x -> org.apache.pekko.Done.getInstance()));
     LOG.info(
         "{} reaches {} agents on other nodes through pooled mutual-TLS connections",
         node.settings().agent().name(),
@@ -461,6 +475,15 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
       long deadline,
       String requestId,
       boolean tell) {
+    return admit(p, deadline)
+        .thenCompose(
+            ok ->
+                exchange(p, target, action, request, deadline, requestId, tell)
+                    .whenComplete((a, e) -> p.gate.release()));
+  }
+
+  /** Completes when the pool grants a slot; fails as overloaded when it cannot in time. */
+  private CompletableFuture<Void> admit(Pool p, long deadline) {
     CompletableFuture<Void> slot = p.gate.acquire();
     if (slot == null) {
       return CompletableFuture.failedFuture(
@@ -472,29 +495,163 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
               Duration.ofSeconds(1)));
     }
     warnIfNearCapacity(p);
-    long waitNanos = Math.min(pool.waitTimeout().toNanos(), deadline - System.nanoTime());
-    CompletableFuture<Void> granted =
-        slot.isDone() ? slot : slot.copy().orTimeout(Math.max(1, waitNanos), TimeUnit.NANOSECONDS);
-    return granted
+    if (slot.isDone()) {
+      return slot;
+    }
+    long waitNanos =
+        Math.max(1, Math.min(pool.waitTimeout().toNanos(), deadline - System.nanoTime()));
+    return slot.copy()
+        .orTimeout(waitNanos, TimeUnit.NANOSECONDS)
         .handle(
             (ok, waitError) -> {
-              if (waitError != null) {
-                if (p.gate.abandon(slot)) {
-                  return CompletableFuture.<Answer>failedFuture(
-                      new OverloadedException(
-                          "no connection to "
-                              + p.key.gateway()
-                              + " became free within "
-                              + Duration.ofNanos(waitNanos)
-                              + " (transport.connection_pool.wait_timeout_seconds)",
-                          Duration.ofSeconds(1)));
-                }
-                // Granted just as the wait ended: use it.
+              if (waitError != null && p.gate.abandon(slot)) {
+                throw new CompletionException(
+                    new OverloadedException(
+                        "no connection to "
+                            + p.key.gateway()
+                            + " became free within "
+                            + Duration.ofNanos(waitNanos)
+                            + " (transport.connection_pool.wait_timeout_seconds)",
+                        Duration.ofSeconds(1)));
               }
-              return exchange(p, target, action, request, deadline, requestId, tell)
-                  .whenComplete((a, e) -> p.gate.release());
-            })
-        .thenCompose(x -> x);
+              return null; // granted (possibly just as the wait ended)
+            });
+  }
+
+  // ---- streaming --------------------------------------------------------------------------------
+
+  @Override
+  public CompletionStage<Source<ByteString, ?>> stream(
+      SpiffeId caller,
+      SpiffeId target,
+      String action,
+      Source<ByteString, ?> request,
+      Duration timeout,
+      String requestId) {
+    List<URI> gateways = peers.get(target);
+    if (gateways == null || gateways.isEmpty()) {
+      return CompletableFuture.failedFuture(
+          new NotFoundException("no gateway known for " + target + " (transport.peers)"));
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    URI gateway = choose(caller, gateways);
+    CircuitBreaker breaker =
+        breakers.computeIfAbsent(
+            gateway, g -> new CircuitBreaker(breakerSettings, System::nanoTime));
+    if (!breaker.tryAcquire()) {
+      return CompletableFuture.failedFuture(
+          new UnavailableException(
+              "circuit breaker to "
+                  + gateway
+                  + " is open after repeated failures; not calling "
+                  + target));
+    }
+    Pool p = pools.computeIfAbsent(new PoolKey(caller, gateway), Pool::new);
+    CompletableFuture<Source<ByteString, ?>> result = new CompletableFuture<>();
+    admit(p, deadline)
+        .whenComplete(
+            (ok, refused) -> {
+              if (refused != null) {
+                breaker.released();
+                result.completeExceptionally(unwrap(refused));
+                return;
+              }
+              exchangeStream(p, breaker, target, action, request, deadline, requestId, result);
+            });
+    return result;
+  }
+
+  private void exchangeStream(
+      Pool p,
+      CircuitBreaker breaker,
+      SpiffeId target,
+      String action,
+      Source<ByteString, ?> request,
+      long deadline,
+      String requestId,
+      CompletableFuture<Source<ByteString, ?>> result) {
+    long leftMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+    HttpRequest req =
+        HttpRequest.POST(p.key.gateway() + GatewayRoutes.CALL_PATH)
+            .addHeader(RawHeader.create(GatewayRoutes.TARGET_HEADER, target.toString()))
+            .addHeader(RawHeader.create(GatewayRoutes.ACTION_HEADER, action))
+            .addHeader(RawHeader.create(GatewayRoutes.TIMEOUT_HEADER, Long.toString(leftMillis)))
+            .addHeader(RawHeader.create(GatewayRoutes.REQUEST_ID_HEADER, requestId))
+            .withEntity(HttpEntities.createChunked(ContentTypes.APPLICATION_OCTET_STREAM, request));
+    java.util.concurrent.atomic.AtomicBoolean released =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable release =
+        () -> {
+          if (released.compareAndSet(false, true)) {
+            p.gate.release();
+          }
+        };
+    Materializer mat = Materializer.matFromSystem(system);
+    http.singleRequest(req, p.https, p.settings, system.log())
+        .whenComplete(
+            (response, error) -> {
+              if (error != null) {
+                release.run();
+                Throwable c = classify(p.key.gateway(), unwrap(error));
+                breaker.failed();
+                result.completeExceptionally(
+                    c instanceof NotProcessed n
+                        ? n.asUnavailable()
+                        : c instanceof MaybeProcessed m ? m.failure : asMesh(c));
+                return;
+              }
+              if (response.status().intValue() != 200) {
+                response
+                    .entity()
+                    .toStrict(leftMillis, mat)
+                    .whenComplete(
+                        (strict, readError) -> {
+                          release.run();
+                          try {
+                            decode(
+                                response,
+                                readError == null ? strict.getData() : ByteString.emptyByteString(),
+                                p.key.gateway(),
+                                requestId);
+                            breaker.released();
+                            result.completeExceptionally(
+                                new InternalErrorException("unexpected answer to a stream call"));
+                          } catch (RuntimeException e) {
+                            if (countsAgainst(e)) {
+                              breaker.failed();
+                            } else {
+                              breaker.released();
+                            }
+                            result.completeExceptionally(e);
+                          }
+                        });
+                return;
+              }
+              breaker.succeeded();
+              java.util.concurrent.atomic.AtomicBoolean materialized =
+                  new java.util.concurrent.atomic.AtomicBoolean();
+              // The connection stays busy until the response stream ends; a stream nobody runs is
+              // given up after the pool's subscription timeout.
+              CompletableFuture.delayedExecutor(
+                      subscriptionTimeout.toMillis() + 1_000, TimeUnit.MILLISECONDS)
+                  .execute(
+                      () -> {
+                        if (!materialized.get()) {
+                          release.run();
+                        }
+                      });
+              result.complete(
+                  response
+                      .entity()
+                      .withoutSizeLimit()
+                      .getDataBytes()
+                      .watchTermination(
+                          (m, done) -> {
+                            materialized.set(true);
+                            done.whenComplete((d, t) -> release.run());
+                            return m;
+                          }));
+            });
   }
 
   private CompletionStage<Answer> exchange(

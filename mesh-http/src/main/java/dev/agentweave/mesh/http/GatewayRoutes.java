@@ -33,6 +33,7 @@ import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
@@ -41,6 +42,8 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -264,6 +267,21 @@ final class GatewayRoutes extends AllDirectives {
       request.discardEntityBytes(materializer);
       return done(overloaded(requestId));
     }
+    if (entity.getContentType().mediaType().equals(MediaTypes.APPLICATION_OCTET_STREAM)) {
+      // A streaming capability: the request's bytes go to the handler as they arrive, without a
+      // size limit, and its response streams back chunked.
+      return inbound
+          .call(
+              caller, target, action, entity.withoutSizeLimit().getDataBytes(), timeout, requestId)
+          .handle(
+              (value, failure) -> {
+                if (failure != null) {
+                  discardQuietly(request);
+                }
+                return answer(value, failure, action, target, requestId);
+              })
+          .whenComplete((r, e) -> inFlight.decrementAndGet());
+    }
     long started = System.nanoTime();
     return entity
         .withSizeLimit(maxBodyBytes)
@@ -317,10 +335,26 @@ final class GatewayRoutes extends AllDirectives {
         requestId);
   }
 
+  private void discardQuietly(HttpRequest request) {
+    try {
+      request.discardEntityBytes(materializer);
+    } catch (RuntimeException alreadyConsumed) {
+      // the handler started reading the request; the connection closes after the answer
+    }
+  }
+
+  @SuppressWarnings("unchecked")
   private HttpResponse answer(
       Object value, Throwable failure, String action, SpiffeId target, String requestId) {
     if (failure != null) {
       return failed(failure, requestId);
+    }
+    if (value instanceof Source<?, ?> stream) {
+      return HttpResponse.create()
+          .withStatus(StatusCodes.OK)
+          .withEntity(
+              HttpEntities.createChunked(
+                  ContentTypes.APPLICATION_OCTET_STREAM, (Source<ByteString, ?>) stream));
     }
     try {
       return HttpResponse.create()
