@@ -87,6 +87,16 @@ final class InboundCallsImpl implements InboundCalls {
   }
 
   @Override
+  public boolean isIdempotent(SpiffeId target, String action) {
+    AgentRuntime agent = runtime.hosted(target);
+    if (agent == null) {
+      return false;
+    }
+    CapabilityRuntime cap = agent.capabilities().get(action);
+    return cap != null && cap.capability().idempotent();
+  }
+
+  @Override
   public ObjectMapper json() {
     return runtime.json();
   }

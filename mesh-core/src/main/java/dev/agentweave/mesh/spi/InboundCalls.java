@@ -56,6 +56,17 @@ public interface InboundCalls {
       String requestId);
 
   /**
+   * Whether a capability hosted here is declared idempotent (running it twice has the effect of
+   * running it once), so that a caller may retry it after failures that leave unclear whether it
+   * ran.
+   *
+   * @param target the agent
+   * @param action the capability
+   * @return true only for a hosted agent's capability declared idempotent
+   */
+  boolean isIdempotent(SpiffeId target, String action);
+
+  /**
    * The node's JSON mapping for requests and responses (strict about unknown fields).
    *
    * @return the mapper; do not reconfigure it

@@ -114,6 +114,10 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
   private final Map<SpiffeId, List<URI>> peers = new LinkedHashMap<>();
   private final Map<PoolKey, Pool> pools = new ConcurrentHashMap<>();
   private final Map<URI, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+
+  /** "target action" of capabilities their nodes declared idempotent, learned from answers. */
+  private final java.util.Set<String> idempotent = ConcurrentHashMap.newKeySet();
+
   private final RateLimitedLog nearCapacity = new RateLimitedLog(LOG, Duration.ofSeconds(10));
   private final ObjectMapper json = new ObjectMapper();
   private final io.micrometer.core.instrument.Counter retries;
@@ -422,7 +426,9 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
     boolean safe =
         cause instanceof NotProcessed
             || cause instanceof OverloadedException
-            || cause instanceof UnavailableException;
+            || cause instanceof UnavailableException
+            || ((cause instanceof MaybeProcessed || cause instanceof InternalErrorException)
+                && idempotent.contains(target + " " + action));
     MeshException failure =
         cause instanceof NotProcessed n
             ? n.asUnavailable()
@@ -697,6 +703,9 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
                               + ")"));
                 }
                 return CompletableFuture.<Answer>failedFuture(classify(p.key.gateway(), cause));
+              }
+              if (response.getHeader(GatewayRoutes.IDEMPOTENT_HEADER).isPresent()) {
+                idempotent.add(target + " " + action);
               }
               return response
                   .entity()

@@ -67,6 +67,12 @@ final class GatewayRoutes extends AllDirectives {
   /** Internal call: the capability. */
   static final String ACTION_HEADER = "X-AgentWeave-Action";
 
+  /**
+   * Internal call response: {@code true} when the capability is declared idempotent, so that the
+   * caller may retry it after a failure that leaves unclear whether it ran.
+   */
+  static final String IDEMPOTENT_HEADER = "X-AgentWeave-Idempotent";
+
   /** Internal call: {@code tell} answers 202 once the call is accepted. */
   static final String MODE_HEADER = "X-AgentWeave-Mode";
 
@@ -256,6 +262,25 @@ final class GatewayRoutes extends AllDirectives {
       return done(error(e.code(), e.getMessage(), requestId));
     }
     boolean tell = request.getHeader(MODE_HEADER).map(h -> h.value().equals("tell")).orElse(false);
+    if (inbound.isIdempotent(target, action)) {
+      return internalCall(request, caller, target, action, timeout, tell, requestId)
+          .thenApply(
+              r ->
+                  r.status().intValue() == 403 || r.status().intValue() == 404
+                      ? r // nothing about a capability to a caller that may not know it
+                      : r.addHeader(RawHeader.create(IDEMPOTENT_HEADER, "true")));
+    }
+    return internalCall(request, caller, target, action, timeout, tell, requestId);
+  }
+
+  private CompletionStage<HttpResponse> internalCall(
+      HttpRequest request,
+      SpiffeId caller,
+      SpiffeId target,
+      String action,
+      Duration timeout,
+      boolean tell,
+      String requestId) {
     HttpEntity entity = request.entity();
     if (entity.getContentLengthOption().isPresent()
         && entity.getContentLengthOption().getAsLong() > maxBodyBytes) {

@@ -48,6 +48,7 @@ class PooledClientIT {
   final List<AutoCloseable> toClose = new ArrayList<>();
   volatile CompletableFuture<String> gate = new CompletableFuture<>();
   final AtomicInteger failures = new AtomicInteger();
+  final AtomicInteger flakyRuns = new AtomicInteger();
   final AtomicReference<Duration> remainingAtRelay = new AtomicReference<>();
   final AtomicReference<Duration> remainingAtEnd = new AtomicReference<>();
 
@@ -97,6 +98,18 @@ class PooledClientIT {
     return Agent.of("backend")
         .withCapability(Capability.ofAsync("park", Map.class, String.class, (ctx, q) -> gate))
         .withCapability(Capability.of("echo", Map.class, Map.class, (ctx, q) -> q))
+        .withCapability(
+            Capability.of(
+                    "flaky",
+                    Map.class,
+                    Map.class,
+                    (ctx, q) -> {
+                      if (flakyRuns.incrementAndGet() % 2 == 1) {
+                        throw new IllegalStateException("transient");
+                      }
+                      return Map.of("run", flakyRuns.get());
+                    })
+                .withIdempotent(true))
         .withCapability(
             Capability.of(
                 "fail",
@@ -238,6 +251,16 @@ class PooledClientIT {
         .isInstanceOf(UnavailableException.class)
         .hasMessageContaining("cannot reach");
     assertThat(caller.client().retries()).isEqualTo(before + 2);
+
+    // A capability its node declares idempotent is retried after it failed, too.
+    Map<?, ?> flaky =
+        ref(caller, "backend")
+            .ask("flaky", Map.of(), Map.class)
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
+    assertThat(flaky).containsEntry("run", 2);
+    assertThat(flakyRuns.get()).isEqualTo(2);
+    assertThat(caller.client().retries()).isEqualTo(before + 3);
   }
 
   @Test
