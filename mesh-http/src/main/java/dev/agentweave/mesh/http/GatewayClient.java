@@ -86,6 +86,7 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
 
     Pool(PoolKey key) {
       this.key = key;
+      destinationGauges(key.gateway());
       this.gate = new PoolGate(pool.maxConnections(), pool.maxWaitingRequests());
       SSLContext context = tls.clientContext(key.caller(), id -> true);
       // Engines without a peer address: a session is never resumed with an identity that rotated.
@@ -264,6 +265,63 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
     Map<URI, PoolStats> out = new LinkedHashMap<>();
     by.forEach((uri, list) -> out.put(uri, sum(list)));
     return out;
+  }
+
+  private final java.util.Set<URI> gaugedDestinations = ConcurrentHashMap.newKeySet();
+
+  /** Per-gateway gauges ({@code connection_pool.destination.*}, tag {@code destination}). */
+  private void destinationGauges(URI gateway) {
+    if (!gaugedDestinations.add(gateway)) {
+      return;
+    }
+    var metrics = node.metrics();
+    String d = gateway.toString();
+    java.util.function.Supplier<PoolStats> of =
+        () -> {
+          List<Pool> list = new ArrayList<>();
+          for (Pool p : pools.values()) {
+            if (p.key.gateway().equals(gateway)) {
+              list.add(p);
+            }
+          }
+          return sum(list);
+        };
+    metrics.gauge(
+        "connection_pool.destination.active",
+        "Requests using a pooled connection to one gateway",
+        () -> of.get().active(),
+        "destination",
+        d);
+    metrics.gauge(
+        "connection_pool.destination.idle",
+        "Open pooled connections to one gateway not in use",
+        () -> of.get().idle(),
+        "destination",
+        d);
+    metrics.gauge(
+        "connection_pool.destination.total",
+        "Open pooled connections to one gateway",
+        () -> of.get().total(),
+        "destination",
+        d);
+    metrics.gauge(
+        "connection_pool.destination.max_connections",
+        "Connections the pools to one gateway may open",
+        () -> of.get().maxConnections(),
+        "destination",
+        d);
+    metrics.gauge(
+        "connection_pool.destination.utilization",
+        "Requests in flight to one gateway over the connections its pools may open",
+        () -> of.get().utilization(),
+        "destination",
+        d);
+    metrics.gauge(
+        "connection_pool.destination.waiting",
+        "Requests waiting for a pooled connection to one gateway",
+        () -> of.get().waiting(),
+        "destination",
+        d);
   }
 
   private static PoolStats sum(Iterable<Pool> list) {

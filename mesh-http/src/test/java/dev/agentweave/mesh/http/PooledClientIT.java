@@ -159,7 +159,13 @@ class PooledClientIT {
     assertThat(stats.utilization()).isEqualTo(1.0);
     assertThat(stats.total()).isEqualTo(2);
     assertThat(stats.idle()).isZero();
-    assertThat(caller.node().metrics().scrape()).contains("connection_pool_utilization");
+    String scrape = caller.node().metrics().scrape();
+    assertThat(scrape).contains("connection_pool_utilization 1.0");
+    assertThat(scrape)
+        .contains(
+            "connection_pool_destination_waiting{destination=\""
+                + backend.gateway().url()
+                + "\"} 2.0");
 
     Throwable refused =
         Failures.of(ref(caller, "backend").ask("echo", Map.of(), Map.class).toCompletableFuture());
@@ -253,12 +259,12 @@ class PooledClientIT {
     assertThat(caller.client().retries()).isEqualTo(before + 2);
 
     // A capability its node declares idempotent is retried after it failed, too.
-    Map<?, ?> flaky =
-        ref(caller, "backend")
-            .ask("flaky", Map.of(), Map.class)
-            .toCompletableFuture()
-            .get(30, TimeUnit.SECONDS);
-    assertThat(flaky).containsEntry("run", 2);
+    assertThat(
+            ref(caller, "backend")
+                .ask("flaky", Map.of(), Map.class)
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS))
+        .containsEntry("run", 2);
     assertThat(flakyRuns.get()).isEqualTo(2);
     assertThat(caller.client().retries()).isEqualTo(before + 3);
   }
