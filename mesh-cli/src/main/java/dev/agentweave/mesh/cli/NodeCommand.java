@@ -57,7 +57,28 @@ final class NodeCommand implements Callable<Integer> {
     settings.warnings().forEach(w -> err.println("warning: " + w));
     Path files = Path.of(".agentweave", "files");
     Files.createDirectories(files);
-    List<Agent> agents = new ArrayList<>(SampleAgents.all(files));
+    List<Agent> samples = SampleAgents.all(files);
+    List<String> wanted = settings.server().agents();
+    List<Agent> agents = new ArrayList<>();
+    for (Agent a : samples) {
+      if (wanted.isEmpty()
+          || wanted.contains(a.name())
+          || a.name().equals(settings.agent().name())) {
+        agents.add(a);
+      }
+    }
+    for (String name : wanted) {
+      if (samples.stream().noneMatch(a -> a.name().equals(name))) {
+        err.println(
+            "server.agents: '"
+                + name
+                + "' is not a sample agent (expected: some of "
+                + String.join(", ", samples.stream().map(Agent::name).toList())
+                + ")");
+        err.flush();
+        return 2;
+      }
+    }
     if (agents.stream().noneMatch(a -> a.name().equals(settings.agent().name()))) {
       agents.add(Agent.of(settings.agent().name()));
     }

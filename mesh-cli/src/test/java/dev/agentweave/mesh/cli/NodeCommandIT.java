@@ -43,7 +43,7 @@ class NodeCommandIT {
           provider: cedar
           cedar: {policy_file: "%s"}
           audit: {enabled: false}
-        server: {host: 127.0.0.1, port: 0, graceful_shutdown_seconds: 5}
+        server: {host: 127.0.0.1, port: 0, graceful_shutdown_seconds: 5, agents: [search]}
         """
             .formatted(
                 dir.resolve("ca"),
@@ -111,6 +111,10 @@ class NodeCommandIT {
       assertThat(process).startsWith("200 ").contains("\"fields\":1");
       String unknown = curl(creds, url, "{\"action\":\"nope\"}");
       assertThat(unknown).startsWith("403 ").contains("\"code\":\"permission_denied\"");
+      // server.agents hosts only search: the batch agent, which the policy lets any example.org
+      // agent call, is not here.
+      String batch = curl(creds, url, "/agents/batch/task", "{\"action\":\"batch_process\"}");
+      assertThat(batch).startsWith("404 ").contains("not hosted");
 
       // An authenticated round trip with its latency, as the node's own default agent.
       CliTest.Run ping =
@@ -135,6 +139,11 @@ class NodeCommandIT {
 
   /** POST /task with curl; answers "<status> <body>". */
   private static String curl(Path creds, URI url, String body) throws Exception {
+    return curl(creds, url, "/task", body);
+  }
+
+  /** POST to a path with curl; answers "<status> <body>". */
+  private static String curl(Path creds, URI url, String path, String body) throws Exception {
     Process curl =
         new ProcessBuilder(
                 "curl",
@@ -151,7 +160,7 @@ class NodeCommandIT {
                 body,
                 "-w",
                 "\n%{http_code}",
-                "https://localhost:" + url.getPort() + "/task")
+                "https://localhost:" + url.getPort() + path)
             .redirectErrorStream(true)
             .start();
     curl.getOutputStream().close();

@@ -356,6 +356,7 @@ public record MeshSettings(
    * @param requestTimeout gateway request timeout
    * @param gracefulShutdown how long a stopping node drains in-flight calls
    * @param blockingPoolSize threads of the dispatcher for blocking capabilities
+   * @param agents the sample agents {@code agentweave node} hosts (all when empty)
    */
   public record ServerSettings(
       String host,
@@ -365,7 +366,8 @@ public record MeshSettings(
       int maxConcurrentRequests,
       Duration requestTimeout,
       Duration gracefulShutdown,
-      int blockingPoolSize) {}
+      int blockingPoolSize,
+      List<String> agents) {}
 
   /**
    * The {@code cluster} section.
@@ -773,7 +775,8 @@ public record MeshSettings(
             v.integer("server.max_concurrent_requests"),
             v.seconds("server.request_timeout_seconds"),
             v.seconds("server.graceful_shutdown_seconds"),
-            v.integer("server.blocking_pool_size"));
+            v.integer("server.blocking_pool_size"),
+            List.copyOf(v.list("server.agents")));
     ObservabilitySettings obs =
         new ObservabilitySettings(
             new MetricsSettings(

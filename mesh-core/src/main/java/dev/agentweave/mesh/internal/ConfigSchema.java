@@ -586,6 +586,14 @@ public final class ConfigSchema {
             intRange(1, 4096),
             "an integer in 1..4096",
             "Threads of the dispatcher that runs blocking capabilities."));
+    server.put(
+        "agents",
+        list(
+            List.of(),
+            v -> ((String) v).matches("^[a-z][a-z0-9-]*$") ? null : "",
+            "a list of agent names",
+            "Agents `agentweave node` hosts, from the samples (all of them when empty);"
+                + " agent.name is always hosted."));
     root.put("server", new Section(server, null));
 
     Map<String, Spec> cluster = new LinkedHashMap<>();
