@@ -34,6 +34,9 @@ import java.util.concurrent.TimeoutException;
  * then stops. Thread-safe.
  */
 public final class MeshNode implements AutoCloseable {
+  private volatile dev.agentweave.mesh.spi.AgentDirectory agentDirectory;
+  private final java.util.concurrent.CompletableFuture<java.net.URI> gateway =
+      new java.util.concurrent.CompletableFuture<>();
   private final MeshRuntime runtime;
 
   private MeshNode(MeshRuntime runtime) {
@@ -122,6 +125,43 @@ public final class MeshNode implements AutoCloseable {
    */
   public void useRemoteTransport(dev.agentweave.mesh.spi.RemoteTransport transport) {
     runtime.useRemoteTransport(java.util.Objects.requireNonNull(transport, "transport"));
+  }
+
+  /**
+   * Registers where other nodes' agents are (mesh-cluster does this for a cluster member).
+   *
+   * @param directory the directory
+   */
+  public void useAgentDirectory(dev.agentweave.mesh.spi.AgentDirectory directory) {
+    agentDirectory = java.util.Objects.requireNonNull(directory, "directory");
+  }
+
+  /**
+   * The directory of agents on other nodes, if the node has one.
+   *
+   * @return the directory
+   */
+  public java.util.Optional<dev.agentweave.mesh.spi.AgentDirectory> agentDirectory() {
+    return java.util.Optional.ofNullable(agentDirectory);
+  }
+
+  /**
+   * Makes the URL at which other nodes reach this node's gateway known (the gateway calls this once
+   * it serves), so that a cluster directory can publish it.
+   *
+   * @param url the gateway's base URL as other nodes reach it
+   */
+  public void advertiseGateway(java.net.URI url) {
+    gateway.complete(java.util.Objects.requireNonNull(url, "url"));
+  }
+
+  /**
+   * Completes with the gateway URL once {@link #advertiseGateway} was called.
+   *
+   * @return the advertised URL
+   */
+  public CompletionStage<java.net.URI> advertisedGateway() {
+    return gateway.minimalCompletionStage();
   }
 
   /**

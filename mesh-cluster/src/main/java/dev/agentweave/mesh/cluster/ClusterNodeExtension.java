@@ -99,6 +99,12 @@ public final class ClusterNodeExtension implements NodeExtension {
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
     }
     SpiffeRemotingTls.boundTermination(node.actorSystem());
+    // The agent directory: other nodes learn this node's agents once its gateway serves.
+    ClusterAgentDirectory directory = ClusterAgentDirectory.start(node.actorSystem());
+    node.useAgentDirectory(directory);
+    List<SpiffeId> hosted = new ArrayList<>();
+    node.agents().forEach(a -> hosted.add(a.spiffeId()));
+    node.advertisedGateway().thenAccept(url -> directory.publish(url, hosted));
     SpiffeId id = nodeId(settings);
     // The identity stays registered until the actor system has terminated: remoting may still
     // handshake while it stops.

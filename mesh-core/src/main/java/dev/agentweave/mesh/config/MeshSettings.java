@@ -357,6 +357,7 @@ public record MeshSettings(
    * @param gracefulShutdown how long a stopping node drains in-flight calls
    * @param blockingPoolSize threads of the dispatcher for blocking capabilities
    * @param agents the sample agents {@code agentweave node} hosts (all when empty)
+   * @param advertisedHost the host other nodes reach the gateway at, or empty to derive it
    */
   public record ServerSettings(
       String host,
@@ -367,7 +368,8 @@ public record MeshSettings(
       Duration requestTimeout,
       Duration gracefulShutdown,
       int blockingPoolSize,
-      List<String> agents) {}
+      List<String> agents,
+      String advertisedHost) {}
 
   /**
    * The {@code cluster} section.
@@ -776,7 +778,8 @@ public record MeshSettings(
             v.seconds("server.request_timeout_seconds"),
             v.seconds("server.graceful_shutdown_seconds"),
             v.integer("server.blocking_pool_size"),
-            List.copyOf(v.list("server.agents")));
+            List.copyOf(v.list("server.agents")),
+            v.str("server.advertised_host"));
     ObservabilitySettings obs =
         new ObservabilitySettings(
             new MetricsSettings(

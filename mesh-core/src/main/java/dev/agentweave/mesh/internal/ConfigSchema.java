@@ -587,6 +587,12 @@ public final class ConfigSchema {
             "an integer in 1..4096",
             "Threads of the dispatcher that runs blocking capabilities."));
     server.put(
+        "advertised_host",
+        str(
+            "",
+            "Host other nodes use to reach this gateway (default: server.host, or cluster.host"
+                + " when server.host is a wildcard address)."));
+    server.put(
         "agents",
         list(
             List.of(),

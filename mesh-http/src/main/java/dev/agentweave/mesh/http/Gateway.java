@@ -129,6 +129,7 @@ public final class Gateway implements AutoCloseable {
     String shownHost = host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
     URI url = URI.create("https://" + shownHost + ":" + binding.localAddress().getPort());
     Gateway gateway = new Gateway(node, binding, url, serverId, routes);
+    node.advertiseGateway(advertised(settings, binding.localAddress().getPort()));
     CoordinatedShutdown.get(node.actorSystem())
         .addTask(
             CoordinatedShutdown.PhaseServiceUnbind(),
@@ -136,6 +137,21 @@ public final class Gateway implements AutoCloseable {
             () -> binding.unbind().thenApply(x -> Done.getInstance()));
     LOG.info("gateway of {} serves {} as {}", settings.agent().name(), url, serverId);
     return gateway;
+  }
+
+  private static URI advertised(dev.agentweave.mesh.config.MeshSettings settings, int port) {
+    String host = settings.server().advertisedHost();
+    if (host.isEmpty()) {
+      host = settings.server().host();
+      if (host.equals("0.0.0.0") || host.equals("::")) {
+        String cluster = settings.cluster().host();
+        host =
+            cluster.isEmpty() || cluster.equals("0.0.0.0") || cluster.equals("::")
+                ? "localhost"
+                : cluster;
+      }
+    }
+    return URI.create("https://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port);
   }
 
   /** The gateway's base URL, {@code https://host:port}. */

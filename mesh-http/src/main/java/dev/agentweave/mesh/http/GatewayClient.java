@@ -214,7 +214,16 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
 
   @Override
   public boolean reaches(SpiffeId target) {
-    return peers.containsKey(target);
+    return !gateways(target).isEmpty();
+  }
+
+  /** Static peers first; otherwise the cluster's directory, if the node has one. */
+  private List<URI> gateways(SpiffeId target) {
+    List<URI> fixed = peers.get(target);
+    if (fixed != null && !fixed.isEmpty()) {
+      return fixed;
+    }
+    return node.agentDirectory().map(d -> d.gateways(target)).orElse(List.of());
   }
 
   @Override
@@ -363,10 +372,11 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
       Duration timeout,
       String requestId,
       boolean tell) {
-    List<URI> gateways = peers.get(target);
-    if (gateways == null || gateways.isEmpty()) {
+    List<URI> gateways = gateways(target);
+    if (gateways.isEmpty()) {
       return CompletableFuture.failedFuture(
-          new NotFoundException("no gateway known for " + target + " (transport.peers)"));
+          new NotFoundException(
+              "no gateway known for " + target + " (transport.peers, cluster directory)"));
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     CompletableFuture<Answer> result = new CompletableFuture<>();
@@ -403,6 +413,7 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
                   + gateway
                   + " is open after repeated failures; not calling "
                   + target),
+          gateway,
           caller,
           target,
           action,
@@ -431,8 +442,8 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
                 breaker.released();
               }
               retryOrFail(
-                  cause, caller, target, action, request, deadline, requestId, tell, gateways,
-                  attempt, result);
+                  cause, gateway, caller, target, action, request, deadline, requestId, tell,
+                  gateways, attempt, result);
             });
   }
 
@@ -471,6 +482,7 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
 
   private void retryOrFail(
       Throwable cause,
+      URI failedAt,
       SpiffeId caller,
       SpiffeId target,
       String action,
@@ -503,6 +515,13 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
     retries.increment();
     LOG.debug(
         "retrying '{}' on {} (attempt {}): {}", action, target, attempt + 1, failure.getMessage());
+    // Another node when there is one: look the agent up again (a node that became unreachable has
+    // left the directory) and leave out the gateway that just failed.
+    List<URI> current = gateways(target);
+    List<URI> candidates = current.isEmpty() ? gateways : current;
+    List<URI> others = new ArrayList<>(candidates);
+    others.remove(failedAt);
+    List<URI> next = others.isEmpty() ? candidates : others;
     CompletableFuture.delayedExecutor(backoff, TimeUnit.NANOSECONDS)
         .execute(
             () ->
@@ -514,7 +533,7 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
                     deadline,
                     requestId,
                     tell,
-                    gateways,
+                    next,
                     attempt + 1,
                     result));
   }
@@ -592,10 +611,11 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
       Source<ByteString, ?> request,
       Duration timeout,
       String requestId) {
-    List<URI> gateways = peers.get(target);
-    if (gateways == null || gateways.isEmpty()) {
+    List<URI> gateways = gateways(target);
+    if (gateways.isEmpty()) {
       return CompletableFuture.failedFuture(
-          new NotFoundException("no gateway known for " + target + " (transport.peers)"));
+          new NotFoundException(
+              "no gateway known for " + target + " (transport.peers, cluster directory)"));
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     URI gateway = choose(caller, gateways);
