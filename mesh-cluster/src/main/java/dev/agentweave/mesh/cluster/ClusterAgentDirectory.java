@@ -137,15 +137,7 @@ public final class ClusterAgentDirectory implements AgentDirectory {
                     Publish.class,
                     p -> {
                       String value = encode(p.gateway(), p.agents());
-                      replicator.askUpdate(
-                          replyTo ->
-                              new Replicator.Update<>(
-                                  KEY,
-                                  LWWMap.create(),
-                                  Replicator.writeLocal(),
-                                  replyTo,
-                                  map -> map.put(self, selfAddress, value)),
-                          Updated::new);
+                      update(replicator, map -> map.put(self, selfAddress, value));
                       LOG.info(
                           "node {} publishes {} agents at {}",
                           selfAddress,
@@ -170,15 +162,7 @@ public final class ClusterAgentDirectory implements AgentDirectory {
                       if (m.event() instanceof ClusterEvent.MemberRemoved removed) {
                         String gone = removed.member().address().toString();
                         if (entries.containsKey(gone)) {
-                          replicator.askUpdate(
-                              replyTo ->
-                                  new Replicator.Update<>(
-                                      KEY,
-                                      LWWMap.create(),
-                                      Replicator.writeLocal(),
-                                      replyTo,
-                                      map -> map.remove(self, gone)),
-                              Updated::new);
+                          update(replicator, map -> map.remove(self, gone));
                         }
                       }
                       reindex();
@@ -186,6 +170,17 @@ public final class ClusterAgentDirectory implements AgentDirectory {
                     })
                 .build();
           });
+    }
+
+    /** Changes the replicated map locally; gossip spreads it. */
+    private static void update(
+        ReplicatorMessageAdapter<Command, LWWMap<String, String>> replicator,
+        java.util.function.Function<LWWMap<String, String>, LWWMap<String, String>> change) {
+      replicator.askUpdate(
+          replyTo ->
+              new Replicator.Update<>(
+                  KEY, LWWMap.create(), Replicator.writeLocal(), replyTo, change),
+          Updated::new);
     }
 
     private void track(ClusterEvent.ClusterDomainEvent event) {
