@@ -84,7 +84,31 @@ public final class ClusterNodeExtension implements NodeExtension {
         + "pekko.cluster.seed-nodes = ["
         + String.join(", ", seeds)
         + "]\n"
-        + "pekko.cluster.jmx.enabled = off\n";
+        + "pekko.cluster.jmx.enabled = off\n"
+        + "pekko.cluster.roles = ["
+        + String.join(", ", c.roles().stream().map(r -> "\"" + r + "\"").toList())
+        + "]\n"
+        + splitBrainResolver(c.splitBrainResolver());
+  }
+
+  /** Pekko's split brain resolver, on unless configured off. */
+  static String splitBrainResolver(MeshSettings.SplitBrainResolverSettings sbr) {
+    if (!sbr.enabled()) {
+      return "";
+    }
+    return "pekko.cluster.downing-provider-class ="
+        + " \"org.apache.pekko.cluster.sbr.SplitBrainResolverProvider\"\n"
+        + "pekko.cluster.split-brain-resolver.active-strategy = "
+        + sbr.strategy()
+        + "\n"
+        + "pekko.cluster.split-brain-resolver.stable-after = "
+        + sbr.stableAfter().toMillis()
+        + "ms\n"
+        + (sbr.staticQuorumSize() > 0
+            ? "pekko.cluster.split-brain-resolver.static-quorum.quorum-size = "
+                + sbr.staticQuorumSize()
+                + "\n"
+            : "");
   }
 
   @Override

@@ -50,6 +50,16 @@ class ClusterNodeIT {
     try (MeshNode a = MeshNode.builder(settings(ca, "a", "")).agent(echo).start()) {
       assertThat(a.state()).isEqualTo(NodeState.READY);
       assertThat(a.actorSystem().name()).isEqualTo(ClusterNodeExtension.SYSTEM_NAME);
+      // The split brain resolver is on by default, with the documented strategy.
+      assertThat(
+              a.actorSystem().settings().config().getString("pekko.cluster.downing-provider-class"))
+          .isEqualTo("org.apache.pekko.cluster.sbr.SplitBrainResolverProvider");
+      assertThat(
+              a.actorSystem()
+                  .settings()
+                  .config()
+                  .getString("pekko.cluster.split-brain-resolver.active-strategy"))
+          .isEqualTo("keep-majority");
       await().atMost(Duration.ofSeconds(60)).until(() -> up(a) == 1);
       int port = (Integer) Cluster.get(a.actorSystem()).selfMember().address().getPort().get();
       try (MeshNode b =

@@ -379,9 +379,29 @@ public record MeshSettings(
    * @param host the remoting bind address
    * @param port the remoting port, 0 for a free one
    * @param seedNodes {@code host:port} of nodes to join; empty to form a cluster alone
+   * @param roles the node's Pekko Cluster roles
+   * @param splitBrainResolver how unreachable nodes are downed
    */
   public record ClusterSettings(
-      boolean enabled, String nodeName, String host, int port, List<String> seedNodes) {}
+      boolean enabled,
+      String nodeName,
+      String host,
+      int port,
+      List<String> seedNodes,
+      List<String> roles,
+      SplitBrainResolverSettings splitBrainResolver) {}
+
+  /**
+   * The {@code cluster.split_brain_resolver} section: Pekko's split brain resolver.
+   *
+   * @param enabled whether unreachable nodes are downed automatically
+   * @param strategy {@code keep-majority}, {@code keep-oldest}, {@code down-all}, {@code
+   *     lease-majority} or {@code static-quorum}
+   * @param stableAfter how long membership must be stable before a decision
+   * @param staticQuorumSize the quorum of {@code static-quorum}
+   */
+  public record SplitBrainResolverSettings(
+      boolean enabled, String strategy, Duration stableAfter, int staticQuorumSize) {}
 
   /**
    * The {@code observability} section.
@@ -553,6 +573,15 @@ public record MeshSettings(
               seconds(retry.backoffMax()),
               ">= transport.retry.backoff_base_seconds (" + seconds(retry.backoffBase()) + ")",
               reader.envSource("transport.retry.backoff_max_seconds")));
+    }
+    SplitBrainResolverSettings sbr = s.cluster().splitBrainResolver();
+    if (sbr.enabled() && sbr.strategy().equals("static-quorum") && sbr.staticQuorumSize() < 1) {
+      reader.addProblem(
+          new ConfigProblem(
+              "cluster.split_brain_resolver.static_quorum_size",
+              String.valueOf(sbr.staticQuorumSize()),
+              "> 0 with strategy static-quorum (more than half of the cluster's nodes)",
+              reader.envSource("cluster.split_brain_resolver.static_quorum_size")));
     }
     List<String> seen = new ArrayList<>();
     for (int i = 0; i < s.agent().capabilities().size(); i++) {
@@ -800,7 +829,13 @@ public record MeshSettings(
             v.str("cluster.node_name").isEmpty() ? v.str("agent.name") : v.str("cluster.node_name"),
             v.str("cluster.host"),
             v.integer("cluster.port"),
-            v.list("cluster.seed_nodes"));
+            v.list("cluster.seed_nodes"),
+            List.copyOf(v.list("cluster.roles")),
+            new SplitBrainResolverSettings(
+                v.bool("cluster.split_brain_resolver.enabled"),
+                v.str("cluster.split_brain_resolver.strategy"),
+                v.seconds("cluster.split_brain_resolver.stable_after_seconds"),
+                v.integer("cluster.split_brain_resolver.static_quorum_size")));
     return new MeshSettings(
         agent, identity, authz, transport, server, obs, cluster, result.warnings());
   }

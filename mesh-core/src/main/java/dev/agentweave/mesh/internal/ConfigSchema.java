@@ -629,6 +629,39 @@ public final class ConfigSchema {
             v -> ((String) v).matches("[^:\\s]+:\\d{1,5}") ? null : "",
             "a list of host:port",
             "Nodes to join; empty: the node forms a cluster of its own."));
+    cluster.put(
+        "roles",
+        list(
+            List.of(),
+            v -> ((String) v).matches("[a-zA-Z0-9._-]+") ? null : "",
+            "a list of role names (letters, digits, '.', '-', '_')",
+            "Pekko Cluster roles of the node."));
+    Map<String, Spec> sbr = new LinkedHashMap<>();
+    sbr.put(
+        "enabled",
+        bool(true, "Down unreachable nodes with Pekko's split brain resolver (on by default)."));
+    sbr.put(
+        "strategy",
+        oneOf(
+            "keep-majority",
+            "Which side of a partition survives.",
+            "keep-majority",
+            "keep-oldest",
+            "down-all",
+            "lease-majority",
+            "static-quorum"));
+    sbr.put(
+        "stable_after_seconds",
+        seconds(20, "Membership must be stable this long before the resolver decides."));
+    sbr.put(
+        "static_quorum_size",
+        leaf(
+            Kind.INT,
+            0,
+            intRange(0, 10_000),
+            "an integer in 0..10000 (required > 0 for static-quorum)",
+            "Quorum size of the static-quorum strategy."));
+    cluster.put("split_brain_resolver", new Section(sbr, null));
     root.put("cluster", new Section(cluster, null));
 
     Map<String, Spec> metrics = new LinkedHashMap<>();

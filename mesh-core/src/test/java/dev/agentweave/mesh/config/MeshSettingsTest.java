@@ -312,6 +312,19 @@ class MeshSettingsTest {
   }
 
   @Test
+  void cluster_splitBrainResolverIsOnByDefault_andStaticQuorumNeedsASize() {
+    MeshSettings s = parse(MINIMAL + "cluster: {enabled: true, roles: [gateway]}\n");
+    assertThat(s.cluster().roles()).containsExactly("gateway");
+    assertThat(s.cluster().splitBrainResolver().enabled()).isTrue();
+    assertThat(s.cluster().splitBrainResolver().strategy()).isEqualTo("keep-majority");
+    assertThatThrownBy(
+            () -> parse(MINIMAL + "cluster:\n  split_brain_resolver: {strategy: static-quorum}\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("cluster.split_brain_resolver.static_quorum_size")
+        .hasMessageContaining("static-quorum");
+  }
+
+  @Test
   void crossField_backoffMaxBelowBase_isRejected() {
     assertThat(
             problems(
