@@ -85,19 +85,7 @@ class ClusterProcessesIT {
                 seed,
                 gateway));
     Process p =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                AgentWeaveCli.class.getName(),
-                "node",
-                "--config",
-                config.toString())
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve(name + ".log").toFile())
-            .start();
+        NodeProcesses.node(config, dir).redirectOutput(dir.resolve(name + ".log").toFile()).start();
     processes.add(p);
     return p;
   }

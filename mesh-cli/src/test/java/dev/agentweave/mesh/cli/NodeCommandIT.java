@@ -61,18 +61,7 @@ class NodeCommandIT {
     assertThat(issued.code()).as(issued.err()).isZero();
     assertThat(issued.out()).contains("issued spiffe://example.org/agent/tester");
 
-    Process p =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                AgentWeaveCli.class.getName(),
-                "node",
-                "--config",
-                config.toString())
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .start();
+    Process p = NodeProcesses.node(config, dir).start();
     try {
       BufferedReader out =
           new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
