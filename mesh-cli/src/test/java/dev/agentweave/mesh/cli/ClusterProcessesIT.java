@@ -93,9 +93,7 @@ class ClusterProcessesIT {
   @Test
   void theDirectoryConverges_callsSpread_andASigkilledNodeLosesNoAcknowledgedCall()
       throws Exception {
-    // One development CA for all four members, made before any of them starts.
-    dev.agentweave.mesh.identity.DevCertificateAuthority.openOrCreate(
-        dir.resolve("ca"), new dev.agentweave.mesh.identity.TrustDomain("example.org"));
+    // The four members start on one dev CA directory at once; one of them creates the CA.
     int seed = freePort();
     List<Process> nodes = new ArrayList<>();
     for (int i = 1; i <= 3; i++) {

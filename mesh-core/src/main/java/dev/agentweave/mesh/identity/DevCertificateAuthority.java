@@ -75,6 +75,32 @@ public final class DevCertificateAuthority {
       Path directory, TrustDomain trustDomain) {
     requireNonNull(directory, "directory");
     requireNonNull(trustDomain, "trustDomain");
+    try {
+      Files.createDirectories(directory);
+      if (directory.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+      }
+    } catch (java.io.IOException e) {
+      throw new IdentityException(
+          directory + ": cannot create the dev CA directory (" + e.getMessage() + ")", e);
+    }
+    // Several processes may start on one directory at once (nodes of a development cluster): a
+    // file lock makes exactly one of them create the CA and the others open it.
+    try (java.nio.channels.FileChannel channel =
+            java.nio.channels.FileChannel.open(
+                directory.resolve(".lock"),
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock lock = channel.lock()) {
+      return openOrCreateLocked(directory, trustDomain);
+    } catch (java.io.IOException e) {
+      throw new IdentityException(
+          directory + ": cannot lock the dev CA directory (" + e.getMessage() + ")", e);
+    }
+  }
+
+  private static DevCertificateAuthority openOrCreateLocked(
+      Path directory, TrustDomain trustDomain) {
     Path certFile = directory.resolve("ca.pem");
     Path keyFile = directory.resolve("ca.key");
     if (Files.exists(certFile) || Files.exists(keyFile)) {
@@ -92,15 +118,6 @@ public final class DevCertificateAuthority {
                 + "; use another identity.dev_ca.directory per trust domain)");
       }
       return new DevCertificateAuthority(trustDomain, cert, key, directory);
-    }
-    try {
-      Files.createDirectories(directory);
-      if (directory.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
-      }
-    } catch (java.io.IOException e) {
-      throw new IdentityException(
-          directory + ": cannot create the dev CA directory (" + e.getMessage() + ")", e);
     }
     KeyPair pair = newKeyPair();
     Instant now = Instant.now();
