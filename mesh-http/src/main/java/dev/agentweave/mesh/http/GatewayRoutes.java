@@ -118,7 +118,7 @@ final class GatewayRoutes extends AllDirectives {
                   String requestId = requestId(request);
                   Optional<SpiffeId> caller = tls.flatMap(i -> SpiffeTls.peer(i.getSession()));
                   return completeWithFuture(
-                      serve(request, caller, requestId)
+                      safely(request, caller, requestId)
                           .thenApply(
                               r -> r.addHeader(RawHeader.create(REQUEST_ID_HEADER, requestId))));
                 }));
@@ -130,6 +130,22 @@ final class GatewayRoutes extends AllDirectives {
       return h.get().value();
     }
     return Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+  }
+
+  /** {@link #serve}, with anything unexpected answered as a JSON 500 and logged. */
+  private CompletionStage<HttpResponse> safely(
+      HttpRequest request, Optional<SpiffeId> caller, String requestId) {
+    CompletionStage<HttpResponse> answer;
+    try {
+      answer = serve(request, caller, requestId);
+    } catch (RuntimeException e) {
+      answer = CompletableFuture.failedFuture(e);
+    }
+    return answer.exceptionally(
+        e -> {
+          LOG.error("request {} failed unexpectedly", requestId, e);
+          return error(ErrorCode.INTERNAL, "internal error", requestId);
+        });
   }
 
   private CompletionStage<HttpResponse> serve(
