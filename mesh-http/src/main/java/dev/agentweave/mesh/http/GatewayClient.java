@@ -234,8 +234,7 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
       byte[] request,
       Duration timeout,
       String requestId) {
-    return send(caller, target, action, request, timeout, requestId, false)
-        .thenApply(r -> r.body());
+    return send(caller, target, action, request, timeout, requestId, false);
   }
 
   @Override
@@ -362,9 +361,18 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
 
   // ---- sending ----------------------------------------------------------------------------------
 
-  private record Answer(byte[] body) {}
+  /** One remote call across its attempts. */
+  private record Call(
+      SpiffeId caller,
+      SpiffeId target,
+      String action,
+      byte[] request,
+      long deadline,
+      String requestId,
+      boolean tell,
+      CompletableFuture<byte[]> result) {}
 
-  private CompletionStage<Answer> send(
+  private CompletionStage<byte[]> send(
       SpiffeId caller,
       SpiffeId target,
       String action,
@@ -374,76 +382,81 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
       boolean tell) {
     List<URI> gateways = gateways(target);
     if (gateways.isEmpty()) {
-      return CompletableFuture.failedFuture(
-          new NotFoundException(
-              "no gateway known for " + target + " (transport.peers, cluster directory)"));
+      return CompletableFuture.failedFuture(noGateway(target));
     }
-    long deadline = System.nanoTime() + timeout.toNanos();
-    CompletableFuture<Answer> result = new CompletableFuture<>();
-    attempt(caller, target, action, request, deadline, requestId, tell, gateways, 1, result);
-    return result;
+    Call call =
+        new Call(
+            caller,
+            target,
+            action,
+            request,
+            System.nanoTime() + timeout.toNanos(),
+            requestId,
+            tell,
+            new CompletableFuture<>());
+    attempt(call, gateways, 1);
+    return call.result();
   }
 
-  private void attempt(
-      SpiffeId caller,
-      SpiffeId target,
-      String action,
-      byte[] request,
-      long deadline,
-      String requestId,
-      boolean tell,
-      List<URI> gateways,
-      int attempt,
-      CompletableFuture<Answer> result) {
-    long left = deadline - System.nanoTime();
-    if (left <= 0) {
-      result.completeExceptionally(
-          new DeadlineExceededException(
-              "'" + action + "' on " + target + " had no time left for attempt " + attempt));
+  private static NotFoundException noGateway(SpiffeId target) {
+    return new NotFoundException(
+        "no gateway known for " + target + " (transport.peers, cluster directory)");
+  }
+
+  private CircuitBreaker breaker(URI gateway) {
+    return breakers.computeIfAbsent(
+        gateway, g -> new CircuitBreaker(breakerSettings, System::nanoTime));
+  }
+
+  private static UnavailableException breakerOpen(URI gateway, SpiffeId target) {
+    return new UnavailableException(
+        "circuit breaker to "
+            + gateway
+            + " is open after repeated failures; not calling "
+            + target);
+  }
+
+  /** Tells a breaker what a failed call says about its gateway. */
+  private static void failedThrough(CircuitBreaker breaker, Throwable cause) {
+    if (countsAgainst(cause)) {
+      breaker.failed();
+    } else {
+      breaker.released();
+    }
+  }
+
+  private void attempt(Call call, List<URI> gateways, int attempt) {
+    if (call.deadline() - System.nanoTime() <= 0) {
+      call.result()
+          .completeExceptionally(
+              new DeadlineExceededException(
+                  "'"
+                      + call.action()
+                      + "' on "
+                      + call.target()
+                      + " had no time left for attempt "
+                      + attempt));
       return;
     }
-    URI gateway = choose(caller, gateways);
-    CircuitBreaker breaker =
-        breakers.computeIfAbsent(
-            gateway, g -> new CircuitBreaker(breakerSettings, System::nanoTime));
+    URI gateway = choose(call.caller(), gateways);
+    CircuitBreaker breaker = breaker(gateway);
     if (!breaker.tryAcquire()) {
-      retryOrFail(
-          new UnavailableException(
-              "circuit breaker to "
-                  + gateway
-                  + " is open after repeated failures; not calling "
-                  + target),
-          gateway,
-          caller,
-          target,
-          action,
-          request,
-          deadline,
-          requestId,
-          tell,
-          gateways,
-          attempt,
-          result);
+      retryOrFail(call, breakerOpen(gateway, call.target()), gateway, gateways, attempt);
       return;
     }
-    Pool p = pools.computeIfAbsent(new PoolKey(caller, gateway), Pool::new);
-    once(p, target, action, request, deadline, requestId, tell)
+    Pool p = pools.computeIfAbsent(new PoolKey(call.caller(), gateway), Pool::new);
+    admit(p, call.deadline())
+        .thenCompose(ok -> exchange(p, call).whenComplete((a, e) -> p.gate.release()))
         .whenComplete(
             (answer, error) -> {
               Throwable cause = unwrap(error);
               if (cause == null) {
                 breaker.succeeded();
-                result.complete(answer);
+                call.result().complete(answer);
                 return;
               }
-              if (countsAgainst(cause)) {
-                breaker.failed();
-              } else {
-                breaker.released();
-              }
-              retryOrFail(
-                  cause, gateway, caller, target, action, request, deadline, requestId, tell,
-                  gateways, attempt, result);
+              failedThrough(breaker, cause);
+              retryOrFail(call, cause, gateway, gateways, attempt);
             });
   }
 
@@ -480,62 +493,47 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
         || cause instanceof UnavailableException;
   }
 
+  /** The error a caller sees for a failure below HTTP or from the other node. */
+  private static MeshException failureOf(Throwable cause) {
+    if (cause instanceof NotProcessed n) {
+      return n.asUnavailable();
+    }
+    if (cause instanceof MaybeProcessed m) {
+      return m.failure;
+    }
+    return asMesh(cause);
+  }
+
   private void retryOrFail(
-      Throwable cause,
-      URI failedAt,
-      SpiffeId caller,
-      SpiffeId target,
-      String action,
-      byte[] request,
-      long deadline,
-      String requestId,
-      boolean tell,
-      List<URI> gateways,
-      int attempt,
-      CompletableFuture<Answer> result) {
+      Call call, Throwable cause, URI failedAt, List<URI> gateways, int attempt) {
     boolean safe =
         cause instanceof NotProcessed
             || cause instanceof OverloadedException
             || cause instanceof UnavailableException
             || ((cause instanceof MaybeProcessed || cause instanceof InternalErrorException)
-                && idempotent.contains(target + " " + action));
-    MeshException failure =
-        cause instanceof NotProcessed n
-            ? n.asUnavailable()
-            : cause instanceof MaybeProcessed m ? m.failure : asMesh(cause);
-    if (!safe || attempt >= retry.maxAttempts()) {
-      result.completeExceptionally(failure);
-      return;
-    }
+                && idempotent.contains(call.target() + " " + call.action()));
+    MeshException failure = failureOf(cause);
     long backoff = backoffNanos(attempt);
-    if (System.nanoTime() + backoff >= deadline) {
-      result.completeExceptionally(failure);
+    if (!safe || attempt >= retry.maxAttempts() || System.nanoTime() + backoff >= call.deadline()) {
+      call.result().completeExceptionally(failure);
       return;
     }
     retries.increment();
     LOG.debug(
-        "retrying '{}' on {} (attempt {}): {}", action, target, attempt + 1, failure.getMessage());
+        "retrying '{}' on {} (attempt {}): {}",
+        call.action(),
+        call.target(),
+        attempt + 1,
+        failure.getMessage());
     // Another node when there is one: look the agent up again (a node that became unreachable has
     // left the directory) and leave out the gateway that just failed.
-    List<URI> current = gateways(target);
+    List<URI> current = gateways(call.target());
     List<URI> candidates = current.isEmpty() ? gateways : current;
     List<URI> others = new ArrayList<>(candidates);
     others.remove(failedAt);
     List<URI> next = others.isEmpty() ? candidates : others;
     CompletableFuture.delayedExecutor(backoff, TimeUnit.NANOSECONDS)
-        .execute(
-            () ->
-                attempt(
-                    caller,
-                    target,
-                    action,
-                    request,
-                    deadline,
-                    requestId,
-                    tell,
-                    next,
-                    attempt + 1,
-                    result));
+        .execute(() -> attempt(call, next, attempt + 1));
   }
 
   /** Exponential backoff with full jitter: uniform in [0, min(max, base * 2^(attempt-1))]. */
@@ -547,22 +545,6 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
       return exp;
     }
     return ThreadLocalRandom.current().nextLong(exp + 1);
-  }
-
-  /** One HTTP exchange through a pool's admission. */
-  private CompletionStage<Answer> once(
-      Pool p,
-      SpiffeId target,
-      String action,
-      byte[] request,
-      long deadline,
-      String requestId,
-      boolean tell) {
-    return admit(p, deadline)
-        .thenCompose(
-            ok ->
-                exchange(p, target, action, request, deadline, requestId, tell)
-                    .whenComplete((a, e) -> p.gate.release()));
   }
 
   /** Completes when the pool grants a slot; fails as overloaded when it cannot in time. */
@@ -601,6 +583,16 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
             });
   }
 
+  /** The internal call's request, everything but the body. */
+  private static HttpRequest callRequest(
+      Pool p, SpiffeId target, String action, long leftMillis, String requestId) {
+    return HttpRequest.POST(p.key.gateway() + GatewayRoutes.CALL_PATH)
+        .addHeader(RawHeader.create(GatewayRoutes.TARGET_HEADER, target.toString()))
+        .addHeader(RawHeader.create(GatewayRoutes.ACTION_HEADER, action))
+        .addHeader(RawHeader.create(GatewayRoutes.TIMEOUT_HEADER, Long.toString(leftMillis)))
+        .addHeader(RawHeader.create(GatewayRoutes.REQUEST_ID_HEADER, requestId));
+  }
+
   // ---- streaming --------------------------------------------------------------------------------
 
   @Override
@@ -613,22 +605,13 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
       String requestId) {
     List<URI> gateways = gateways(target);
     if (gateways.isEmpty()) {
-      return CompletableFuture.failedFuture(
-          new NotFoundException(
-              "no gateway known for " + target + " (transport.peers, cluster directory)"));
+      return CompletableFuture.failedFuture(noGateway(target));
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     URI gateway = choose(caller, gateways);
-    CircuitBreaker breaker =
-        breakers.computeIfAbsent(
-            gateway, g -> new CircuitBreaker(breakerSettings, System::nanoTime));
+    CircuitBreaker breaker = breaker(gateway);
     if (!breaker.tryAcquire()) {
-      return CompletableFuture.failedFuture(
-          new UnavailableException(
-              "circuit breaker to "
-                  + gateway
-                  + " is open after repeated failures; not calling "
-                  + target));
+      return CompletableFuture.failedFuture(breakerOpen(gateway, target));
     }
     Pool p = pools.computeIfAbsent(new PoolKey(caller, gateway), Pool::new);
     CompletableFuture<Source<ByteString, ?>> result = new CompletableFuture<>();
@@ -656,11 +639,7 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
       CompletableFuture<Source<ByteString, ?>> result) {
     long leftMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
     HttpRequest req =
-        HttpRequest.POST(p.key.gateway() + GatewayRoutes.CALL_PATH)
-            .addHeader(RawHeader.create(GatewayRoutes.TARGET_HEADER, target.toString()))
-            .addHeader(RawHeader.create(GatewayRoutes.ACTION_HEADER, action))
-            .addHeader(RawHeader.create(GatewayRoutes.TIMEOUT_HEADER, Long.toString(leftMillis)))
-            .addHeader(RawHeader.create(GatewayRoutes.REQUEST_ID_HEADER, requestId))
+        callRequest(p, target, action, leftMillis, requestId)
             .withEntity(HttpEntities.createChunked(ContentTypes.APPLICATION_OCTET_STREAM, request));
     java.util.concurrent.atomic.AtomicBoolean released =
         new java.util.concurrent.atomic.AtomicBoolean();
@@ -676,12 +655,8 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
             (response, error) -> {
               if (error != null) {
                 release.run();
-                Throwable c = classify(p.key.gateway(), unwrap(error));
                 breaker.failed();
-                result.completeExceptionally(
-                    c instanceof NotProcessed n
-                        ? n.asUnavailable()
-                        : c instanceof MaybeProcessed m ? m.failure : asMesh(c));
+                result.completeExceptionally(failureOf(classify(p.key.gateway(), unwrap(error))));
                 return;
               }
               if (response.status().intValue() != 200) {
@@ -701,11 +676,7 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
                             result.completeExceptionally(
                                 new InternalErrorException("unexpected answer to a stream call"));
                           } catch (RuntimeException e) {
-                            if (countsAgainst(e)) {
-                              breaker.failed();
-                            } else {
-                              breaker.released();
-                            }
+                            failedThrough(breaker, e);
                             result.completeExceptionally(e);
                           }
                         });
@@ -738,27 +709,17 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
             });
   }
 
-  private CompletionStage<Answer> exchange(
-      Pool p,
-      SpiffeId target,
-      String action,
-      byte[] request,
-      long deadline,
-      String requestId,
-      boolean tell) {
-    long leftMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+  private CompletionStage<byte[]> exchange(Pool p, Call call) {
+    long leftMillis = TimeUnit.NANOSECONDS.toMillis(call.deadline() - System.nanoTime());
     if (leftMillis <= 0) {
       return CompletableFuture.failedFuture(
-          new DeadlineExceededException("'" + action + "' on " + target + " ran out of time"));
+          new DeadlineExceededException(
+              "'" + call.action() + "' on " + call.target() + " ran out of time"));
     }
     HttpRequest req =
-        HttpRequest.POST(p.key.gateway() + GatewayRoutes.CALL_PATH)
-            .addHeader(RawHeader.create(GatewayRoutes.TARGET_HEADER, target.toString()))
-            .addHeader(RawHeader.create(GatewayRoutes.ACTION_HEADER, action))
-            .addHeader(RawHeader.create(GatewayRoutes.TIMEOUT_HEADER, Long.toString(leftMillis)))
-            .addHeader(RawHeader.create(GatewayRoutes.REQUEST_ID_HEADER, requestId))
-            .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, request));
-    if (tell) {
+        callRequest(p, call.target(), call.action(), leftMillis, call.requestId())
+            .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, call.request()));
+    if (call.tell()) {
       req = req.addHeader(RawHeader.create(GatewayRoutes.MODE_HEADER, "tell"));
     }
     Materializer mat = Materializer.matFromSystem(system);
@@ -770,34 +731,35 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
               if (error != null) {
                 Throwable cause = unwrap(error);
                 if (cause instanceof TimeoutException) {
-                  return CompletableFuture.<Answer>failedFuture(
+                  return CompletableFuture.<byte[]>failedFuture(
                       new DeadlineExceededException(
                           "'"
-                              + action
+                              + call.action()
                               + "' on "
-                              + target
+                              + call.target()
                               + " did not answer in time (via "
                               + p.key.gateway()
                               + ")"));
                 }
-                return CompletableFuture.<Answer>failedFuture(classify(p.key.gateway(), cause));
+                return CompletableFuture.<byte[]>failedFuture(classify(p.key.gateway(), cause));
               }
               if (response.getHeader(GatewayRoutes.IDEMPOTENT_HEADER).isPresent()) {
-                idempotent.add(target + " " + action);
+                idempotent.add(call.target() + " " + call.action());
               }
               return response
                   .entity()
                   .toStrict(Math.max(1, leftMillis), mat)
                   .thenApply(
-                      strict -> decode(response, strict.getData(), p.key.gateway(), requestId));
+                      strict ->
+                          decode(response, strict.getData(), p.key.gateway(), call.requestId()));
             })
         .thenCompose(x -> x);
   }
 
-  private Answer decode(HttpResponse response, ByteString body, URI gateway, String requestId) {
+  private byte[] decode(HttpResponse response, ByteString body, URI gateway, String requestId) {
     int status = response.status().intValue();
     if (status == 200 || status == 202) {
-      return new Answer(body.toArray());
+      return body.toArray();
     }
     String code = "";
     String message = "HTTP " + status;

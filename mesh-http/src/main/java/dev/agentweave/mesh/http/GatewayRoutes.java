@@ -26,6 +26,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -226,6 +228,24 @@ final class GatewayRoutes extends AllDirectives {
       request.discardEntityBytes(materializer);
       return done(error(e.code(), e.getMessage(), requestId));
     }
+    return admitted(
+        request,
+        requestId,
+        () ->
+            strictBody(
+                request.entity(),
+                timeout,
+                requestId,
+                (body, left) -> call(body, caller, target, left, requestId)));
+  }
+
+  /**
+   * Runs a request that carries a body: refused at once (413) when its declared length is over
+   * {@code server.max_body_bytes} and (503) when the gateway already serves {@code
+   * server.max_concurrent_requests}; otherwise counted in flight until its answer is ready.
+   */
+  private CompletionStage<HttpResponse> admitted(
+      HttpRequest request, String requestId, Supplier<CompletionStage<HttpResponse>> work) {
     HttpEntity entity = request.entity();
     if (entity.getContentLengthOption().isPresent()
         && entity.getContentLengthOption().getAsLong() > maxBodyBytes) {
@@ -237,21 +257,30 @@ final class GatewayRoutes extends AllDirectives {
       request.discardEntityBytes(materializer);
       return done(overloaded(requestId));
     }
+    return work.get().whenComplete((r, e) -> inFlight.decrementAndGet());
+  }
+
+  /**
+   * Reads a body of at most {@code server.max_body_bytes} within the timeout, then hands it and the
+   * time left to {@code then}; an unreadable body is answered here.
+   */
+  private CompletionStage<HttpResponse> strictBody(
+      HttpEntity entity,
+      Duration timeout,
+      String requestId,
+      BiFunction<byte[], Duration, CompletionStage<HttpResponse>> then) {
     long started = System.nanoTime();
-    CompletionStage<HttpResponse> response =
-        entity
-            .withSizeLimit(maxBodyBytes)
-            .toStrict(Math.max(1, timeout.toMillis()), materializer)
-            .handle(
-                (strict, readError) -> {
-                  if (readError != null) {
-                    return CompletableFuture.completedFuture(unreadable(readError, requestId));
-                  }
-                  Duration left = timeout.minusNanos(System.nanoTime() - started);
-                  return call(strict.getData().toArray(), caller, target, left, requestId);
-                })
-            .thenCompose(x -> x);
-    return response.whenComplete((r, e) -> inFlight.decrementAndGet());
+    return entity
+        .withSizeLimit(maxBodyBytes)
+        .toStrict(Math.max(1, timeout.toMillis()), materializer)
+        .handle(
+            (strict, readError) ->
+                readError != null
+                    ? done(unreadable(readError, requestId))
+                    : then.apply(
+                        strict.getData().toArray(),
+                        timeout.minusNanos(System.nanoTime() - started)))
+        .thenCompose(x -> x);
   }
 
   // ---- POST /_agentweave/call ------------------------------------------------------------------
@@ -297,58 +326,50 @@ final class GatewayRoutes extends AllDirectives {
       Duration timeout,
       boolean tell,
       String requestId) {
-    HttpEntity entity = request.entity();
-    if (entity.getContentLengthOption().isPresent()
-        && entity.getContentLengthOption().getAsLong() > maxBodyBytes) {
-      request.discardEntityBytes(materializer);
-      return done(tooLarge(requestId));
-    }
-    if (inFlight.incrementAndGet() > maxConcurrent) {
-      inFlight.decrementAndGet();
-      request.discardEntityBytes(materializer);
-      return done(overloaded(requestId));
-    }
-    if (entity.getContentType().mediaType().equals(MediaTypes.APPLICATION_OCTET_STREAM)) {
-      // A streaming capability: the request's bytes go to the handler as they arrive, without a
-      // size limit, and its response streams back chunked.
-      return inbound
-          .call(
-              caller, target, action, entity.withoutSizeLimit().getDataBytes(), timeout, requestId)
-          .handle(
-              (value, failure) -> {
-                if (failure != null) {
-                  discardQuietly(request);
+    return admitted(
+        request,
+        requestId,
+        () -> {
+          HttpEntity entity = request.entity();
+          if (entity.getContentType().mediaType().equals(MediaTypes.APPLICATION_OCTET_STREAM)) {
+            // A streaming capability: the request's bytes go to the handler as they arrive,
+            // without a size limit, and its response streams back chunked.
+            return inbound
+                .call(
+                    caller,
+                    target,
+                    action,
+                    entity.withoutSizeLimit().getDataBytes(),
+                    timeout,
+                    requestId)
+                .handle(
+                    (value, failure) -> {
+                      if (failure != null) {
+                        discardQuietly(request);
+                      }
+                      return answer(value, failure, action, target, requestId);
+                    });
+          }
+          return strictBody(
+              entity,
+              timeout,
+              requestId,
+              (bytes, left) -> {
+                JsonBody body = new JsonBody(bytes);
+                if (tell) {
+                  return inbound
+                      .tell(caller, target, action, body, left, requestId)
+                      .handle(
+                          (ok, failure) ->
+                              failure == null
+                                  ? HttpResponse.create().withStatus(StatusCodes.ACCEPTED)
+                                  : failed(failure, requestId));
                 }
-                return answer(value, failure, action, target, requestId);
-              })
-          .whenComplete((r, e) -> inFlight.decrementAndGet());
-    }
-    long started = System.nanoTime();
-    return entity
-        .withSizeLimit(maxBodyBytes)
-        .toStrict(Math.max(1, timeout.toMillis()), materializer)
-        .handle(
-            (strict, readError) -> {
-              if (readError != null) {
-                return done(unreadable(readError, requestId));
-              }
-              Duration left = timeout.minusNanos(System.nanoTime() - started);
-              JsonBody body = new JsonBody(strict.getData().toArray());
-              if (tell) {
                 return inbound
-                    .tell(caller, target, action, body, left, requestId)
-                    .handle(
-                        (ok, failure) ->
-                            failure == null
-                                ? HttpResponse.create().withStatus(StatusCodes.ACCEPTED)
-                                : failed(failure, requestId));
-              }
-              return inbound
-                  .call(caller, target, action, body, left, requestId)
-                  .handle((value, failure) -> answer(value, failure, action, target, requestId));
-            })
-        .thenCompose(x -> x)
-        .whenComplete((r, e) -> inFlight.decrementAndGet());
+                    .call(caller, target, action, body, left, requestId)
+                    .handle((value, failure) -> answer(value, failure, action, target, requestId));
+              });
+        });
   }
 
   private static SpiffeId spiffeIdHeader(HttpRequest request, String name) {
