@@ -286,6 +286,30 @@ public final class Capability<Q, R> {
     return copy(c -> c.requiredPeers = List.copyOf(parsed));
   }
 
+  /**
+   * A copy with the same name, types and options whose handler is the given one: for code that
+   * wraps a capability's handler (keyed agents route their calls this way).
+   *
+   * @param handler the new handler
+   * @return the copy
+   */
+  public Capability<Q, R> withAsyncHandler(AsyncCapabilityHandler<Q, R> handler) {
+    requireNonNull(handler, "handler");
+    return new Capability<>(
+        name,
+        requestType,
+        responseType,
+        handler,
+        null,
+        description,
+        maxInFlight,
+        mailboxCapacity,
+        timeout,
+        blocking,
+        idempotent,
+        requiredPeers);
+  }
+
   /** The options a copy may change; every withX copies them, changes one, and builds. */
   private static final class Options {
     String description;

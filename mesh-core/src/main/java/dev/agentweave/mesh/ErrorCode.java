@@ -40,4 +40,19 @@ public enum ErrorCode {
   public int httpStatus() {
     return httpStatus;
   }
+
+  /**
+   * The code with the given wire name.
+   *
+   * @param wireName for example {@code "overloaded"}
+   * @return the code, or empty for a name this version does not know
+   */
+  public static java.util.Optional<ErrorCode> ofWireName(String wireName) {
+    for (ErrorCode c : values()) {
+      if (c.wireName.equals(wireName)) {
+        return java.util.Optional.of(c);
+      }
+    }
+    return java.util.Optional.empty();
+  }
 }

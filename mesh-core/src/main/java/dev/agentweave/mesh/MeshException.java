@@ -27,4 +27,29 @@ public abstract class MeshException extends RuntimeException {
   public ErrorCode code() {
     return code;
   }
+
+  /**
+   * An exception of the given code, as a caller on another node sees it: for transports that carry
+   * failures as a code and a message.
+   *
+   * @param code the code
+   * @param message the message
+   * @param retryAfter for {@link ErrorCode#OVERLOADED}, when to retry; ignored otherwise
+   * @return the exception
+   */
+  public static MeshException of(ErrorCode code, String message, java.time.Duration retryAfter) {
+    requireNonNull(code, "code");
+    return switch (code) {
+      case INVALID_REQUEST -> new InvalidRequestException(message);
+      case PERMISSION_DENIED -> new PermissionDeniedException(message);
+      case NOT_FOUND -> new NotFoundException(message);
+      case REJECTED -> new HandlerRejectedException(message);
+      case OVERLOADED ->
+          new OverloadedException(
+              message, retryAfter != null ? retryAfter : java.time.Duration.ofSeconds(1));
+      case UNAVAILABLE -> new UnavailableException(message);
+      case DEADLINE_EXCEEDED -> new DeadlineExceededException(message);
+      case INTERNAL -> new InternalErrorException(message);
+    };
+  }
 }

@@ -128,6 +128,25 @@ public final class MeshNode implements AutoCloseable {
   }
 
   /**
+   * Registers the router that sends calls of keyed agents to their entities (mesh-cluster does this
+   * for a cluster member that hosts keyed agents).
+   *
+   * @param router the router
+   */
+  public void useEntityRouter(dev.agentweave.mesh.spi.EntityRouter router) {
+    runtime.useEntityRouter(requireNonNull(router, "router"));
+  }
+
+  /**
+   * The keyed agents this node hosts, for the module that runs their entities.
+   *
+   * @return the keyed agents, in the order given to the builder
+   */
+  public List<dev.agentweave.mesh.spi.KeyedAgentHost> keyedAgents() {
+    return runtime.keyedAgents();
+  }
+
+  /**
    * Registers where other nodes' agents are (mesh-cluster does this for a cluster member).
    *
    * @param directory the directory
@@ -237,6 +256,7 @@ public final class MeshNode implements AutoCloseable {
   public static final class Builder {
     private final MeshSettings settings;
     private final List<Agent> agents = new ArrayList<>();
+    private final List<KeyedAgent<?>> keyedAgents = new ArrayList<>();
     private Authorizer authorizer;
     private PrometheusMeterRegistry registry;
     private dev.agentweave.mesh.identity.IdentitySource identities;
@@ -253,6 +273,18 @@ public final class MeshNode implements AutoCloseable {
      */
     public Builder agent(Agent agent) {
       agents.add(requireNonNull(agent, "agent"));
+      return this;
+    }
+
+    /**
+     * Hosts a keyed agent: its entities run on Pekko Cluster Sharding, so the node needs {@code
+     * cluster.enabled: true} and the mesh-cluster module.
+     *
+     * @param agent the keyed agent
+     * @return this builder
+     */
+    public Builder agent(KeyedAgent<?> agent) {
+      keyedAgents.add(requireNonNull(agent, "agent"));
       return this;
     }
 
@@ -313,6 +345,7 @@ public final class MeshNode implements AutoCloseable {
           MeshRuntime.start(
               settings,
               List.copyOf(agents),
+              List.copyOf(keyedAgents),
               authorizer,
               registry,
               java.util.Optional.ofNullable(identities));
@@ -321,6 +354,7 @@ public final class MeshNode implements AutoCloseable {
         for (dev.agentweave.mesh.spi.NodeExtension ext : runtime.extensions()) {
           ext.started(node);
         }
+        runtime.checkKeyedAgentsRun();
       } catch (RuntimeException e) {
         node.close();
         throw e;

@@ -2,6 +2,7 @@ package dev.agentweave.mesh.cluster;
 
 import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.SpiffeId;
+import dev.agentweave.mesh.cluster.internal.ShardedEntityRouter;
 import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.config.MeshSettings.ClusterSettings;
 import dev.agentweave.mesh.identity.IdentitySource;
@@ -88,7 +89,25 @@ public final class ClusterNodeExtension implements NodeExtension {
         + "pekko.cluster.roles = ["
         + String.join(", ", c.roles().stream().map(r -> "\"" + r + "\"").toList())
         + "]\n"
-        + splitBrainResolver(c.splitBrainResolver());
+        + splitBrainResolver(c.splitBrainResolver())
+        + sharding(c.sharding());
+  }
+
+  /** Cluster Sharding of keyed agents, and the serializer of their calls. */
+  static String sharding(MeshSettings.ShardingSettings s) {
+    return "pekko.cluster.sharding.number-of-shards = "
+        + s.numberOfShards()
+        + "\n"
+        + "pekko.cluster.sharding.passivation.default-idle-strategy.idle-entity.timeout = "
+        + s.passivationIdle().toMillis()
+        + "ms\n"
+        // Pekko's newer rebalance algorithm: balanced in one or two rounds after a join.
+        + "pekko.cluster.sharding.least-shard-allocation-strategy.rebalance-absolute-limit = 20\n"
+        + "pekko.actor.serializers.agentweave-entity ="
+        + " \"dev.agentweave.mesh.cluster.internal.EntitySerializer\"\n"
+        + "pekko.actor.serialization-bindings {\n"
+        + "  \"dev.agentweave.mesh.cluster.internal.EntityMessage\" = agentweave-entity\n"
+        + "}\n";
   }
 
   /** Pekko's split brain resolver, on unless configured off. */
@@ -129,6 +148,9 @@ public final class ClusterNodeExtension implements NodeExtension {
     List<SpiffeId> hosted = new ArrayList<>();
     node.agents().forEach(a -> hosted.add(a.spiffeId()));
     node.advertisedGateway().thenAccept(url -> directory.publish(url, hosted));
+    if (!node.keyedAgents().isEmpty()) {
+      node.useEntityRouter(ShardedEntityRouter.start(node));
+    }
     SpiffeId id = nodeId(settings);
     // The identity stays registered until the actor system has terminated: remoting may still
     // handshake while it stops.

@@ -381,6 +381,7 @@ public record MeshSettings(
    * @param seedNodes {@code host:port} of nodes to join; empty to form a cluster alone
    * @param roles the node's Pekko Cluster roles
    * @param splitBrainResolver how unreachable nodes are downed
+   * @param sharding how keyed agents run on Cluster Sharding
    */
   public record ClusterSettings(
       boolean enabled,
@@ -389,7 +390,17 @@ public record MeshSettings(
       int port,
       List<String> seedNodes,
       List<String> roles,
-      SplitBrainResolverSettings splitBrainResolver) {}
+      SplitBrainResolverSettings splitBrainResolver,
+      ShardingSettings sharding) {}
+
+  /**
+   * The {@code cluster.sharding} section: keyed agents on Cluster Sharding.
+   *
+   * @param numberOfShards shards per keyed agent, fixed for the cluster's lifetime
+   * @param passivationIdle how long an entity may stay without calls before it stops
+   * @param role the role of the nodes that run entities, or empty for every hosting node
+   */
+  public record ShardingSettings(int numberOfShards, Duration passivationIdle, String role) {}
 
   /**
    * The {@code cluster.split_brain_resolver} section: Pekko's split brain resolver.
@@ -835,7 +846,11 @@ public record MeshSettings(
                 v.bool("cluster.split_brain_resolver.enabled"),
                 v.str("cluster.split_brain_resolver.strategy"),
                 v.seconds("cluster.split_brain_resolver.stable_after_seconds"),
-                v.integer("cluster.split_brain_resolver.static_quorum_size")));
+                v.integer("cluster.split_brain_resolver.static_quorum_size")),
+            new ShardingSettings(
+                v.integer("cluster.sharding.number_of_shards"),
+                v.seconds("cluster.sharding.passivation_idle_seconds"),
+                v.str("cluster.sharding.role")));
     return new MeshSettings(
         agent, identity, authz, transport, server, obs, cluster, result.warnings());
   }

@@ -182,7 +182,11 @@ public final class CapabilityRuntime {
     sink.accepted();
   }
 
-  private boolean peerAllowed(SpiffeId caller) {
+  /** Whether the caller matches the required peers (any caller when there are none). */
+  boolean peerAllowed(SpiffeId caller) {
+    if (requiredPeers.isEmpty()) {
+      return true;
+    }
     String id = caller.toString();
     for (SpiffeIdPattern p : requiredPeers) {
       if (p.matches(id)) {
@@ -247,6 +251,22 @@ public final class CapabilityRuntime {
   }
 
   private MeshException mapFailure(Envelope env, Throwable error) {
+    return mapFailure(
+        error, logger, name(), agent.spiffeId(), env.ctx.requestId(), env.ctx.caller());
+  }
+
+  /**
+   * What a handler's failure becomes for its caller: mesh exceptions as they are, a {@link
+   * CapabilityException} as a rejection with its message, anything else logged here and reported as
+   * an internal error without details.
+   */
+  static MeshException mapFailure(
+      Throwable error,
+      Logger logger,
+      String capability,
+      SpiffeId agent,
+      String requestId,
+      SpiffeId caller) {
     Throwable t = error;
     while (t instanceof CompletionException && t.getCause() != null) {
       t = t.getCause();
@@ -257,20 +277,9 @@ public final class CapabilityRuntime {
     if (t instanceof CapabilityException c) {
       return new HandlerRejectedException(String.valueOf(c.getMessage()));
     }
-    logger.warn(
-        "handler of '{}' failed (request {}, caller {})",
-        name(),
-        env.ctx.requestId(),
-        env.ctx.caller(),
-        t);
+    logger.warn("handler of '{}' failed (request {}, caller {})", capability, requestId, caller, t);
     return new InternalErrorException(
-        "'"
-            + name()
-            + "' of "
-            + agent.spiffeId()
-            + " failed (request "
-            + env.ctx.requestId()
-            + ")");
+        "'" + capability + "' of " + agent + " failed (request " + requestId + ")");
   }
 
   /** Fails an envelope that can no longer run. */

@@ -662,6 +662,29 @@ public final class ConfigSchema {
             "an integer in 0..10000 (required > 0 for static-quorum)",
             "Quorum size of the static-quorum strategy."));
     cluster.put("split_brain_resolver", new Section(sbr, null));
+    Map<String, Spec> sharding = new LinkedHashMap<>();
+    sharding.put(
+        "number_of_shards",
+        leaf(
+            Kind.INT,
+            100,
+            intRange(1, 100_000),
+            "an integer in 1..100000 (the same on every node, for the cluster's lifetime)",
+            "Shards of each keyed agent; about ten times the largest planned node count."));
+    sharding.put(
+        "passivation_idle_seconds",
+        seconds(
+            120,
+            "A keyed agent's entity stops after this long without calls (its state is dropped)."));
+    sharding.put(
+        "role",
+        leaf(
+            Kind.STRING,
+            "",
+            v -> ((String) v).isEmpty() || ((String) v).matches("[a-zA-Z0-9._-]+") ? null : "",
+            "a role name (letters, digits, '.', '-', '_') or empty",
+            "Only nodes with this role run keyed entities (empty: every node that hosts the agent)."));
+    cluster.put("sharding", new Section(sharding, null));
     root.put("cluster", new Section(cluster, null));
 
     Map<String, Spec> metrics = new LinkedHashMap<>();

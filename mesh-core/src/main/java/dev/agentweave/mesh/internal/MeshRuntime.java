@@ -56,6 +56,8 @@ public final class MeshRuntime {
   private final ObjectMapper json = Json.newMapper();
   private final InboundCallsImpl inbound = new InboundCallsImpl(this);
   private volatile RemoteTransport remote;
+  private volatile dev.agentweave.mesh.spi.EntityRouter entityRouter;
+  private final Map<SpiffeId, KeyedAgentRuntime> keyed = new LinkedHashMap<>();
   private final Map<SpiffeId, AgentRuntime> agents = new LinkedHashMap<>();
   private final Map<String, AgentRuntime> agentsByName = new LinkedHashMap<>();
   private final Executor blockingExecutor;
@@ -73,6 +75,7 @@ public final class MeshRuntime {
    *
    * @param settings the settings
    * @param agentList the agents to host
+   * @param keyedList the keyed agents to host
    * @param authorizer the authorizer, or {@code null} to build the configured one
    * @param registry the registry, or {@code null} for a new one
    * @return the running node
@@ -80,21 +83,30 @@ public final class MeshRuntime {
   public static MeshRuntime start(
       MeshSettings settings,
       Collection<Agent> agentList,
+      Collection<dev.agentweave.mesh.KeyedAgent<?>> keyedList,
       Authorizer authorizer,
       PrometheusMeterRegistry registry,
       java.util.Optional<dev.agentweave.mesh.identity.IdentitySource> identities) {
-    return new MeshRuntime(settings, agentList, authorizer, registry, identities);
+    return new MeshRuntime(settings, agentList, keyedList, authorizer, registry, identities);
   }
 
   private MeshRuntime(
       MeshSettings settings,
-      Collection<Agent> agentList,
+      Collection<Agent> plainAgents,
+      Collection<dev.agentweave.mesh.KeyedAgent<?>> keyedList,
       Authorizer customAuthorizer,
       PrometheusMeterRegistry registry,
       java.util.Optional<dev.agentweave.mesh.identity.IdentitySource> identities) {
     this.settings = settings;
     this.defaultTimeout = settings.transport().timeout();
     this.logOnly = settings.authorization().defaultAction() == DefaultAction.LOG_ONLY;
+    List<Agent> agentList = new ArrayList<>(plainAgents);
+    for (dev.agentweave.mesh.KeyedAgent<?> k : keyedList) {
+      KeyedAgentRuntime kr =
+          new KeyedAgentRuntime(this, k, k.spiffeId(settings.agent().trustDomain()));
+      keyed.put(kr.spiffeId(), kr);
+      agentList.add(kr.front());
+    }
     checkAgents(settings, agentList);
     this.metrics = new MetricsFacade(registry, settings.observability().metrics());
     this.meters = new MeshMeters(metrics);
@@ -125,6 +137,10 @@ public final class MeshRuntime {
       AgentRuntime rt = new AgentRuntime(this, agent, id, overrides);
       agents.put(id, rt);
       agentsByName.put(agent.name(), rt);
+      KeyedAgentRuntime kr = keyed.get(id);
+      if (kr != null) {
+        kr.bind(rt);
+      }
     }
     system
         .scheduler()
@@ -148,6 +164,35 @@ public final class MeshRuntime {
             dev.agentweave.mesh.spi.NodeExtension.class, MeshRuntime.class.getClassLoader())
         .forEach(out::add);
     return out;
+  }
+
+  /** The hosted keyed agents, in the order given at start. */
+  public List<dev.agentweave.mesh.spi.KeyedAgentHost> keyedAgents() {
+    return List.copyOf(keyed.values());
+  }
+
+  /** Sets the router that sends calls of keyed agents to their entities (mesh-cluster). */
+  public void useEntityRouter(dev.agentweave.mesh.spi.EntityRouter router) {
+    this.entityRouter = router;
+  }
+
+  dev.agentweave.mesh.spi.EntityRouter entityRouter() {
+    return entityRouter;
+  }
+
+  /**
+   * Fails when the node hosts keyed agents and no extension runs their entities.
+   *
+   * @throws IllegalStateException naming the agents and what they need
+   */
+  public void checkKeyedAgentsRun() {
+    if (!keyed.isEmpty() && entityRouter == null) {
+      throw new IllegalStateException(
+          "keyed agents "
+              + keyed.keySet()
+              + " run on Pekko Cluster Sharding (expected: cluster.enabled: true, with the"
+              + " mesh-cluster module on the class path; a single node forms a one-node cluster)");
+    }
   }
 
   /** Marks the node ready: extensions have started. */

@@ -22,6 +22,9 @@ public final class MeterNames {
   /** Encoded request payload sizes (tags agent, capability). */
   public static final String REQUEST_PAYLOAD_SIZE = "request.payload_size";
 
+  /** Live entities of a keyed agent on this node (tag agent). */
+  public static final String KEYED_ENTITIES = "keyed.entities";
+
   /** Time to an authorization decision (tag direction). */
   public static final String AUTHZ_CHECK_DURATION = "authz.check.duration";
 
