@@ -23,4 +23,15 @@ public final class SampleAgents {
         FileProcessorAgent.create(fileRoot),
         BatchAgent.create());
   }
+
+  /**
+   * Every keyed sample agent: conversations. Keyed agents run on Cluster Sharding, so a node hosts
+   * them only with {@code cluster.enabled: true}.
+   *
+   * @param node the name of the hosting node, reported in answers
+   * @return the keyed agents
+   */
+  public static List<dev.agentweave.mesh.KeyedAgent<?>> keyed(String node) {
+    return List.of(ConversationAgent.create(node));
+  }
 }

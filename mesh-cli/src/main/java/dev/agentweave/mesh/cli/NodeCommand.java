@@ -1,6 +1,7 @@
 package dev.agentweave.mesh.cli;
 
 import dev.agentweave.mesh.Agent;
+import dev.agentweave.mesh.KeyedAgent;
 import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.config.ConfigException;
 import dev.agentweave.mesh.config.MeshSettings;
@@ -67,19 +68,32 @@ final class NodeCommand implements Callable<Integer> {
         agents.add(a);
       }
     }
+    // Keyed samples run on Cluster Sharding: hosted when listed, or by default on cluster members.
+    List<KeyedAgent<?>> keyedSamples = SampleAgents.keyed(settings.cluster().nodeName());
+    List<KeyedAgent<?>> keyed = new ArrayList<>();
+    for (KeyedAgent<?> k : keyedSamples) {
+      if (wanted.contains(k.name())
+          || k.name().equals(settings.agent().name())
+          || (wanted.isEmpty() && settings.cluster().enabled())) {
+        keyed.add(k);
+      }
+    }
+    List<String> known = new ArrayList<>(samples.stream().map(Agent::name).toList());
+    keyedSamples.forEach(k -> known.add(k.name()));
     for (String name : wanted) {
-      if (samples.stream().noneMatch(a -> a.name().equals(name))) {
+      if (!known.contains(name)) {
         err.println(
             "server.agents: '"
                 + name
                 + "' is not a sample agent (expected: some of "
-                + String.join(", ", samples.stream().map(Agent::name).toList())
+                + String.join(", ", known)
                 + ")");
         err.flush();
         return 2;
       }
     }
-    if (agents.stream().noneMatch(a -> a.name().equals(settings.agent().name()))) {
+    if (agents.stream().noneMatch(a -> a.name().equals(settings.agent().name()))
+        && keyed.stream().noneMatch(k -> k.name().equals(settings.agent().name()))) {
       agents.add(Agent.of(settings.agent().name()));
     }
     IdentitySource identities;
@@ -90,7 +104,17 @@ final class NodeCommand implements Callable<Integer> {
       err.flush();
       return 2;
     }
-    MeshNode node = MeshNode.builder(settings).agents(agents).start();
+    MeshNode.Builder builder = MeshNode.builder(settings).agents(agents);
+    keyed.forEach(builder::agent);
+    MeshNode node;
+    try {
+      node = builder.start();
+    } catch (IllegalStateException | IllegalArgumentException e) {
+      err.println(e.getMessage());
+      err.flush();
+      identities.close();
+      return 2;
+    }
     Gateway gateway;
     try {
       gateway = Gateway.start(node, identities);

@@ -56,6 +56,12 @@ public final class ClusterNodeExtension implements NodeExtension {
 
   @Override
   public String pekkoConfig(MeshSettings settings, Optional<IdentitySource> identities) {
+    return pekkoConfig(settings, identities, List.of());
+  }
+
+  @Override
+  public String pekkoConfig(
+      MeshSettings settings, Optional<IdentitySource> identities, List<SpiffeId> keyedAgents) {
     ClusterSettings c = settings.cluster();
     if (!c.enabled()) {
       return "";
@@ -87,7 +93,7 @@ public final class ClusterNodeExtension implements NodeExtension {
         + "]\n"
         + "pekko.cluster.jmx.enabled = off\n"
         + "pekko.cluster.roles = ["
-        + String.join(", ", c.roles().stream().map(r -> "\"" + r + "\"").toList())
+        + String.join(", ", roles(c, keyedAgents).stream().map(r -> "\"" + r + "\"").toList())
         + "]\n"
         + splitBrainResolver(c.splitBrainResolver())
         + sharding(c.sharding());
@@ -108,6 +114,21 @@ public final class ClusterNodeExtension implements NodeExtension {
         + "pekko.actor.serialization-bindings {\n"
         + "  \"dev.agentweave.mesh.cluster.internal.EntityMessage\" = agentweave-entity\n"
         + "}\n";
+  }
+
+  /**
+   * The node's roles: the configured ones, plus, without {@code cluster.sharding.role}, one role
+   * per hosted keyed agent, so that each keyed agent's shards live only on nodes that host it (and
+   * its shard coordinator counts only those nodes).
+   */
+  static List<String> roles(ClusterSettings c, List<SpiffeId> keyedAgents) {
+    List<String> roles = new ArrayList<>(c.roles());
+    if (c.sharding().role().isEmpty()) {
+      for (SpiffeId k : keyedAgents) {
+        roles.add(ShardedEntityRouter.roleOf(k));
+      }
+    }
+    return roles;
   }
 
   /** Pekko's split brain resolver, on unless configured off. */

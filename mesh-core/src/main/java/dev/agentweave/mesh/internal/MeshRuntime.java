@@ -116,7 +116,7 @@ public final class MeshRuntime {
     Config config = pekkoConfig(settings);
     this.extensions = loadExtensions();
     for (dev.agentweave.mesh.spi.NodeExtension ext : extensions) {
-      String extra = ext.pekkoConfig(settings, identities);
+      String extra = ext.pekkoConfig(settings, identities, List.copyOf(keyed.keySet()));
       if (!extra.isBlank()) {
         config = ConfigFactory.parseString(extra).withFallback(config);
       }

@@ -27,6 +27,22 @@ public interface NodeExtension {
   }
 
   /**
+   * Pekko configuration (HOCON) to add to the node's actor system, knowing the keyed agents the
+   * node will host. By default the same as {@link #pekkoConfig(MeshSettings, Optional)}.
+   *
+   * @param settings the node settings
+   * @param identities the node's identity source, if the node was given one
+   * @param keyedAgents the keyed agents the node hosts
+   * @return HOCON text
+   */
+  default String pekkoConfig(
+      MeshSettings settings,
+      Optional<IdentitySource> identities,
+      java.util.List<dev.agentweave.mesh.SpiffeId> keyedAgents) {
+    return pekkoConfig(settings, identities);
+  }
+
+  /**
    * The name the node's actor system must have, if this extension needs one (cluster members share
    * it).
    *

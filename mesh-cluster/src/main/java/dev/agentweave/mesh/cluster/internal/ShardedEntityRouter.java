@@ -86,18 +86,26 @@ public final class ShardedEntityRouter implements EntityRouter {
                   type,
                   ctx -> KeyedEntity.create(host, ctx.getEntityId(), ENTITY_QUEUE_CAPACITY, count))
               .withSettings(settings);
-      if (!s.role().isEmpty()) {
-        entity = entity.withRole(s.role());
-      }
+      entity = entity.withRole(s.role().isEmpty() ? roleOf(host.spiffeId()) : s.role());
       router.sharding.init(entity);
       LOG.info(
           "keyed agent {} runs on cluster sharding (type {}, {} shards{})",
           host.spiffeId(),
           type.name(),
           s.numberOfShards(),
-          s.role().isEmpty() ? "" : ", entities on role " + s.role());
+          s.role().isEmpty() ? "" : ", entities on nodes with role " + s.role());
     }
     return router;
+  }
+
+  /**
+   * The role every node hosting a keyed agent has when {@code cluster.sharding.role} is not set.
+   *
+   * @param agent the keyed agent
+   * @return the role, the name of its entity type
+   */
+  public static String roleOf(SpiffeId agent) {
+    return typeKey(agent).name();
   }
 
   /** The entity type of a keyed agent. */

@@ -1,0 +1,269 @@
+package dev.agentweave.mesh.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.agentweave.mesh.Agent;
+import dev.agentweave.mesh.AgentRef;
+import dev.agentweave.mesh.MeshNode;
+import dev.agentweave.mesh.SpiffeId;
+import dev.agentweave.mesh.config.MeshSettings;
+import dev.agentweave.mesh.http.GatewayClient;
+import dev.agentweave.mesh.identity.IdentitySource;
+import dev.agentweave.mesh.identity.IdentitySources;
+import dev.agentweave.samples.ConversationAgent;
+import dev.agentweave.samples.ConversationAgent.Conversation;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Keyed agents and the authorization singleton across separate JVMs: {@code agentweave node}
+ * processes host the keyed sample agent {@code conversations}; this JVM joins as a member that
+ * hosts nothing the processes do, so its calls enter through their gateways and reach entities
+ * through Cluster Sharding, and its own Cedar policy permits nothing, so every decision it gets is
+ * the authorization singleton's (which runs on the oldest process).
+ */
+class KeyedAgentsProcessesIT {
+  static final SpiffeId CONVERSATIONS = SpiffeId.parse("spiffe://example.org/agent/conversations");
+  static final SpiffeId SEARCH = SpiffeId.parse("spiffe://example.org/agent/search");
+
+  @TempDir Path dir;
+  final List<Process> processes = new ArrayList<>();
+  final List<AutoCloseable> toClose = new ArrayList<>();
+
+  @AfterEach
+  void stop() throws Exception {
+    for (int i = toClose.size() - 1; i >= 0; i--) {
+      toClose.get(i).close();
+    }
+    for (Process p : processes) {
+      p.destroyForcibly(); // only the processes this test started
+      p.waitFor(30, TimeUnit.SECONDS);
+    }
+    // Keep the nodes' logs for a look after the run (target/node-logs).
+    Path keep = Path.of("target", "node-logs", getClass().getSimpleName());
+    Files.createDirectories(keep);
+    try (var logs = Files.newDirectoryStream(dir, "*.log")) {
+      for (Path log : logs) {
+        Files.copy(
+            log,
+            keep.resolve(log.getFileName()),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+  }
+
+  static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** Starts a node process and waits until it says it is ready. */
+  Process start(String name, int remoting, int seed) throws Exception {
+    Path config = dir.resolve(name + ".yaml");
+    Files.writeString(
+        config,
+        """
+        agent: {name: conversations, trust_domain: example.org, environment: development}
+        identity: {provider: dev-ca, dev_ca: {directory: "%s"}}
+        authorization:
+          provider: cedar
+          cedar: {policy_file: "%s"}
+          audit: {enabled: false}
+          decision_timeout_seconds: 15   # cold JVMs on two shared cores
+        cluster:
+          enabled: true
+          node_name: %s
+          host: 127.0.0.1
+          port: %d
+          seed_nodes: ["127.0.0.1:%d"]
+          split_brain_resolver: {stable_after_seconds: 5}
+        server: {host: 127.0.0.1, port: %d, agents: [conversations], graceful_shutdown_seconds: 2}
+        """
+            .formatted(
+                dir.resolve("ca"),
+                Path.of("..", "config", "policy.cedar").toAbsolutePath().normalize(),
+                name,
+                remoting,
+                seed,
+                freePort()));
+    Path log = dir.resolve(name + ".log");
+    Process p = NodeProcesses.node(config, dir).redirectOutput(log.toFile()).start();
+    processes.add(p);
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .until(
+            () -> !p.isAlive() || (Files.exists(log) && Files.readString(log).contains("ready ")));
+    assertThat(p.isAlive()).as("node %s is running; its log: %s", name, log).isTrue();
+    return p;
+  }
+
+  static Conversation append(AgentRef ref, String key, String text) throws Exception {
+    return ref.ask("append", new ConversationAgent.Append(key, "user", text), Conversation.class)
+        .toCompletableFuture()
+        .get(60, TimeUnit.SECONDS);
+  }
+
+  static Conversation history(AgentRef ref, String key) throws Exception {
+    return ref.ask("history", new ConversationAgent.HistoryRequest(key, 1), Conversation.class)
+        .toCompletableFuture()
+        .get(60, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void oneEntityPerKey_entitiesMoveToAJoiningNode_andTheSingletonHandsOverWhenItsNodeDies()
+      throws Exception {
+    int seed = freePort();
+    Process p1 = start("p1", seed, seed);
+    start("p2", freePort(), seed);
+    Files.writeString(dir.resolve("nothing.cedar"), "// permits nothing\n");
+    MeshSettings settings =
+        MeshSettings.parse(
+            "observer",
+            """
+            agent: {name: observer, trust_domain: example.org, environment: development}
+            identity: {provider: dev-ca, dev_ca: {directory: "%s"}}
+            authorization:
+              provider: cedar
+              cedar: {policy_file: "%s"}
+              audit: {enabled: false}
+              decision_timeout_seconds: 3
+            cluster:
+              enabled: true
+              node_name: observer
+              host: 127.0.0.1
+              port: 0
+              seed_nodes: ["127.0.0.1:%d"]
+              split_brain_resolver: {stable_after_seconds: 5}
+            """
+                .formatted(dir.resolve("ca"), dir.resolve("nothing.cedar"), seed),
+            Map.of());
+    MeshNode observer = MeshNode.builder(settings).agent(Agent.of("observer")).start();
+    IdentitySource ids = IdentitySources.fromSettings(settings);
+    toClose.add(ids);
+    toClose.add(observer);
+    GatewayClient.start(observer, ids);
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .until(() -> observer.agentDirectory().orElseThrow().gateways(CONVERSATIONS).size() == 2);
+    AgentRef conversations =
+        observer.agent("observer").ref(CONVERSATIONS).withTimeout(Duration.ofSeconds(60));
+
+    // One entity per key: 40 concurrent first calls of one conversation enter through both
+    // processes' gateways; one entity answers them all, one at a time.
+    List<CompletableFuture<Conversation>> first = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      first.add(
+          conversations
+              .ask(
+                  "append",
+                  new ConversationAgent.Append("fresh", "user", "hello " + i),
+                  Conversation.class)
+              .toCompletableFuture());
+    }
+    Set<String> instances = new HashSet<>();
+    Set<Long> counts = new HashSet<>();
+    for (CompletableFuture<Conversation> f : first) {
+      Conversation c = f.get(90, TimeUnit.SECONDS);
+      instances.add(c.instance());
+      counts.add(c.appended());
+    }
+    assertThat(instances).hasSize(1);
+    assertThat(counts).hasSize(40).contains(1L, 40L);
+    assertThat(history(conversations, "fresh").messages()).hasSize(1);
+
+    // Conversations spread over both processes.
+    Map<String, Conversation> before = new HashMap<>();
+    for (int k = 0; k < 30; k++) {
+      before.put("c" + k, append(conversations, "c" + k, "first"));
+    }
+    assertThat(before.values().stream().map(Conversation::node).distinct())
+        .containsExactlyInAnyOrder("p1", "p2");
+
+    // Rebalance on join: p3 joins, and some conversations move to it (rebalance rounds are 10 s).
+    long joinStarted = System.nanoTime();
+    start("p3", freePort(), seed);
+    Map<String, Conversation> moved = new HashMap<>();
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () -> {
+              for (int k = 0; k < 30; k++) {
+                Conversation c = history(conversations, "c" + k);
+                if (c.node().equals("p3")) {
+                  moved.put("c" + k, c);
+                }
+              }
+              return moved.size() >= 3;
+            });
+    long rebalanceMs = (System.nanoTime() - joinStarted) / 1_000_000;
+    moved.forEach(
+        (key, c) -> {
+          // State is in memory: a moved conversation starts again.
+          assertThat(c.instance()).isNotEqualTo(before.get(key).instance());
+          assertThat(c.appended()).isZero();
+        });
+
+    // The observer's own policy permits nothing, so this allow comes from the singleton (on p1,
+    // the oldest member).
+    assertThat(
+            observer
+                .checkAuthorization(probe(0), SEARCH, "search")
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS)
+                .allowed())
+        .isTrue();
+
+    // SIGKILL p1: the split brain resolver downs it, the singleton starts on the next oldest
+    // process, and fresh decisions are allowed again; conversations of p1 restart elsewhere.
+    long killedAt = System.nanoTime();
+    p1.destroyForcibly(); // SIGKILL to a process this test started
+    int[] probe = {1};
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () ->
+                observer
+                    .checkAuthorization(probe(probe[0]++), SEARCH, "search")
+                    .toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS)
+                    .allowed());
+    long handOverMs = (System.nanoTime() - killedAt) / 1_000_000;
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(200))
+        .ignoreExceptions()
+        .until(() -> observer.agentDirectory().orElseThrow().gateways(CONVERSATIONS).size() == 2);
+    Set<String> nodesAfter = new HashSet<>();
+    for (int k = 0; k < 30; k++) {
+      nodesAfter.add(history(conversations, "c" + k).node());
+    }
+    long entitiesBackMs = (System.nanoTime() - killedAt) / 1_000_000;
+    assertThat(nodesAfter).doesNotContain("p1").isNotEmpty();
+    System.out.printf(
+        "keyed processes: rebalance to the joining node seen %d ms after its start; after SIGKILL"
+            + " of the singleton's node: fresh decisions allowed after %d ms, every conversation"
+            + " answered again after %d ms%n",
+        rebalanceMs, handOverMs, entitiesBackMs);
+  }
+
+  static SpiffeId probe(int i) {
+    return SpiffeId.parse("spiffe://example.org/agent/probe-" + i);
+  }
+}
