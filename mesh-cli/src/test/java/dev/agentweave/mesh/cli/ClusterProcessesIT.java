@@ -12,7 +12,6 @@ import dev.agentweave.mesh.http.GatewayClient;
 import dev.agentweave.mesh.identity.IdentitySource;
 import dev.agentweave.mesh.identity.IdentitySources;
 import dev.agentweave.samples.SearchAgent;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,12 +46,6 @@ class ClusterProcessesIT {
     for (Process p : processes) {
       p.destroyForcibly(); // only the processes this test started
       p.waitFor(30, TimeUnit.SECONDS);
-    }
-  }
-
-  static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 
@@ -94,10 +87,11 @@ class ClusterProcessesIT {
   void theDirectoryConverges_callsSpread_andASigkilledNodeLosesNoAcknowledgedCall()
       throws Exception {
     // The four members start on one dev CA directory at once; one of them creates the CA.
-    int seed = freePort();
+    int seed = NodeProcesses.freePort();
     List<Process> nodes = new ArrayList<>();
     for (int i = 1; i <= 3; i++) {
-      nodes.add(start("p" + i, i == 1 ? seed : freePort(), freePort(), seed));
+      nodes.add(
+          start("p" + i, i == 1 ? seed : NodeProcesses.freePort(), NodeProcesses.freePort(), seed));
     }
     MeshSettings settings =
         MeshSettings.parse(

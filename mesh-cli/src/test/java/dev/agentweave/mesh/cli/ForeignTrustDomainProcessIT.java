@@ -74,10 +74,7 @@ class ForeignTrustDomainProcessIT {
         server: {host: 127.0.0.1, port: %d, agents: [search], graceful_shutdown_seconds: 2}
         """
             .formatted(
-                dir.resolve("ca"),
-                ClusterProcessesIT.freePort(),
-                port,
-                ClusterProcessesIT.freePort()));
+                dir.resolve("ca"), NodeProcesses.freePort(), port, NodeProcesses.freePort()));
     Path log = dir.resolve("honest.log");
     process = NodeProcesses.node(config, dir).redirectOutput(log.toFile()).start();
 

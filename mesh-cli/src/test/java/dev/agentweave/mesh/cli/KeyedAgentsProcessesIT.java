@@ -13,7 +13,6 @@ import dev.agentweave.mesh.identity.IdentitySource;
 import dev.agentweave.mesh.identity.IdentitySources;
 import dev.agentweave.samples.ConversationAgent;
 import dev.agentweave.samples.ConversationAgent.Conversation;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,12 +65,6 @@ class KeyedAgentsProcessesIT {
     }
   }
 
-  static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
   /** Starts a node process and waits until it says it is ready. */
   Process start(String name, int remoting, int seed) throws Exception {
     Path config = dir.resolve(name + ".yaml");
@@ -100,7 +93,7 @@ class KeyedAgentsProcessesIT {
                 name,
                 remoting,
                 seed,
-                freePort()));
+                NodeProcesses.freePort()));
     Path log = dir.resolve(name + ".log");
     Process p = NodeProcesses.node(config, dir).redirectOutput(log.toFile()).start();
     processes.add(p);
@@ -127,9 +120,9 @@ class KeyedAgentsProcessesIT {
   @Test
   void oneEntityPerKey_entitiesMoveToAJoiningNode_andTheSingletonHandsOverWhenItsNodeDies()
       throws Exception {
-    int seed = freePort();
+    int seed = NodeProcesses.freePort();
     Process p1 = start("p1", seed, seed);
-    start("p2", freePort(), seed);
+    start("p2", NodeProcesses.freePort(), seed);
     Files.writeString(dir.resolve("nothing.cedar"), "// permits nothing\n");
     MeshSettings settings =
         MeshSettings.parse(
@@ -196,7 +189,7 @@ class KeyedAgentsProcessesIT {
 
     // Rebalance on join: p3 joins, and some conversations move to it (rebalance rounds are 10 s).
     long joinStarted = System.nanoTime();
-    start("p3", freePort(), seed);
+    start("p3", NodeProcesses.freePort(), seed);
     Map<String, Conversation> moved = new HashMap<>();
     await()
         .atMost(Duration.ofSeconds(120))

@@ -23,4 +23,11 @@ final class NodeProcesses {
         .directory(workingDirectory.toFile())
         .redirectErrorStream(true);
   }
+
+  /** A TCP port that was free on loopback a moment ago. */
+  static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
 }

@@ -131,18 +131,9 @@ public final class CapabilityRuntime {
       String requestId,
       ReplySink sink,
       long acceptedAt) {
-    if (!requiredPeers.isEmpty() && !peerAllowed(caller)) {
-      fail(
-          sink,
-          new PermissionDeniedException(
-              caller
-                  + " does not match the peers required by '"
-                  + name()
-                  + "' of "
-                  + agent.spiffeId()
-                  + ": "
-                  + requiredPeers),
-          acceptedAt);
+    PermissionDeniedException refused = refusePeer(caller);
+    if (refused != null) {
+      fail(sink, refused, acceptedAt);
       return;
     }
     Object mapped;
@@ -182,18 +173,25 @@ public final class CapabilityRuntime {
     sink.accepted();
   }
 
-  /** Whether the caller matches the required peers (any caller when there are none). */
-  boolean peerAllowed(SpiffeId caller) {
+  /** The refusal of a caller that matches none of the required peers, or null to admit it. */
+  PermissionDeniedException refusePeer(SpiffeId caller) {
     if (requiredPeers.isEmpty()) {
-      return true;
+      return null;
     }
     String id = caller.toString();
     for (SpiffeIdPattern p : requiredPeers) {
       if (p.matches(id)) {
-        return true;
+        return null;
       }
     }
-    return false;
+    return new PermissionDeniedException(
+        caller
+            + " does not match the peers required by '"
+            + name()
+            + "' of "
+            + agent.spiffeId()
+            + ": "
+            + requiredPeers);
   }
 
   private Object mapRequest(Object request) {

@@ -168,14 +168,9 @@ public final class KeyedAgentRuntime implements KeyedAgentHost {
       EntityCall call,
       long deadline,
       CompletableFuture<byte[]> out) {
-    if (!front.peerAllowed(call.caller())) {
-      out.completeExceptionally(
-          new PermissionDeniedException(
-              call.caller()
-                  + " does not match the peers required by '"
-                  + cap.name()
-                  + "' of "
-                  + id));
+    PermissionDeniedException refused = front.refusePeer(call.caller());
+    if (refused != null) {
+      out.completeExceptionally(refused);
       return;
     }
     if (deadline - System.nanoTime() <= 0) {

@@ -5,14 +5,12 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentweave.mesh.DeadlineExceededException;
-import dev.agentweave.mesh.HandlerRejectedException;
+import dev.agentweave.mesh.ErrorCode;
 import dev.agentweave.mesh.InternalErrorException;
-import dev.agentweave.mesh.InvalidRequestException;
 import dev.agentweave.mesh.MeshException;
 import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.NotFoundException;
 import dev.agentweave.mesh.OverloadedException;
-import dev.agentweave.mesh.PermissionDeniedException;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.UnavailableException;
 import dev.agentweave.mesh.config.MeshSettings;
@@ -774,19 +772,17 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
     }
     String where = " (from " + gateway + ", request " + requestId + ")";
     String retryAfter = response.getHeader("Retry-After").map(h -> h.value()).orElse("1");
-    throw switch (code) {
-      case "invalid_request", "payload_too_large" -> new InvalidRequestException(message + where);
-      case "permission_denied" -> new PermissionDeniedException(message + where);
-      case "not_found" -> new NotFoundException(message + where);
-      case "rejected" -> new HandlerRejectedException(message);
-      case "overloaded" -> new OverloadedException(message + where, seconds(retryAfter));
-      case "unavailable" -> new UnavailableException(message + where);
-      case "deadline_exceeded" -> new DeadlineExceededException(message + where);
-      default ->
-          new InternalErrorException(
-              (code.equals("internal") ? "the called node failed" : "unexpected answer " + message)
-                  + where);
-    };
+    ErrorCode known =
+        code.equals("payload_too_large")
+            ? ErrorCode.INVALID_REQUEST
+            : ErrorCode.ofWireName(code).orElse(null);
+    if (known == null || known == ErrorCode.INTERNAL) {
+      throw new InternalErrorException(
+          (known != null ? "the called node failed" : "unexpected answer " + message) + where);
+    }
+    // A handler's refusal keeps the handler's own words; every other failure says where it was.
+    throw MeshException.of(
+        known, known == ErrorCode.REJECTED ? message : message + where, seconds(retryAfter));
   }
 
   private static Duration seconds(String header) {
