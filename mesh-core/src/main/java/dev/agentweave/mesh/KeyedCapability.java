@@ -179,6 +179,14 @@ public final class KeyedCapability<S, Q, R> {
   }
 
   /**
+   * Whether the capability is idempotent: a call whose entity's node was lost while the call ran is
+   * then sent again to the key's new entity; otherwise it fails as unavailable.
+   */
+  public boolean idempotent() {
+    return options.idempotent();
+  }
+
+  /**
    * The options as a plain capability whose handler is the given one: how a node takes calls of
    * this capability before they reach an entity.
    *

@@ -2,6 +2,7 @@ package dev.agentweave.mesh.cluster;
 
 import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.SpiffeId;
+import dev.agentweave.mesh.cluster.internal.NodeReadinessCheck;
 import dev.agentweave.mesh.cluster.internal.ShardedEntityRouter;
 import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.config.MeshSettings.ClusterSettings;
@@ -15,8 +16,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
+import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +32,10 @@ import org.slf4j.LoggerFactory;
  * named {@value #SYSTEM_NAME} (members of a cluster share it), uses the cluster provider, and runs
  * remoting over TLS with the node identity {@code spiffe://<trust-domain>/node/<node_name>} ({@link
  * SpiffeRemotingTls}); once started, the node joins {@code cluster.seed_nodes}, or itself when
- * there are none (a one-node cluster). Found by {@link java.util.ServiceLoader}.
+ * there are none (a one-node cluster), or, with {@code cluster.bootstrap.enabled}, finds the other
+ * nodes through Pekko Cluster Bootstrap (Kubernetes API or configured contact points). With {@code
+ * cluster.management} (or bootstrap) the node serves Pekko Management HTTP: {@code /alive} and
+ * {@code /ready} for Kubernetes probes. Found by {@link java.util.ServiceLoader}.
  */
 public final class ClusterNodeExtension implements NodeExtension {
   /** The actor system name of every cluster member. */
@@ -96,7 +106,84 @@ public final class ClusterNodeExtension implements NodeExtension {
         + String.join(", ", roles(c, keyedAgents).stream().map(r -> "\"" + r + "\"").toList())
         + "]\n"
         + splitBrainResolver(c.splitBrainResolver())
-        + sharding(c.sharding());
+        + sharding(c.sharding())
+        + management(c, settings.agent().name())
+        + bootstrap(c.bootstrap());
+  }
+
+  /**
+   * Pekko Management HTTP: health checks (Pekko's cluster membership check and {@link
+   * NodeReadinessCheck}) and, with bootstrap, its endpoint; the cluster membership routes are off,
+   * as the port is plain HTTP.
+   */
+  static String management(ClusterSettings c, String agentName) {
+    MeshSettings.ManagementSettings m = c.management();
+    if (!m.enabled()) {
+      return "";
+    }
+    String host = m.host().isEmpty() ? c.host() : m.host();
+    return "pekko.management.http.hostname = \""
+        + host
+        + "\"\n"
+        + "pekko.management.http.port = "
+        + m.port()
+        + "\n"
+        + "pekko.management.http.routes.cluster-management = \"\"\n"
+        + "pekko.management.health-checks.readiness-checks.agentweave-node ="
+        + " \"dev.agentweave.mesh.cluster.internal.NodeReadinessCheck\"\n";
+  }
+
+  /** Pekko Cluster Bootstrap: contact points from the Kubernetes API or from the configuration. */
+  static String bootstrap(MeshSettings.BootstrapSettings b) {
+    if (!b.enabled()) {
+      return "";
+    }
+    String discovery = "pekko.management.cluster.bootstrap.contact-point-discovery.";
+    StringBuilder out =
+        new StringBuilder()
+            .append(discovery)
+            .append("service-name = \"")
+            .append(b.serviceName())
+            .append("\"\n")
+            .append(discovery)
+            .append("discovery-method = ")
+            .append(b.discovery())
+            .append("\n")
+            .append(discovery)
+            .append("required-contact-point-nr = ")
+            .append(b.requiredContactPoints())
+            .append("\n")
+            .append(discovery)
+            .append("stable-margin = ")
+            .append(b.stableMargin().toMillis())
+            .append("ms\n");
+    if (b.discovery().equals("kubernetes-api")) {
+      // Pod IPs as contact points (they match the management hostname, the pod IP), on the
+      // container port named "management".
+      out.append(discovery)
+          .append("port-name = \"management\"\n")
+          .append("pekko.discovery.kubernetes-api.use-raw-ip = true\n")
+          .append("pekko.discovery.kubernetes-api.pod-label-selector = \"")
+          .append(b.labelSelector())
+          .append("\"\n");
+    } else {
+      // Configured contact points may use different management ports (several nodes per host).
+      out.append(
+          "pekko.management.cluster.bootstrap.contact-point.filter-on-fallback-port = off\n");
+      out.append("pekko.discovery.config.services {\n  \"")
+          .append(b.serviceName())
+          .append("\" {\n    endpoints = [\n");
+      for (String point : b.contactPoints()) {
+        int colon = point.lastIndexOf(':');
+        out.append("      { host = \"")
+            .append(point, 0, colon)
+            .append("\", port = ")
+            .append(point.substring(colon + 1))
+            .append(" }\n");
+      }
+      out.append("    ]\n  }\n}\n");
+    }
+    return out.toString();
   }
 
   /** Cluster Sharding of keyed agents, and the serializer of their calls. */
@@ -151,6 +238,33 @@ public final class ClusterNodeExtension implements NodeExtension {
             : "");
   }
 
+  private static void startManagement(MeshNode node) {
+    MeshSettings.ClusterSettings c = node.settings().cluster();
+    String where =
+        (c.management().host().isEmpty() ? c.host() : c.management().host())
+            + ":"
+            + c.management().port();
+    try {
+      Object uri =
+          PekkoManagement.get(Adapter.toClassic(node.actorSystem()))
+              .start()
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
+      LOG.info("management HTTP (health checks /alive and /ready) at {}", uri);
+    } catch (ExecutionException | TimeoutException e) {
+      Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+      throw new IllegalStateException(
+          "cluster.management: cannot serve management HTTP on "
+              + where
+              + " (expected: a free port on a local address): "
+              + cause,
+          cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting management HTTP", e);
+    }
+  }
+
   @Override
   public void started(MeshNode node) {
     MeshSettings settings = node.settings();
@@ -158,7 +272,19 @@ public final class ClusterNodeExtension implements NodeExtension {
       return;
     }
     Cluster cluster = Cluster.get(node.actorSystem());
-    if (settings.cluster().seedNodes().isEmpty()) {
+    NodeReadinessCheck.register(node);
+    if (settings.cluster().management().enabled()) {
+      startManagement(node);
+    }
+    if (settings.cluster().bootstrap().enabled()) {
+      // Bootstrap finds the other nodes, forms a new cluster or joins the existing one.
+      ClusterBootstrap.get(Adapter.toClassic(node.actorSystem())).start();
+      LOG.info(
+          "node {} bootstraps the cluster: contact points of service '{}' by {} discovery",
+          settings.cluster().nodeName(),
+          settings.cluster().bootstrap().serviceName(),
+          settings.cluster().bootstrap().discovery());
+    } else if (settings.cluster().seedNodes().isEmpty()) {
       // No seeds: form a cluster of one. With seeds, Pekko joins them (pekko.cluster.seed-nodes).
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
     }

@@ -382,6 +382,8 @@ public record MeshSettings(
    * @param roles the node's Pekko Cluster roles
    * @param splitBrainResolver how unreachable nodes are downed
    * @param sharding how keyed agents run on Cluster Sharding
+   * @param management Pekko Management HTTP (health checks, bootstrap endpoint)
+   * @param bootstrap Pekko Cluster Bootstrap, instead of seed nodes
    */
   public record ClusterSettings(
       boolean enabled,
@@ -391,7 +393,38 @@ public record MeshSettings(
       List<String> seedNodes,
       List<String> roles,
       SplitBrainResolverSettings splitBrainResolver,
-      ShardingSettings sharding) {}
+      ShardingSettings sharding,
+      ManagementSettings management,
+      BootstrapSettings bootstrap) {}
+
+  /**
+   * The {@code cluster.management} section: Pekko Management HTTP, on when bootstrap is.
+   *
+   * @param enabled whether it runs
+   * @param host the bind address, empty for {@code cluster.host}
+   * @param port the port, 0 for a free one
+   */
+  public record ManagementSettings(boolean enabled, String host, int port) {}
+
+  /**
+   * The {@code cluster.bootstrap} section: forming the cluster through Pekko Cluster Bootstrap.
+   *
+   * @param enabled whether the node bootstraps instead of joining seed nodes
+   * @param discovery {@code kubernetes-api} or {@code config}
+   * @param serviceName the service whose nodes are contact points, empty for {@code agent.name}
+   * @param labelSelector the Kubernetes pod label selector, {@code %s} for the service name
+   * @param requiredContactPoints contact points needed before a new cluster is formed
+   * @param stableMargin how long contact points must be unchanged before a new cluster is formed
+   * @param contactPoints with {@code config} discovery, the nodes' management {@code host:port}
+   */
+  public record BootstrapSettings(
+      boolean enabled,
+      String discovery,
+      String serviceName,
+      String labelSelector,
+      int requiredContactPoints,
+      Duration stableMargin,
+      List<String> contactPoints) {}
 
   /**
    * The {@code cluster.sharding} section: keyed agents on Cluster Sharding.
@@ -399,8 +432,11 @@ public record MeshSettings(
    * @param numberOfShards shards per keyed agent, fixed for the cluster's lifetime
    * @param passivationIdle how long an entity may stay without calls before it stops
    * @param role the role of the nodes that run entities, or empty for every hosting node
+   * @param resendAfter how long a keyed call may go unanswered before its node asks the key's
+   *     entity about it again (and sends it again if the entity never got it)
    */
-  public record ShardingSettings(int numberOfShards, Duration passivationIdle, String role) {}
+  public record ShardingSettings(
+      int numberOfShards, Duration passivationIdle, String role, Duration resendAfter) {}
 
   /**
    * The {@code cluster.split_brain_resolver} section: Pekko's split brain resolver.
@@ -593,6 +629,33 @@ public record MeshSettings(
               String.valueOf(sbr.staticQuorumSize()),
               "> 0 with strategy static-quorum (more than half of the cluster's nodes)",
               reader.envSource("cluster.split_brain_resolver.static_quorum_size")));
+    }
+    BootstrapSettings bootstrap = s.cluster().bootstrap();
+    if ((bootstrap.enabled() || s.cluster().management().enabled()) && !s.cluster().enabled()) {
+      reader.addProblem(
+          new ConfigProblem(
+              "cluster.enabled",
+              "false",
+              "true when cluster.bootstrap or cluster.management is enabled",
+              reader.envSource("cluster.enabled")));
+    }
+    if (bootstrap.enabled() && !s.cluster().seedNodes().isEmpty()) {
+      reader.addProblem(
+          new ConfigProblem(
+              "cluster.seed_nodes",
+              String.valueOf(s.cluster().seedNodes()),
+              "empty when cluster.bootstrap.enabled is true (bootstrap finds the nodes to join)",
+              reader.envSource("cluster.seed_nodes")));
+    }
+    if (bootstrap.enabled()
+        && bootstrap.discovery().equals("config")
+        && bootstrap.contactPoints().isEmpty()) {
+      reader.addProblem(
+          new ConfigProblem(
+              "cluster.bootstrap.contact_points",
+              "[]",
+              "at least one host:port with cluster.bootstrap.discovery: config",
+              reader.envSource("cluster.bootstrap.contact_points")));
     }
     List<String> seen = new ArrayList<>();
     for (int i = 0; i < s.agent().capabilities().size(); i++) {
@@ -850,7 +913,22 @@ public record MeshSettings(
             new ShardingSettings(
                 v.integer("cluster.sharding.number_of_shards"),
                 v.seconds("cluster.sharding.passivation_idle_seconds"),
-                v.str("cluster.sharding.role")));
+                v.str("cluster.sharding.role"),
+                v.seconds("cluster.sharding.resend_after_seconds")),
+            new ManagementSettings(
+                v.bool("cluster.management.enabled") || v.bool("cluster.bootstrap.enabled"),
+                v.str("cluster.management.host"),
+                v.integer("cluster.management.port")),
+            new BootstrapSettings(
+                v.bool("cluster.bootstrap.enabled"),
+                v.str("cluster.bootstrap.discovery"),
+                v.str("cluster.bootstrap.service_name").isEmpty()
+                    ? v.str("agent.name")
+                    : v.str("cluster.bootstrap.service_name"),
+                v.str("cluster.bootstrap.label_selector"),
+                v.integer("cluster.bootstrap.required_contact_points"),
+                v.seconds("cluster.bootstrap.stable_margin_seconds"),
+                v.list("cluster.bootstrap.contact_points")));
     return new MeshSettings(
         agent, identity, authz, transport, server, obs, cluster, result.warnings());
   }

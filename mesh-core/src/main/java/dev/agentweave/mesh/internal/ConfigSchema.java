@@ -684,7 +684,79 @@ public final class ConfigSchema {
             v -> ((String) v).isEmpty() || ((String) v).matches("[a-zA-Z0-9._-]+") ? null : "",
             "a role name (letters, digits, '.', '-', '_') or empty",
             "Only nodes with this role run keyed entities (empty: every node that hosts the agent)."));
+    sharding.put(
+        "resend_after_seconds",
+        seconds(
+            1,
+            "A keyed call unanswered this long is asked after at its entity and sent again if the"
+                + " entity never got it (messages to a moving shard can be dropped)."));
     cluster.put("sharding", new Section(sharding, null));
+    Map<String, Spec> management = new LinkedHashMap<>();
+    management.put(
+        "enabled",
+        bool(
+            false,
+            "Run Pekko Management HTTP (health checks /alive and /ready for Kubernetes probes,"
+                + " and the bootstrap endpoint); always on when cluster.bootstrap.enabled."));
+    management.put("host", str("", "Management bind address (default: cluster.host)."));
+    management.put(
+        "port",
+        leaf(
+            Kind.INT,
+            7626,
+            intRange(0, 65_535),
+            "an integer in 0..65535 (0 picks a free port)",
+            "Management HTTP port (plain HTTP: keep it inside the cluster network)."));
+    cluster.put("management", new Section(management, null));
+    Map<String, Spec> bootstrap = new LinkedHashMap<>();
+    bootstrap.put(
+        "enabled",
+        bool(
+            false,
+            "Form or join the cluster through Pekko Cluster Bootstrap instead of seed_nodes."));
+    bootstrap.put(
+        "discovery",
+        oneOf(
+            "kubernetes-api",
+            "How contact points are found: pods of the service (kubernetes-api) or a fixed"
+                + " list (config).",
+            "kubernetes-api",
+            "config"));
+    bootstrap.put(
+        "service_name",
+        leaf(
+            Kind.STRING,
+            "",
+            v ->
+                ((String) v).isEmpty() || ((String) v).matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?")
+                    ? null
+                    : "",
+            "a DNS label (lower-case letters, digits, '-', '.') or empty",
+            "The service whose pods are contact points (default: agent.name)."));
+    bootstrap.put(
+        "label_selector",
+        str(
+            "app=%s",
+            "Kubernetes label selector of the pods; %s is replaced by the service name."));
+    bootstrap.put(
+        "required_contact_points",
+        leaf(
+            Kind.INT,
+            2,
+            intRange(1, 1_000),
+            "an integer in 1..1000",
+            "Contact points that must be found before a new cluster is formed."));
+    bootstrap.put(
+        "stable_margin_seconds",
+        seconds(5, "Contact points must be unchanged this long before a new cluster is formed."));
+    bootstrap.put(
+        "contact_points",
+        list(
+            List.of(),
+            v -> ((String) v).matches("[^:\\s]+:\\d{1,5}") ? null : "",
+            "a list of host:port (management endpoints)",
+            "With discovery: config, the management endpoints of the nodes."));
+    cluster.put("bootstrap", new Section(bootstrap, null));
     root.put("cluster", new Section(cluster, null));
 
     Map<String, Spec> metrics = new LinkedHashMap<>();

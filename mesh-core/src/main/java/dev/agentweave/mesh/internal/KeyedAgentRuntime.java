@@ -106,7 +106,15 @@ public final class KeyedAgentRuntime implements KeyedAgentHost {
                   + Json.describe(e)));
     }
     EntityCall call =
-        new EntityCall(id, key, ctx.caller(), cap.name(), body, ctx.remaining(), ctx.requestId());
+        new EntityCall(
+            id,
+            key,
+            ctx.caller(),
+            cap.name(),
+            body,
+            ctx.remaining(),
+            ctx.requestId(),
+            cap.idempotent());
     return router
         .ask(call)
         .thenApply(

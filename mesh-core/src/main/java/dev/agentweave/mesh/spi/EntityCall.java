@@ -7,9 +7,9 @@ import java.time.Duration;
 
 /**
  * One call to a keyed agent on its way to the entity of its key: the agent, the key, the
- * authenticated caller, the action, the request as JSON, the time left and the request ID. The node
- * that took the call has authenticated the caller and authorized it; the entity's node authorizes
- * it again with this caller before the handler runs.
+ * authenticated caller, the action, the request as JSON, the time left, the request ID and whether
+ * the capability is idempotent. The node that took the call has authenticated the caller and
+ * authorized it; the entity's node authorizes it again with this caller before the handler runs.
  *
  * @param agent the keyed agent
  * @param key the entity's key
@@ -18,6 +18,8 @@ import java.time.Duration;
  * @param request the request as JSON
  * @param timeout the time left for the call
  * @param requestId the request ID
+ * @param idempotent whether the capability is idempotent, so that the call may run again when it is
+ *     not known whether its first run finished (its entity's node was lost)
  */
 public record EntityCall(
     SpiffeId agent,
@@ -26,7 +28,8 @@ public record EntityCall(
     String action,
     byte[] request,
     Duration timeout,
-    String requestId) {
+    String requestId,
+    boolean idempotent) {
   /** Checks that no component is null. */
   public EntityCall {
     requireNonNull(agent, "agent");

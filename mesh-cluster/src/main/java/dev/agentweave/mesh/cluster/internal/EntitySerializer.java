@@ -71,25 +71,31 @@ public final class EntitySerializer extends SerializerWithStringManifest {
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       if (o instanceof EntityMessage.Request r) {
         EntityCall c = r.call();
+        out.writeUTF(r.callId());
+        out.writeBoolean(r.runIfUnknown());
         out.writeUTF(c.agent().toString());
         out.writeUTF(c.key());
         out.writeUTF(c.caller().toString());
         out.writeUTF(c.action());
         out.writeLong(c.timeout().toNanos());
         out.writeUTF(c.requestId());
+        out.writeBoolean(c.idempotent());
         out.writeUTF(resolver().toSerializationFormat(r.replyTo()));
         out.writeInt(c.request().length);
         out.write(c.request());
       } else if (o instanceof EntityMessage.Reply r) {
-        out.writeBoolean(r.notRun());
+        out.writeUTF(r.callId());
+        out.writeByte(r.outcome().ordinal());
         out.writeLong(r.retryAfterMillis());
         out.writeBoolean(r.body() != null);
         if (r.body() != null) {
           out.writeInt(r.body().length);
           out.write(r.body());
-        } else {
+        }
+        out.writeBoolean(r.errorCode() != null);
+        if (r.errorCode() != null) {
           out.writeUTF(r.errorCode());
-          String m = r.message();
+          String m = r.message() == null ? "" : r.message();
           out.writeUTF(m.length() > MAX_MESSAGE ? m.substring(0, MAX_MESSAGE) : m);
         }
       } else {
@@ -101,30 +107,54 @@ public final class EntitySerializer extends SerializerWithStringManifest {
     return bytes.toByteArray();
   }
 
+  private static byte[] readBytes(DataInputStream in) throws IOException {
+    int n = in.readInt();
+    if (n < 0 || n > in.available()) {
+      throw new IOException("length " + n + " does not fit the message");
+    }
+    return in.readNBytes(n);
+  }
+
   @Override
   public Object fromBinary(byte[] bytes, String manifest) throws NotSerializableException {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       switch (manifest) {
         case REQUEST -> {
+          String callId = in.readUTF();
+          boolean runIfUnknown = in.readBoolean();
           SpiffeId agent = SpiffeId.parse(in.readUTF());
           String key = in.readUTF();
           SpiffeId caller = SpiffeId.parse(in.readUTF());
           String action = in.readUTF();
           Duration timeout = Duration.ofNanos(in.readLong());
           String requestId = in.readUTF();
-          org.apache.pekko.actor.typed.ActorRef<EntityMessage.Reply> replyTo =
+          boolean idempotent = in.readBoolean();
+          org.apache.pekko.actor.typed.ActorRef<KeyedCalls.Command> replyTo =
               resolver().resolveActorRef(in.readUTF());
-          byte[] body = in.readNBytes(in.readInt());
+          byte[] body = readBytes(in);
           return new EntityMessage.Request(
-              new EntityCall(agent, key, caller, action, body, timeout, requestId), replyTo);
+              new EntityCall(agent, key, caller, action, body, timeout, requestId, idempotent),
+              callId,
+              runIfUnknown,
+              replyTo);
         }
         case REPLY -> {
-          boolean notRun = in.readBoolean();
-          long retryAfter = in.readLong();
-          if (in.readBoolean()) {
-            return EntityMessage.Reply.ok(in.readNBytes(in.readInt()));
+          String callId = in.readUTF();
+          int outcome = in.readUnsignedByte();
+          EntityMessage.Outcome[] outcomes = EntityMessage.Outcome.values();
+          if (outcome >= outcomes.length) {
+            throw new IllegalArgumentException("unknown outcome " + outcome);
           }
-          return new EntityMessage.Reply(null, in.readUTF(), in.readUTF(), retryAfter, notRun);
+          long retryAfter = in.readLong();
+          byte[] body = in.readBoolean() ? readBytes(in) : null;
+          String code = null;
+          String message = null;
+          if (in.readBoolean()) {
+            code = in.readUTF();
+            message = in.readUTF();
+          }
+          return new EntityMessage.Reply(
+              callId, outcomes[outcome], body, code, message, retryAfter);
         }
         default ->
             throw new NotSerializableException(

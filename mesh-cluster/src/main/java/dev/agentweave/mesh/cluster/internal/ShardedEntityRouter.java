@@ -1,8 +1,5 @@
 package dev.agentweave.mesh.cluster.internal;
 
-import dev.agentweave.mesh.DeadlineExceededException;
-import dev.agentweave.mesh.ErrorCode;
-import dev.agentweave.mesh.MeshException;
 import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.NotFoundException;
 import dev.agentweave.mesh.SpiffeId;
@@ -14,11 +11,11 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
@@ -29,14 +26,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a node's keyed agents on Pekko Cluster Sharding and routes their calls: one entity type per
- * keyed agent, named after its SPIFFE ID; entity IDs are the keys. A call answered "not run" (its
- * entity stopped while the call waited, for example because its shard moved) is sent again, at most
- * {@value #MAX_ATTEMPTS} times within its deadline; a call without an answer by its deadline fails
- * as deadline exceeded.
+ * keyed agent, named after its SPIFFE ID; entity IDs are the keys. Calls go out through the node's
+ * {@link KeyedCalls} actor, which sends a call again while it has no answer (Cluster Sharding
+ * delivers at most once) and gives up at the call's deadline.
  */
 public final class ShardedEntityRouter implements EntityRouter {
-  /** How many times a call that was not run is sent. */
-  public static final int MAX_ATTEMPTS = 3;
+  /** How long an entity keeps an answer for repeats of its call, at least. */
+  static final Duration MIN_DONE_RETENTION = Duration.ofSeconds(30);
 
   /** How many calls of one key may wait while one runs. */
   public static final int ENTITY_QUEUE_CAPACITY = 1_000;
@@ -44,11 +40,13 @@ public final class ShardedEntityRouter implements EntityRouter {
   private static final Logger LOG = LoggerFactory.getLogger("agentweave.cluster.entities");
 
   private final ClusterSharding sharding;
+  private final ActorRef<KeyedCalls.Command> calls;
   private final Map<SpiffeId, EntityTypeKey<KeyedEntity.Command>> types = new LinkedHashMap<>();
   private final Map<SpiffeId, AtomicInteger> live = new LinkedHashMap<>();
 
-  private ShardedEntityRouter(ClusterSharding sharding) {
+  private ShardedEntityRouter(ClusterSharding sharding, ActorRef<KeyedCalls.Command> calls) {
     this.sharding = sharding;
+    this.calls = calls;
   }
 
   /**
@@ -60,7 +58,15 @@ public final class ShardedEntityRouter implements EntityRouter {
   public static ShardedEntityRouter start(MeshNode node) {
     ActorSystem<Void> system = node.actorSystem();
     ShardingSettings s = node.settings().cluster().sharding();
-    ShardedEntityRouter router = new ShardedEntityRouter(ClusterSharding.get(system));
+    ShardedEntityRouter router =
+        new ShardedEntityRouter(
+            ClusterSharding.get(system),
+            system.systemActorOf(
+                KeyedCalls.create(s.resendAfter()), "agentweave-keyed-calls", Props.empty()));
+    Duration doneRetention =
+        s.resendAfter().multipliedBy(3).compareTo(MIN_DONE_RETENTION) > 0
+            ? s.resendAfter().multipliedBy(3)
+            : MIN_DONE_RETENTION;
     for (KeyedAgentHost host : node.keyedAgents()) {
       EntityTypeKey<KeyedEntity.Command> type = typeKey(host.spiffeId());
       AtomicInteger count = new AtomicInteger();
@@ -84,7 +90,9 @@ public final class ShardedEntityRouter implements EntityRouter {
       Entity<KeyedEntity.Command, ?> entity =
           Entity.of(
                   type,
-                  ctx -> KeyedEntity.create(host, ctx.getEntityId(), ENTITY_QUEUE_CAPACITY, count))
+                  ctx ->
+                      KeyedEntity.create(
+                          host, ctx.getEntityId(), ENTITY_QUEUE_CAPACITY, doneRetention, count))
               .withSettings(settings);
       entity = entity.withRole(s.role().isEmpty() ? roleOf(host.spiffeId()) : s.role());
       router.sharding.init(entity);
@@ -135,81 +143,7 @@ public final class ShardedEntityRouter implements EntityRouter {
     }
     EntityRef<KeyedEntity.Command> ref = sharding.entityRefFor(type, call.key());
     CompletableFuture<byte[]> out = new CompletableFuture<>();
-    attempt(ref, call, System.nanoTime() + call.timeout().toNanos(), 1, out);
+    calls.tell(new KeyedCalls.Send(ref, call, out));
     return out;
-  }
-
-  private void attempt(
-      EntityRef<KeyedEntity.Command> ref,
-      EntityCall call,
-      long deadline,
-      int attempt,
-      CompletableFuture<byte[]> out) {
-    long left = deadline - System.nanoTime();
-    if (left <= 0) {
-      out.completeExceptionally(noAnswer(call));
-      return;
-    }
-    EntityCall sent =
-        new EntityCall(
-            call.agent(),
-            call.key(),
-            call.caller(),
-            call.action(),
-            call.request(),
-            Duration.ofNanos(left),
-            call.requestId());
-    ref.<EntityMessage.Reply>ask(
-            replyTo -> new EntityMessage.Request(sent, replyTo), Duration.ofNanos(left))
-        .whenComplete(
-            (reply, error) -> {
-              if (error != null) {
-                Throwable t =
-                    error instanceof CompletionException && error.getCause() != null
-                        ? error.getCause()
-                        : error;
-                out.completeExceptionally(
-                    t instanceof TimeoutException
-                        ? noAnswer(call)
-                        : new dev.agentweave.mesh.UnavailableException(
-                            "keyed call '"
-                                + call.action()
-                                + "' of "
-                                + call.agent()
-                                + " for key '"
-                                + call.key()
-                                + "' could not be sent: "
-                                + t));
-                return;
-              }
-              if (reply.body() != null) {
-                out.complete(reply.body());
-                return;
-              }
-              if (reply.notRun() && attempt < MAX_ATTEMPTS) {
-                attempt(ref, call, deadline, attempt + 1, out);
-                return;
-              }
-              out.completeExceptionally(toException(reply));
-            });
-  }
-
-  private static MeshException noAnswer(EntityCall call) {
-    return new DeadlineExceededException(
-        "keyed call '"
-            + call.action()
-            + "' of "
-            + call.agent()
-            + " for key '"
-            + call.key()
-            + "' got no answer within "
-            + call.timeout()
-            + " (the entity's node may have been lost; it did not confirm the call)");
-  }
-
-  static MeshException toException(EntityMessage.Reply reply) {
-    ErrorCode code = ErrorCode.ofWireName(reply.errorCode()).orElse(ErrorCode.INTERNAL);
-    return MeshException.of(
-        code, reply.message(), Duration.ofMillis(Math.max(0, reply.retryAfterMillis())));
   }
 }
