@@ -106,8 +106,8 @@ public final class ClusterNodeExtension implements NodeExtension {
         + String.join(", ", roles(c, keyedAgents).stream().map(r -> "\"" + r + "\"").toList())
         + "]\n"
         + splitBrainResolver(c.splitBrainResolver())
-        + sharding(c.sharding())
-        + management(c, settings.agent().name())
+        + sharding(c.sharding(), keyedAgents)
+        + management(c)
         + bootstrap(c.bootstrap());
   }
 
@@ -116,7 +116,7 @@ public final class ClusterNodeExtension implements NodeExtension {
    * NodeReadinessCheck}) and, with bootstrap, its endpoint; the cluster membership routes are off,
    * as the port is plain HTTP.
    */
-  static String management(ClusterSettings c, String agentName) {
+  static String management(ClusterSettings c) {
     MeshSettings.ManagementSettings m = c.management();
     if (!m.enabled()) {
       return "";
@@ -186,9 +186,17 @@ public final class ClusterNodeExtension implements NodeExtension {
     return out.toString();
   }
 
-  /** Cluster Sharding of keyed agents, and the serializer of their calls. */
-  static String sharding(MeshSettings.ShardingSettings s) {
-    return "pekko.cluster.sharding.number-of-shards = "
+  /**
+   * Cluster Sharding of keyed agents, the serializer of their calls, and the readiness check of
+   * their shard regions (a node is ready once its regions have registered with their coordinators).
+   */
+  static String sharding(MeshSettings.ShardingSettings s, List<SpiffeId> keyedAgents) {
+    return "pekko.cluster.sharding.healthcheck.names = ["
+        + String.join(
+            ", ",
+            keyedAgents.stream().map(k -> "\"" + ShardedEntityRouter.roleOf(k) + "\"").toList())
+        + "]\n"
+        + "pekko.cluster.sharding.number-of-shards = "
         + s.numberOfShards()
         + "\n"
         + "pekko.cluster.sharding.passivation.default-idle-strategy.idle-entity.timeout = "

@@ -31,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Cluster formation through Pekko Cluster Bootstrap, as on Kubernetes but with the contact points
  * from configuration (the Kubernetes API discovery has no API server here): three nodes with real
  * Pekko Management HTTP on loopback find each other, agree on one new cluster and join it over TLS
- * remoting; each answers the probes {@code /alive} and {@code /ready}.
+ * remoting; each answers the probes {@code /alive} and {@code /ready} (ready once the member is up,
+ * the node is ready and its keyed agent's shard region has registered), and keyed calls reach one
+ * entity per key from every node.
  */
 class ClusterBootstrapIT {
   @TempDir Path dir;
@@ -113,7 +115,11 @@ class ClusterBootstrapIT {
       MeshSettings s = settings("n" + i, ports.get(i), ports);
       assertThat(s.cluster().bootstrap().enabled()).isTrue();
       assertThat(s.cluster().management().enabled()).isTrue();
-      nodes.add(MeshNode.builder(s).agent(Agent.of("n" + i)).start());
+      nodes.add(
+          MeshNode.builder(s)
+              .agent(Agent.of("n" + i))
+              .agent(KeyedAgentsIT.counters("n" + i, null))
+              .start());
     }
 
     // One cluster of three: every node sees the same three members up.
@@ -134,6 +140,21 @@ class ClusterBootstrapIT {
       // Membership routes are off on this plain-HTTP port.
       assertThat(status(port, "/cluster/members")).isEqualTo(404);
     }
+
+    // Keyed agents work on the bootstrapped cluster: one entity per key, whichever node calls.
+    Set<String> instances = new HashSet<>();
+    for (int i = 0; i < 3; i++) {
+      MeshNode n = nodes.get(i);
+      KeyedAgentsIT.Total t =
+          n.agent(n.settings().agent().name())
+              .ref(KeyedAgentsIT.COUNTERS)
+              .ask("add", new KeyedAgentsIT.Add("k", 1), KeyedAgentsIT.Total.class)
+              .toCompletableFuture()
+              .get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(t.total()).isEqualTo(i + 1);
+      instances.add(t.instance());
+    }
+    assertThat(instances).hasSize(1);
 
     // A stopped node leaves: the others see two members and stay ready.
     MeshNode last = nodes.remove(2);

@@ -325,6 +325,44 @@ class MeshSettingsTest {
   }
 
   @Test
+  void bootstrap_defaultsAndCrossFieldRules() {
+    MeshSettings s = parse(MINIMAL + "cluster:\n  enabled: true\n  bootstrap: {enabled: true}\n");
+    assertThat(s.cluster().bootstrap().discovery()).isEqualTo("kubernetes-api");
+    assertThat(s.cluster().bootstrap().serviceName()).isEqualTo(s.agent().name());
+    assertThat(s.cluster().bootstrap().requiredContactPoints()).isEqualTo(2);
+    assertThat(s.cluster().management().enabled()).as("management runs with bootstrap").isTrue();
+    assertThat(s.cluster().management().port()).isEqualTo(7626);
+    assertThat(s.cluster().sharding().resendAfter()).isEqualTo(Duration.ofSeconds(1));
+
+    assertThat(
+            problems(
+                MINIMAL
+                    + "cluster:\n  enabled: true\n  seed_nodes: [\"10.0.0.1:25520\"]\n"
+                    + "  bootstrap: {enabled: true}\n"))
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.path()).isEqualTo("cluster.seed_nodes");
+              assertThat(p.expected()).contains("cluster.bootstrap.enabled");
+            });
+    assertThat(
+            problems(
+                MINIMAL
+                    + "cluster:\n  enabled: true\n  bootstrap: {enabled: true, discovery: config}\n"))
+        .singleElement()
+        .extracting(ConfigProblem::path)
+        .isEqualTo("cluster.bootstrap.contact_points");
+    assertThat(problems(MINIMAL + "cluster:\n  bootstrap: {enabled: true}\n"))
+        .singleElement()
+        .extracting(ConfigProblem::path)
+        .isEqualTo("cluster.enabled");
+    assertThat(problems(MINIMAL + "cluster:\n  bootstrap: {discovery: dns}\n"))
+        .singleElement()
+        .extracting(ConfigProblem::path)
+        .isEqualTo("cluster.bootstrap.discovery");
+  }
+
+  @Test
   void crossField_backoffMaxBelowBase_isRejected() {
     assertThat(
             problems(
