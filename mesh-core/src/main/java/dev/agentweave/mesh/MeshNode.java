@@ -351,6 +351,12 @@ public final class MeshNode implements AutoCloseable {
               java.util.Optional.ofNullable(identities));
       MeshNode node = new MeshNode(runtime);
       try {
+        dev.agentweave.mesh.internal.ScrapeEndpoint scrape =
+            dev.agentweave.mesh.internal.ScrapeEndpoint.start(
+                settings, () -> runtime.metrics().scrape());
+        if (scrape != null) {
+          runtime.actorSystem().getWhenTerminated().thenRun(scrape::close);
+        }
         for (dev.agentweave.mesh.spi.NodeExtension ext : runtime.extensions()) {
           ext.started(node);
         }

@@ -464,12 +464,13 @@ public record MeshSettings(
    * The {@code observability.metrics} section.
    *
    * @param enabled whether the framework records its meters
-   * @param port scrape port
-   * @param path scrape path
+   * @param host bind address of the plain scrape port, empty for {@code server.host}
+   * @param port plain-HTTP scrape port, 0 for none
+   * @param path scrape path on that port
    * @param percentileHistograms whether latency timers publish histogram buckets
    */
   public record MetricsSettings(
-      boolean enabled, int port, String path, boolean percentileHistograms) {}
+      boolean enabled, String host, int port, String path, boolean percentileHistograms) {}
 
   /**
    * The {@code observability.tracing} section.
@@ -887,6 +888,7 @@ public record MeshSettings(
         new ObservabilitySettings(
             new MetricsSettings(
                 v.bool("observability.metrics.enabled"),
+                v.str("observability.metrics.host"),
                 v.integer("observability.metrics.port"),
                 v.str("observability.metrics.path"),
                 v.bool("observability.metrics.percentile_histograms")),

@@ -544,8 +544,7 @@ public final class ConfigSchema {
             "an integer in 0..65535 (0 picks a free port)",
             "Gateway port (TLS only)."));
     server.put(
-        "protocol",
-        (oneOf("a2a", "Wire protocol.", "a2a")).pendingUntil("the gateway (the gateway issue)"));
+        "protocol", oneOf("a2a", "Wire protocol of the gateway (A2A task requests).", "a2a"));
     server.put(
         "max_body_bytes",
         (leaf(
@@ -761,19 +760,24 @@ public final class ConfigSchema {
 
     Map<String, Spec> metrics = new LinkedHashMap<>();
     metrics.put("enabled", bool(true, "Record metrics."));
+    metrics.put("host", str("", "Bind address of the plain scrape port (default: server.host)."));
     metrics.put(
         "port",
-        (leaf(Kind.INT, 9090, intRange(1, 65_535), "an integer in 1..65535", "Scrape port."))
-            .pendingUntil("the gateway's GET /metrics (the gateway issue)"));
+        leaf(
+            Kind.INT,
+            0,
+            intRange(0, 65_535),
+            "an integer in 0..65535 (0: no plain scrape port)",
+            "Plain-HTTP Prometheus scrape port, without TLS or authentication (0: none; GET"
+                + " /metrics on the gateway, over mutual TLS, is always there)."));
     metrics.put(
         "path",
-        (leaf(
-                Kind.STRING,
-                "/metrics",
-                v -> ((String) v).startsWith("/") ? null : "",
-                "a path starting with '/'",
-                "Scrape path."))
-            .pendingUntil("the gateway's GET /metrics (the gateway issue)"));
+        leaf(
+            Kind.STRING,
+            "/metrics",
+            v -> ((String) v).matches("/[A-Za-z0-9._~/-]*") ? null : "",
+            "a path starting with '/'",
+            "Scrape path on the plain scrape port."));
     metrics.put(
         "percentile_histograms",
         bool(true, "Publish histogram buckets for request.duration and authz.check.duration."));

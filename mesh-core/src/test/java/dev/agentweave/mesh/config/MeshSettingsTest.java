@@ -303,12 +303,13 @@ class MeshSettingsTest {
         parse(
             MINIMAL
                 + "server:\n  protocol: a2a\n  max_body_bytes: 2048\n  port: 9443\n"
-                + "  host: 127.0.0.1\n  graceful_shutdown_seconds: 3\n");
+                + "  host: 127.0.0.1\n  graceful_shutdown_seconds: 3\n"
+                + "observability:\n  logging: {format: json}\n");
     assertThat(s.server().maxBodyBytes()).isEqualTo(2048);
     assertThat(s.warnings())
         .singleElement()
         .asString()
-        .startsWith("server.protocol: validated, and used once the gateway");
+        .startsWith("observability.logging.format: validated, and used once structured JSON");
   }
 
   @Test
