@@ -231,6 +231,7 @@ final class GatewayRoutes extends AllDirectives {
     return admitted(
         request,
         requestId,
+        true,
         () ->
             strictBody(
                 request.entity(),
@@ -240,14 +241,18 @@ final class GatewayRoutes extends AllDirectives {
   }
 
   /**
-   * Runs a request that carries a body: refused at once (413) when its declared length is over
-   * {@code server.max_body_bytes} and (503) when the gateway already serves {@code
+   * Runs a request that carries a body: refused at once (413) when it is limited and its declared
+   * length is over {@code server.max_body_bytes}, and (503) when the gateway already serves {@code
    * server.max_concurrent_requests}; otherwise counted in flight until its answer is ready.
    */
   private CompletionStage<HttpResponse> admitted(
-      HttpRequest request, String requestId, Supplier<CompletionStage<HttpResponse>> work) {
+      HttpRequest request,
+      String requestId,
+      boolean limited,
+      Supplier<CompletionStage<HttpResponse>> work) {
     HttpEntity entity = request.entity();
-    if (entity.getContentLengthOption().isPresent()
+    if (limited
+        && entity.getContentLengthOption().isPresent()
         && entity.getContentLengthOption().getAsLong() > maxBodyBytes) {
       request.discardEntityBytes(materializer);
       return done(tooLarge(requestId));
@@ -326,12 +331,16 @@ final class GatewayRoutes extends AllDirectives {
       Duration timeout,
       boolean tell,
       String requestId) {
+    // Streams have no size limit, whether chunked or of a declared length.
+    boolean stream =
+        request.entity().getContentType().mediaType().equals(MediaTypes.APPLICATION_OCTET_STREAM);
     return admitted(
         request,
         requestId,
+        !stream,
         () -> {
           HttpEntity entity = request.entity();
-          if (entity.getContentType().mediaType().equals(MediaTypes.APPLICATION_OCTET_STREAM)) {
+          if (stream) {
             // A streaming capability: the request's bytes go to the handler as they arrive,
             // without a size limit, and its response streams back chunked.
             return inbound

@@ -6,12 +6,20 @@ import dev.agentweave.mesh.Agent;
 import dev.agentweave.mesh.Capability;
 import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.PermissionDeniedException;
+import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.config.MeshSettings;
+import dev.agentweave.mesh.identity.DevCertificateAuthority;
 import dev.agentweave.mesh.identity.IdentitySource;
 import dev.agentweave.mesh.identity.IdentitySources;
+import dev.agentweave.mesh.identity.TrustDomain;
 import java.lang.management.ManagementFactory;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +49,7 @@ class StreamingIT {
   static IdentitySource storeIds;
   static IdentitySource clientIds;
   static GatewayClient transport;
+  static Gateway gateway;
 
   static MeshSettings settings(String name, String extra) {
     return MeshSettings.parse(
@@ -48,7 +57,7 @@ class StreamingIT {
         """
         agent: {name: %s, trust_domain: test.local, environment: development}
         identity: {provider: dev-ca, dev_ca: {directory: "%s"}}
-        server: {host: 127.0.0.1, port: 0}
+        server: {host: 127.0.0.1, port: 0, max_body_bytes: 1024}
         authorization:
           provider: allow-list
           allow:
@@ -81,7 +90,7 @@ class StreamingIT {
             .withCapability(Capability.streaming("closed", (ctx, in) -> in));
     store = MeshNode.builder(storeSettings).agent(agent).start();
     storeIds = IdentitySources.fromSettings(storeSettings);
-    Gateway gateway = Gateway.start(store, storeIds);
+    gateway = Gateway.start(store, storeIds);
     MeshSettings clientSettings =
         settings(
             "client",
@@ -151,6 +160,40 @@ class StreamingIT {
     org.awaitility.Awaitility.await()
         .atMost(java.time.Duration.ofSeconds(20))
         .until(() -> transport.poolStats().active() == 0);
+  }
+
+  @Test
+  void aStreamOfADeclaredLengthOverTheBodyLimitIsServed() throws Exception {
+    // server.max_body_bytes (1024) limits JSON bodies, not streams: a stream sent with a
+    // Content-Length (not chunked) of four times the limit is served in full.
+    DevCertificateAuthority ca =
+        DevCertificateAuthority.openOrCreate(dir.resolve("ca"), new TrustDomain("test.local"));
+    HttpClient http =
+        TestTls.client(
+            TestTls.context(
+                ca.issue(
+                    SpiffeId.parse("spiffe://test.local/agent/client"),
+                    Duration.ofMinutes(10),
+                    List.of()),
+                ca.certificate()));
+    byte[] body = new byte[4096];
+    new Random(7).nextBytes(body);
+    HttpResponse<byte[]> r =
+        http.send(
+            HttpRequest.newBuilder(gateway.url().resolve(GatewayRoutes.CALL_PATH))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/octet-stream")
+                .header(GatewayRoutes.TARGET_HEADER, "spiffe://test.local/agent/store")
+                .header(GatewayRoutes.ACTION_HEADER, "invert")
+                .header(GatewayRoutes.TIMEOUT_HEADER, "20000")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).hasSize(body.length);
+    for (int i = 0; i < body.length; i++) {
+      assertThat(r.body()[i]).isEqualTo((byte) ~body[i]);
+    }
   }
 
   @Test
