@@ -47,6 +47,7 @@ class ClusterProcessesIT {
       p.destroyForcibly(); // only the processes this test started
       p.waitFor(30, TimeUnit.SECONDS);
     }
+    NodeProcesses.keepLogs(dir, getClass());
   }
 
   Process start(String name, int remoting, int gateway, int seed) throws Exception {
@@ -124,6 +125,9 @@ class ClusterProcessesIT {
     // Directory convergence: the observer finds the search agent on all three processes.
     await()
         .atMost(Duration.ofSeconds(120))
+        .failFast(
+            "a node process exited (its log is kept in target/node-logs)",
+            () -> nodes.stream().anyMatch(p -> !p.isAlive()))
         .until(() -> observer.agentDirectory().orElseThrow().gateways(SEARCH).size() == 3);
 
     // Warm-up on cold JVMs (TLS handshakes, JIT, first authorization decisions): generous time.

@@ -52,17 +52,7 @@ class KeyedAgentsProcessesIT {
       p.destroyForcibly(); // only the processes this test started
       p.waitFor(30, TimeUnit.SECONDS);
     }
-    // Keep the nodes' logs for a look after the run (target/node-logs).
-    Path keep = Path.of("target", "node-logs", getClass().getSimpleName());
-    Files.createDirectories(keep);
-    try (var logs = Files.newDirectoryStream(dir, "*.log")) {
-      for (Path log : logs) {
-        Files.copy(
-            log,
-            keep.resolve(log.getFileName()),
-            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      }
-    }
+    NodeProcesses.keepLogs(dir, getClass());
   }
 
   /** Starts a node process and waits until it says it is ready. */

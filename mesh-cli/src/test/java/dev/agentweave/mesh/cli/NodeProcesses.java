@@ -24,8 +24,52 @@ final class NodeProcesses {
         .redirectErrorStream(true);
   }
 
-  /** A TCP port that was free on loopback a moment ago. */
+  /**
+   * Copies the nodes' logs ({@code *.log} of a test's directory) to {@code
+   * target/node-logs/<test>}, for a look after the run.
+   */
+  static void keepLogs(Path dir, Class<?> test) throws java.io.IOException {
+    Path keep = Path.of("target", "node-logs", test.getSimpleName());
+    java.nio.file.Files.createDirectories(keep);
+    try (var logs = java.nio.file.Files.newDirectoryStream(dir, "*.log")) {
+      for (Path log : logs) {
+        java.nio.file.Files.copy(
+            log,
+            keep.resolve(log.getFileName()),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+  }
+
+  /**
+   * A TCP port that was free on loopback a moment ago, below the system's ephemeral range: a node
+   * process binds it seconds later, and a port of the ephemeral range may meanwhile become the
+   * local end of some outgoing connection (the test's own pooled clients open many).
+   */
+  private static final java.util.Set<Integer> GIVEN =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   static int freePort() throws java.io.IOException {
+    int ephemeralLow = 32_768;
+    Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+    if (java.nio.file.Files.isReadable(range)) {
+      ephemeralLow =
+          Integer.parseInt(java.nio.file.Files.readString(range).trim().split("\\s+")[0]);
+    }
+    java.util.concurrent.ThreadLocalRandom random =
+        java.util.concurrent.ThreadLocalRandom.current();
+    for (int attempt = 0; attempt < 200 && ephemeralLow > 20_001; attempt++) {
+      int port = random.nextInt(20_000, ephemeralLow);
+      if (!GIVEN.add(port)) {
+        continue; // handed out to this test JVM before
+      }
+      try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+        s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+        return port;
+      } catch (java.io.IOException inUse) {
+        // try another
+      }
+    }
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
       return s.getLocalPort();
     }
