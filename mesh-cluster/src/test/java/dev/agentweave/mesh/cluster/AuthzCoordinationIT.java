@@ -11,6 +11,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.SpiffeIdPattern;
+import dev.agentweave.mesh.authz.DecisionCache;
+import dev.agentweave.mesh.authz.internal.Coordinator;
 import dev.agentweave.mesh.spi.AuthzDecision;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +61,34 @@ class AuthzCoordinationIT {
       for (MeshNode n : mesh.all()) {
         await().atMost(Duration.ofSeconds(30)).until(() -> authz(n).cache().stats().size() == 0);
       }
+    }
+  }
+
+  @Test
+  void aNearCacheThatMissedABroadcast_dropsDecisionsOfAnotherVersionAtTheNextAnnouncement()
+      throws Exception {
+    try (ThreeNodeMesh mesh = new ThreeNodeMesh(ORCHESTRATOR_ONLY, "", "")) {
+      String versionOfA = authz(mesh.a).localEngine().policyVersion();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> check(mesh.c, ORCHESTRATOR, SEARCH, "search").allowed());
+      // A decision of a version no coordinator announces, as if c had missed the clear that
+      // followed a policy change: no broadcast drops it; the periodic announcement does.
+      authz(mesh.c)
+          .cache()
+          .get(
+              new DecisionCache.Key(ORCHESTRATOR, INDEXER, "query"),
+              () ->
+                  java.util.concurrent.CompletableFuture.completedFuture(
+                      new AuthzDecision(true, "decided under an old policy", "old-version")))
+          .get();
+      assertThat(authz(mesh.c).cache().stats().size()).isEqualTo(2);
+      await()
+          .atMost(Coordinator.ANNOUNCE_INTERVAL.multipliedBy(4))
+          .until(() -> authz(mesh.c).cache().stats().size() == 1);
+      AuthzDecision kept = check(mesh.c, ORCHESTRATOR, SEARCH, "search");
+      assertThat(kept.allowed()).isTrue();
+      assertThat(kept.policyVersion()).isEqualTo(versionOfA);
     }
   }
 

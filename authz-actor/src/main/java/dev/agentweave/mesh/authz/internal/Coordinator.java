@@ -5,6 +5,7 @@ import dev.agentweave.mesh.SpiffeIdPattern;
 import dev.agentweave.mesh.authz.DecisionCache;
 import dev.agentweave.mesh.authz.PolicyEngine;
 import dev.agentweave.mesh.spi.AuthzDecision;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -24,6 +25,18 @@ public final class Coordinator {
 
   /** The topic of near-cache invalidations. */
   public static final String TOPIC = "agentweave-authz-invalidations";
+
+  /**
+   * How often the coordinator announces the policy version in force, so that a near cache that
+   * missed a broadcast (pub/sub reaches a node only once its subscription has spread, so a node
+   * that just joined can miss one) drops the decisions of another version within this time.
+   */
+  public static final Duration ANNOUNCE_INTERVAL = Duration.ofSeconds(5);
+
+  /** The coordinator's own timer message (never sent between nodes). */
+  private enum Announce implements Command {
+    INSTANCE
+  }
 
   private Coordinator() {}
 
@@ -84,8 +97,8 @@ public final class Coordinator {
   public record NearClear(String policyVersion) implements Broadcast {}
 
   /**
-   * Announced by a coordinator when it starts: near caches keep the decisions of this version and
-   * drop those of any other.
+   * Announced by a coordinator when it starts and every {@link #ANNOUNCE_INTERVAL}: near caches
+   * keep the decisions of this version and drop those of any other.
    *
    * @param policyVersion the version in force where the coordinator runs
    */
@@ -99,6 +112,14 @@ public final class Coordinator {
    * @return the behavior
    */
   public static Behavior<Command> create(PolicyEngine engine, DecisionCache cache) {
+    return Behaviors.withTimers(
+        timers -> {
+          timers.startTimerWithFixedDelay(Announce.INSTANCE, ANNOUNCE_INTERVAL);
+          return running(engine, cache);
+        });
+  }
+
+  private static Behavior<Command> running(PolicyEngine engine, DecisionCache cache) {
     return Behaviors.setup(
         ctx -> {
           ActorRef<Topic.Command<Broadcast>> topic =
@@ -109,6 +130,12 @@ public final class Coordinator {
           topic.tell(Topic.publish(new PolicyInForce(engine.policyVersion())));
           LOG.info("authorization coordinator runs on {}", ctx.getSystem().address());
           return Behaviors.receive(Command.class)
+              .onMessageEquals(
+                  Announce.INSTANCE,
+                  () -> {
+                    topic.tell(Topic.publish(new PolicyInForce(engine.policyVersion())));
+                    return Behaviors.same();
+                  })
               .onMessage(
                   Decide.class,
                   d -> {
