@@ -25,6 +25,9 @@ public final class MeterNames {
   /** Live entities of a keyed agent on this node (tag agent). */
   public static final String KEYED_ENTITIES = "keyed.entities";
 
+  /** Keyed calls this node sent again (tags agent, reason: no_answer or not_run). */
+  public static final String KEYED_RESENDS = "keyed.resends";
+
   /** Time to an authorization decision (tag direction). */
   public static final String AUTHZ_CHECK_DURATION = "authz.check.duration";
 

@@ -3,6 +3,7 @@ package dev.agentweave.mesh.cluster.internal;
 import dev.agentweave.mesh.DeadlineExceededException;
 import dev.agentweave.mesh.ErrorCode;
 import dev.agentweave.mesh.MeshException;
+import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.UnavailableException;
 import dev.agentweave.mesh.spi.EntityCall;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.RecipientRef;
@@ -76,6 +78,7 @@ public final class KeyedCalls extends AbstractBehavior<KeyedCalls.Command> {
   }
 
   private final long resendAfterNanos;
+  private final BiConsumer<SpiffeId, String> onResend;
   private final Executor completions;
   private final Map<String, Call> calls = new HashMap<>();
 
@@ -83,22 +86,27 @@ public final class KeyedCalls extends AbstractBehavior<KeyedCalls.Command> {
    * The behavior.
    *
    * @param resendAfter how long a call may go unanswered before it is sent again
+   * @param onResend told the agent and the reason ({@code no_answer} or {@code not_run}) of every
+   *     call sent again, for the {@code keyed.resends} counter
    * @return the behavior
    */
-  public static Behavior<Command> create(Duration resendAfter) {
+  public static Behavior<Command> create(
+      Duration resendAfter, BiConsumer<SpiffeId, String> onResend) {
     Duration tick = Duration.ofMillis(Math.max(20, Math.min(250, resendAfter.toMillis() / 4)));
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
                 timers -> {
                   timers.startTimerWithFixedDelay(Tick.INSTANCE, tick);
-                  return new KeyedCalls(ctx, resendAfter);
+                  return new KeyedCalls(ctx, resendAfter, onResend);
                 }));
   }
 
-  private KeyedCalls(ActorContext<Command> ctx, Duration resendAfter) {
+  private KeyedCalls(
+      ActorContext<Command> ctx, Duration resendAfter, BiConsumer<SpiffeId, String> onResend) {
     super(ctx);
     this.resendAfterNanos = resendAfter.toNanos();
+    this.onResend = onResend;
     this.completions = ctx.getExecutionContext();
   }
 
@@ -154,6 +162,7 @@ public final class KeyedCalls extends AbstractBehavior<KeyedCalls.Command> {
         if (c.notRun < MAX_NOT_RUN && System.nanoTime() < c.deadline) {
           c.notRun++;
           c.confirmed = false;
+          onResend.accept(c.send.call().agent(), "not_run");
           send(c, true);
         } else {
           finish(c, null, toException(reply));
@@ -192,6 +201,7 @@ public final class KeyedCalls extends AbstractBehavior<KeyedCalls.Command> {
             describe(c.send.call()),
             c.sends,
             c.confirmed);
+        onResend.accept(c.send.call().agent(), "no_answer");
         send(c, runIfUnknown);
       }
     }

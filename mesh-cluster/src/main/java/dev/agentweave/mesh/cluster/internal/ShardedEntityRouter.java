@@ -62,7 +62,22 @@ public final class ShardedEntityRouter implements EntityRouter {
         new ShardedEntityRouter(
             ClusterSharding.get(system),
             system.systemActorOf(
-                KeyedCalls.create(s.resendAfter()), "agentweave-keyed-calls", Props.empty()));
+                KeyedCalls.create(
+                    s.resendAfter(),
+                    (agent, reason) ->
+                        node.metrics()
+                            .counter(
+                                dev.agentweave.mesh.internal.MeterNames.KEYED_RESENDS,
+                                "Keyed calls this node sent again: no answer within"
+                                    + " cluster.sharding.resend_after_seconds, or not run by an"
+                                    + " entity that stopped",
+                                "agent",
+                                agentName(agent),
+                                "reason",
+                                reason)
+                            .increment()),
+                "agentweave-keyed-calls",
+                Props.empty()));
     Duration doneRetention =
         s.resendAfter().multipliedBy(3).compareTo(MIN_DONE_RETENTION) > 0
             ? s.resendAfter().multipliedBy(3)
@@ -78,7 +93,7 @@ public final class ShardedEntityRouter implements EntityRouter {
               "Live entities of a keyed agent on this node",
               count::get,
               "agent",
-              host.spiffeId().path().substring(host.spiffeId().path().lastIndexOf('/') + 1));
+              agentName(host.spiffeId()));
       ClusterShardingSettings settings = ClusterShardingSettings.create(system);
       if (host.passivation().isPresent()) {
         settings =
@@ -104,6 +119,11 @@ public final class ShardedEntityRouter implements EntityRouter {
           s.role().isEmpty() ? "" : ", entities on nodes with role " + s.role());
     }
     return router;
+  }
+
+  /** The agent tag of meters: the last segment of the agent's SPIFFE ID path. */
+  static String agentName(SpiffeId agent) {
+    return agent.path().substring(agent.path().lastIndexOf('/') + 1);
   }
 
   /**

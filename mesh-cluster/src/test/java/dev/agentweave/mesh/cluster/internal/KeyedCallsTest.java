@@ -125,18 +125,24 @@ class KeyedCallsTest {
 
   @Test
   void aCallDroppedOnTheWayIsSentAgainAndRunsOnce() throws Exception {
+    List<String> resends = new CopyOnWriteArrayList<>();
     Counter host = new Counter();
     Network network = new Network();
     network.to = entity(host);
     AtomicInteger dropped = new AtomicInteger();
     network.drop = r -> dropped.getAndIncrement() == 0;
-    ActorRef<KeyedCalls.Command> calls = KIT.spawn(KeyedCalls.create(Duration.ofMillis(200)));
+    ActorRef<KeyedCalls.Command> calls =
+        KIT.spawn(
+            KeyedCalls.create(
+                Duration.ofMillis(200), (agent, reason) -> resends.add(agent + " " + reason)));
     ActorRef<KeyedEntity.Command> net = KIT.spawn(network.behavior());
 
     assertThat(answer(call(calls, net, "a", Duration.ofSeconds(10), false))).isEqualTo("1");
     assertThat(network.seen).hasSizeGreaterThanOrEqualTo(2);
     assertThat(network.seen.get(0).callId()).isEqualTo(network.seen.get(1).callId());
     assertThat(host.runs).containsExactly("a");
+    // Counted for keyed.resends (more than once only if an answer took longer than 200 ms).
+    assertThat(resends).isNotEmpty().allMatch(r -> r.equals(AGENT + " no_answer"));
     assertThat(answer(call(calls, net, "b", Duration.ofSeconds(10), false))).isEqualTo("2");
     assertThat(host.runs).containsExactly("a", "b");
   }
@@ -147,7 +153,8 @@ class KeyedCallsTest {
     host.hold = new CompletableFuture<>();
     Network network = new Network();
     network.to = entity(host);
-    ActorRef<KeyedCalls.Command> calls = KIT.spawn(KeyedCalls.create(Duration.ofMillis(100)));
+    ActorRef<KeyedCalls.Command> calls =
+        KIT.spawn(KeyedCalls.create(Duration.ofMillis(100), (agent, reason) -> {}));
     ActorRef<KeyedEntity.Command> net = KIT.spawn(network.behavior());
 
     CompletableFuture<byte[]> f = call(calls, net, "slow", Duration.ofSeconds(10), false);
@@ -168,7 +175,8 @@ class KeyedCallsTest {
     Counter second = new Counter();
     Network network = new Network();
     network.to = entity(first);
-    ActorRef<KeyedCalls.Command> calls = KIT.spawn(KeyedCalls.create(Duration.ofMillis(100)));
+    ActorRef<KeyedCalls.Command> calls =
+        KIT.spawn(KeyedCalls.create(Duration.ofMillis(100), (agent, reason) -> {}));
     ActorRef<KeyedEntity.Command> net = KIT.spawn(network.behavior());
     ActorRef<KeyedEntity.Command> replacement = entity(second);
 
@@ -215,7 +223,8 @@ class KeyedCallsTest {
     Network network = new Network();
     network.to = entity(new Counter());
     network.drop = r -> true;
-    ActorRef<KeyedCalls.Command> calls = KIT.spawn(KeyedCalls.create(Duration.ofMillis(100)));
+    ActorRef<KeyedCalls.Command> calls =
+        KIT.spawn(KeyedCalls.create(Duration.ofMillis(100), (agent, reason) -> {}));
     ActorRef<KeyedEntity.Command> net = KIT.spawn(network.behavior());
 
     CompletableFuture<byte[]> f = call(calls, net, "lost", Duration.ofMillis(800), false);
@@ -233,7 +242,8 @@ class KeyedCallsTest {
         new EntitySerializer(
             (org.apache.pekko.actor.ExtendedActorSystem)
                 org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(KIT.system()));
-    ActorRef<KeyedCalls.Command> calls = KIT.spawn(KeyedCalls.create(Duration.ofSeconds(1)));
+    ActorRef<KeyedCalls.Command> calls =
+        KIT.spawn(KeyedCalls.create(Duration.ofSeconds(1), (agent, reason) -> {}));
     EntityCall call =
         new EntityCall(
             AGENT,
