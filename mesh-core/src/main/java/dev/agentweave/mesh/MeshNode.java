@@ -5,12 +5,23 @@ import static java.util.Objects.requireNonNull;
 import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.internal.AgentRuntime;
 import dev.agentweave.mesh.internal.MeshRuntime;
+import dev.agentweave.mesh.internal.ScrapeEndpoint;
+import dev.agentweave.mesh.spi.AgentDirectory;
 import dev.agentweave.mesh.spi.Authorizer;
+import dev.agentweave.mesh.spi.AuthzDecision;
+import dev.agentweave.mesh.spi.EntityRouter;
+import dev.agentweave.mesh.spi.InboundCalls;
+import dev.agentweave.mesh.spi.KeyedAgentHost;
+import dev.agentweave.mesh.spi.NodeExtension;
+import dev.agentweave.mesh.spi.RemoteTransport;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -34,9 +45,8 @@ import java.util.concurrent.TimeoutException;
  * then stops. Thread-safe.
  */
 public final class MeshNode implements AutoCloseable {
-  private volatile dev.agentweave.mesh.spi.AgentDirectory agentDirectory;
-  private final java.util.concurrent.CompletableFuture<java.net.URI> gateway =
-      new java.util.concurrent.CompletableFuture<>();
+  private volatile AgentDirectory agentDirectory;
+  private final CompletableFuture<URI> gateway = new CompletableFuture<>();
   private final MeshRuntime runtime;
 
   private MeshNode(MeshRuntime runtime) {
@@ -113,7 +123,7 @@ public final class MeshNode implements AutoCloseable {
    *
    * @return the node's inbound calls
    */
-  public dev.agentweave.mesh.spi.InboundCalls inbound() {
+  public InboundCalls inbound() {
     return runtime.inbound();
   }
 
@@ -123,8 +133,8 @@ public final class MeshNode implements AutoCloseable {
    *
    * @param transport the transport
    */
-  public void useRemoteTransport(dev.agentweave.mesh.spi.RemoteTransport transport) {
-    runtime.useRemoteTransport(java.util.Objects.requireNonNull(transport, "transport"));
+  public void useRemoteTransport(RemoteTransport transport) {
+    runtime.useRemoteTransport(requireNonNull(transport, "transport"));
   }
 
   /**
@@ -133,7 +143,7 @@ public final class MeshNode implements AutoCloseable {
    *
    * @param router the router
    */
-  public void useEntityRouter(dev.agentweave.mesh.spi.EntityRouter router) {
+  public void useEntityRouter(EntityRouter router) {
     runtime.useEntityRouter(requireNonNull(router, "router"));
   }
 
@@ -142,7 +152,7 @@ public final class MeshNode implements AutoCloseable {
    *
    * @return the keyed agents, in the order given to the builder
    */
-  public List<dev.agentweave.mesh.spi.KeyedAgentHost> keyedAgents() {
+  public List<KeyedAgentHost> keyedAgents() {
     return runtime.keyedAgents();
   }
 
@@ -151,8 +161,8 @@ public final class MeshNode implements AutoCloseable {
    *
    * @param directory the directory
    */
-  public void useAgentDirectory(dev.agentweave.mesh.spi.AgentDirectory directory) {
-    agentDirectory = java.util.Objects.requireNonNull(directory, "directory");
+  public void useAgentDirectory(AgentDirectory directory) {
+    agentDirectory = requireNonNull(directory, "directory");
   }
 
   /**
@@ -160,8 +170,8 @@ public final class MeshNode implements AutoCloseable {
    *
    * @return the directory
    */
-  public java.util.Optional<dev.agentweave.mesh.spi.AgentDirectory> agentDirectory() {
-    return java.util.Optional.ofNullable(agentDirectory);
+  public Optional<AgentDirectory> agentDirectory() {
+    return Optional.ofNullable(agentDirectory);
   }
 
   /**
@@ -170,8 +180,8 @@ public final class MeshNode implements AutoCloseable {
    *
    * @param url the gateway's base URL as other nodes reach it
    */
-  public void advertiseGateway(java.net.URI url) {
-    gateway.complete(java.util.Objects.requireNonNull(url, "url"));
+  public void advertiseGateway(URI url) {
+    gateway.complete(requireNonNull(url, "url"));
   }
 
   /**
@@ -179,7 +189,7 @@ public final class MeshNode implements AutoCloseable {
    *
    * @return the advertised URL
    */
-  public CompletionStage<java.net.URI> advertisedGateway() {
+  public CompletionStage<URI> advertisedGateway() {
     return gateway.minimalCompletionStage();
   }
 
@@ -193,7 +203,7 @@ public final class MeshNode implements AutoCloseable {
    * @param action the capability
    * @return the decision; a failing authorizer yields a deny (fail closed)
    */
-  public CompletionStage<dev.agentweave.mesh.spi.AuthzDecision> checkAuthorization(
+  public CompletionStage<AuthzDecision> checkAuthorization(
       SpiffeId caller, SpiffeId callee, String action) {
     return runtime.checkAuthorization(caller, callee, action);
   }
@@ -206,10 +216,9 @@ public final class MeshNode implements AutoCloseable {
    * @param <T> the type
    * @return the authorizer, if it has that type
    */
-  public <T extends dev.agentweave.mesh.spi.Authorizer> java.util.Optional<T> authorizer(
-      Class<T> type) {
-    dev.agentweave.mesh.spi.Authorizer a = runtime.authorizer();
-    return type.isInstance(a) ? java.util.Optional.of(type.cast(a)) : java.util.Optional.empty();
+  public <T extends Authorizer> Optional<T> authorizer(Class<T> type) {
+    Authorizer a = runtime.authorizer();
+    return type.isInstance(a) ? Optional.of(type.cast(a)) : Optional.empty();
   }
 
   /** Calls accepted by this node's capabilities and not yet finished. */
@@ -348,16 +357,14 @@ public final class MeshNode implements AutoCloseable {
               List.copyOf(keyedAgents),
               authorizer,
               registry,
-              java.util.Optional.ofNullable(identities));
+              Optional.ofNullable(identities));
       MeshNode node = new MeshNode(runtime);
       try {
-        dev.agentweave.mesh.internal.ScrapeEndpoint scrape =
-            dev.agentweave.mesh.internal.ScrapeEndpoint.start(
-                settings, () -> runtime.metrics().scrape());
+        ScrapeEndpoint scrape = ScrapeEndpoint.start(settings, () -> runtime.metrics().scrape());
         if (scrape != null) {
           runtime.actorSystem().getWhenTerminated().thenRun(scrape::close);
         }
-        for (dev.agentweave.mesh.spi.NodeExtension ext : runtime.extensions()) {
+        for (NodeExtension ext : runtime.extensions()) {
           ext.started(node);
         }
         runtime.checkKeyedAgentsRun();

@@ -141,9 +141,6 @@ public sealed interface Outcome<T> permits Outcome.Success, Outcome.Failure {
   }
 
   private static Throwable unwrap(Throwable t) {
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
+    return dev.agentweave.mesh.internal.Failures.unwrap(t);
   }
 }

@@ -12,7 +12,6 @@ import dev.agentweave.mesh.http.GatewayClient;
 import dev.agentweave.mesh.identity.IdentitySource;
 import dev.agentweave.mesh.identity.IdentitySources;
 import dev.agentweave.samples.SearchAgent;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,35 +50,7 @@ class ClusterProcessesIT {
   }
 
   Process start(String name, int remoting, int gateway, int seed) throws Exception {
-    Path config = dir.resolve(name + ".yaml");
-    Files.writeString(
-        config,
-        """
-        agent: {name: search, trust_domain: example.org, environment: development}
-        identity: {provider: dev-ca, dev_ca: {directory: "%s"}}
-        authorization:
-          provider: cedar
-          cedar: {policy_file: "%s"}
-          audit: {enabled: false}
-          decision_timeout_seconds: 15   # cold JVMs on two shared cores
-        cluster:
-          enabled: true
-          node_name: %s
-          host: 127.0.0.1
-          port: %d
-          seed_nodes: ["127.0.0.1:%d"]
-          split_brain_resolver: {stable_after_seconds: 5}
-        server: {host: 127.0.0.1, port: %d, agents: [search], graceful_shutdown_seconds: 2}
-        """
-            .formatted(
-                dir.resolve("ca"),
-                Path.of("..", "config", "policy.cedar").toAbsolutePath().normalize(),
-                name,
-                remoting,
-                seed,
-                gateway));
-    Process p =
-        NodeProcesses.node(config, dir).redirectOutput(dir.resolve(name + ".log").toFile()).start();
+    Process p = NodeProcesses.clusterNode(dir, "search", name, remoting, seed, gateway);
     processes.add(p);
     return p;
   }

@@ -57,35 +57,10 @@ class KeyedAgentsProcessesIT {
 
   /** Starts a node process and waits until it says it is ready. */
   Process start(String name, int remoting, int seed) throws Exception {
-    Path config = dir.resolve(name + ".yaml");
-    Files.writeString(
-        config,
-        """
-        agent: {name: conversations, trust_domain: example.org, environment: development}
-        identity: {provider: dev-ca, dev_ca: {directory: "%s"}}
-        authorization:
-          provider: cedar
-          cedar: {policy_file: "%s"}
-          audit: {enabled: false}
-          decision_timeout_seconds: 15   # cold JVMs on two shared cores
-        cluster:
-          enabled: true
-          node_name: %s
-          host: 127.0.0.1
-          port: %d
-          seed_nodes: ["127.0.0.1:%d"]
-          split_brain_resolver: {stable_after_seconds: 5}
-        server: {host: 127.0.0.1, port: %d, agents: [conversations], graceful_shutdown_seconds: 2}
-        """
-            .formatted(
-                dir.resolve("ca"),
-                Path.of("..", "config", "policy.cedar").toAbsolutePath().normalize(),
-                name,
-                remoting,
-                seed,
-                NodeProcesses.freePort()));
+    Process p =
+        NodeProcesses.clusterNode(
+            dir, "conversations", name, remoting, seed, NodeProcesses.freePort());
     Path log = dir.resolve(name + ".log");
-    Process p = NodeProcesses.node(config, dir).redirectOutput(log.toFile()).start();
     processes.add(p);
     await()
         .atMost(Duration.ofSeconds(120))

@@ -86,10 +86,6 @@ public final class ClusterNodeExtension implements NodeExtension {
             settings.transport().tlsMinVersion(),
             reason -> refusals.warn("refused a remoting peer: {}", reason));
     owned.put(node, new Owned(registration, source, identities.isEmpty()));
-    List<String> seeds = new ArrayList<>();
-    for (String s : c.seedNodes()) {
-      seeds.add("\"pekko://" + SYSTEM_NAME + "@" + s + "\"");
-    }
     return SpiffeRemotingTls.config(node)
         + "pekko.actor.provider = cluster\n"
         + "pekko.remote.artery.canonical.hostname = \""
@@ -98,17 +94,22 @@ public final class ClusterNodeExtension implements NodeExtension {
         + "pekko.remote.artery.canonical.port = "
         + c.port()
         + "\n"
-        + "pekko.cluster.seed-nodes = ["
-        + String.join(", ", seeds)
-        + "]\n"
+        + "pekko.cluster.seed-nodes = "
+        + quoted(c.seedNodes().stream().map(s -> "pekko://" + SYSTEM_NAME + "@" + s).toList())
+        + "\n"
         + "pekko.cluster.jmx.enabled = off\n"
-        + "pekko.cluster.roles = ["
-        + String.join(", ", roles(c, keyedAgents).stream().map(r -> "\"" + r + "\"").toList())
-        + "]\n"
+        + "pekko.cluster.roles = "
+        + quoted(roles(c, keyedAgents))
+        + "\n"
         + splitBrainResolver(c.splitBrainResolver())
         + sharding(c.sharding(), keyedAgents)
         + management(c)
         + bootstrap(c.bootstrap());
+  }
+
+  /** A HOCON list of quoted strings. */
+  static String quoted(List<String> values) {
+    return "[" + String.join(", ", values.stream().map(v -> "\"" + v + "\"").toList()) + "]";
   }
 
   /**
@@ -121,9 +122,8 @@ public final class ClusterNodeExtension implements NodeExtension {
     if (!m.enabled()) {
       return "";
     }
-    String host = m.host().isEmpty() ? c.host() : m.host();
     return "pekko.management.http.hostname = \""
-        + host
+        + m.host()
         + "\"\n"
         + "pekko.management.http.port = "
         + m.port()
@@ -138,52 +138,49 @@ public final class ClusterNodeExtension implements NodeExtension {
     if (!b.enabled()) {
       return "";
     }
-    String discovery = "pekko.management.cluster.bootstrap.contact-point-discovery.";
-    StringBuilder out =
-        new StringBuilder()
-            .append(discovery)
-            .append("service-name = \"")
-            .append(b.serviceName())
-            .append("\"\n")
-            .append(discovery)
-            .append("discovery-method = ")
-            .append(b.discovery())
-            .append("\n")
-            .append(discovery)
-            .append("required-contact-point-nr = ")
-            .append(b.requiredContactPoints())
-            .append("\n")
-            .append(discovery)
-            .append("stable-margin = ")
-            .append(b.stableMargin().toMillis())
-            .append("ms\n");
+    String common =
+        """
+        pekko.management.cluster.bootstrap.contact-point-discovery {
+          service-name = "%s"
+          discovery-method = %s
+          required-contact-point-nr = %d
+          stable-margin = %dms
+        }
+        """
+            .formatted(
+                b.serviceName(),
+                b.discovery(),
+                b.requiredContactPoints(),
+                b.stableMargin().toMillis());
     if (b.discovery().equals("kubernetes-api")) {
       // Pod IPs as contact points (they match the management hostname, the pod IP), on the
       // container port named "management".
-      out.append(discovery)
-          .append("port-name = \"management\"\n")
-          .append("pekko.discovery.kubernetes-api.use-raw-ip = true\n")
-          .append("pekko.discovery.kubernetes-api.pod-label-selector = \"")
-          .append(b.labelSelector())
-          .append("\"\n");
-    } else {
-      // Configured contact points may use different management ports (several nodes per host).
-      out.append(
-          "pekko.management.cluster.bootstrap.contact-point.filter-on-fallback-port = off\n");
-      out.append("pekko.discovery.config.services {\n  \"")
-          .append(b.serviceName())
-          .append("\" {\n    endpoints = [\n");
-      for (String point : b.contactPoints()) {
-        int colon = point.lastIndexOf(':');
-        out.append("      { host = \"")
-            .append(point, 0, colon)
-            .append("\", port = ")
-            .append(point.substring(colon + 1))
-            .append(" }\n");
-      }
-      out.append("    ]\n  }\n}\n");
+      return common
+          + """
+          pekko.management.cluster.bootstrap.contact-point-discovery.port-name = "management"
+          pekko.discovery.kubernetes-api.use-raw-ip = true
+          pekko.discovery.kubernetes-api.pod-label-selector = "%s"
+          """
+              .formatted(b.labelSelector());
     }
-    return out.toString();
+    // Configured contact points may use different management ports (several nodes per host).
+    StringBuilder endpoints = new StringBuilder();
+    for (String point : b.contactPoints()) {
+      int colon = point.lastIndexOf(':');
+      endpoints
+          .append("{ host = \"")
+          .append(point, 0, colon)
+          .append("\", port = ")
+          .append(point.substring(colon + 1))
+          .append(" }\n");
+    }
+    return common
+        + "pekko.management.cluster.bootstrap.contact-point.filter-on-fallback-port = off\n"
+        + "pekko.discovery.config.services.\""
+        + b.serviceName()
+        + "\".endpoints = [\n"
+        + endpoints
+        + "]\n";
   }
 
   /**
@@ -191,11 +188,9 @@ public final class ClusterNodeExtension implements NodeExtension {
    * their shard regions (a node is ready once its regions have registered with their coordinators).
    */
   static String sharding(MeshSettings.ShardingSettings s, List<SpiffeId> keyedAgents) {
-    return "pekko.cluster.sharding.healthcheck.names = ["
-        + String.join(
-            ", ",
-            keyedAgents.stream().map(k -> "\"" + ShardedEntityRouter.roleOf(k) + "\"").toList())
-        + "]\n"
+    return "pekko.cluster.sharding.healthcheck.names = "
+        + quoted(keyedAgents.stream().map(ShardedEntityRouter::roleOf).toList())
+        + "\n"
         + "pekko.cluster.sharding.number-of-shards = "
         + s.numberOfShards()
         + "\n"
@@ -247,11 +242,8 @@ public final class ClusterNodeExtension implements NodeExtension {
   }
 
   private static void startManagement(MeshNode node) {
-    MeshSettings.ClusterSettings c = node.settings().cluster();
-    String where =
-        (c.management().host().isEmpty() ? c.host() : c.management().host())
-            + ":"
-            + c.management().port();
+    MeshSettings.ManagementSettings m = node.settings().cluster().management();
+    String where = m.host() + ":" + m.port();
     try {
       Object uri =
           PekkoManagement.get(Adapter.toClassic(node.actorSystem()))
@@ -280,8 +272,8 @@ public final class ClusterNodeExtension implements NodeExtension {
       return;
     }
     Cluster cluster = Cluster.get(node.actorSystem());
-    NodeReadinessCheck.register(node);
     if (settings.cluster().management().enabled()) {
+      NodeReadinessCheck.register(node);
       startManagement(node);
     }
     if (settings.cluster().bootstrap().enabled()) {

@@ -23,7 +23,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.pekko.cluster.typed.Cluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -89,19 +88,13 @@ class AgentDirectoryIT {
     return n;
   }
 
-  private static String seedOf(MeshNode n) {
-    return "\"127.0.0.1:"
-        + Cluster.get(n.actorSystem()).selfMember().address().getPort().get()
-        + "\"";
-  }
-
   @Test
   void agentsAreFoundWhereverTheyRun_callsSpreadOverNodes_andALeavingNodeDropsOut()
       throws Exception {
     Path dir = Files.createTempDirectory("agentweave-directory-it");
     MeshNode a = node(dir, "a", "", false);
-    MeshNode b = node(dir, "b", seedOf(a), true);
-    MeshNode c = node(dir, "c", seedOf(a), true);
+    MeshNode b = node(dir, "b", ThreeNodeMesh.seedOf(a), true);
+    MeshNode c = node(dir, "c", ThreeNodeMesh.seedOf(a), true);
 
     // The directory converges: node a sees the worker on b and on c.
     await()

@@ -28,7 +28,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.cluster.typed.Cluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -93,12 +92,7 @@ class KeyedAgentsIT {
       String shardingRole,
       String allowed,
       Duration passivation) {
-    String seeds =
-        seed == null
-            ? ""
-            : "\"127.0.0.1:"
-                + Cluster.get(seed.actorSystem()).selfMember().address().getPort().get()
-                + "\"";
+    String seeds = seed == null ? "" : ThreeNodeMesh.seedOf(seed);
     MeshSettings s =
         MeshSettings.parse(
             name,

@@ -51,10 +51,7 @@ final class ThreeNodeMesh implements AutoCloseable {
     try {
       a = node(dir, "a", "", policyA);
       await().atMost(Duration.ofSeconds(60)).until(() -> up(a) == 1);
-      String seed =
-          "\"127.0.0.1:"
-              + Cluster.get(a.actorSystem()).selfMember().address().getPort().get()
-              + "\"";
+      String seed = seedOf(a);
       b = node(dir, "b", seed, policyB);
       c = node(dir, "c", seed, policyC);
       await().atMost(Duration.ofSeconds(60)).until(() -> up(a) == 3 && up(b) == 3 && up(c) == 3);
@@ -106,6 +103,13 @@ final class ThreeNodeMesh implements AutoCloseable {
                 .formatted(name, dir.resolve("ca"), policyFile, seed),
             Map.of());
     return MeshNode.builder(s).agent(Agent.of(name)).start();
+  }
+
+  /** A running node as a quoted seed address for {@code cluster.seed_nodes}. */
+  static String seedOf(MeshNode n) {
+    return "\"127.0.0.1:"
+        + Cluster.get(n.actorSystem()).selfMember().address().getPort().get()
+        + "\"";
   }
 
   /** Members this node sees as up. */

@@ -401,7 +401,7 @@ public record MeshSettings(
    * The {@code cluster.management} section: Pekko Management HTTP, on when bootstrap is.
    *
    * @param enabled whether it runs
-   * @param host the bind address, empty for {@code cluster.host}
+   * @param host the bind address ({@code cluster.host} unless set)
    * @param port the port, 0 for a free one
    */
   public record ManagementSettings(boolean enabled, String host, int port) {}
@@ -464,7 +464,7 @@ public record MeshSettings(
    * The {@code observability.metrics} section.
    *
    * @param enabled whether the framework records its meters
-   * @param host bind address of the plain scrape port, empty for {@code server.host}
+   * @param host bind address of the plain scrape port ({@code server.host} unless set)
    * @param port plain-HTTP scrape port, 0 for none
    * @param path scrape path on that port
    * @param percentileHistograms whether latency timers publish histogram buckets
@@ -888,7 +888,7 @@ public record MeshSettings(
         new ObservabilitySettings(
             new MetricsSettings(
                 v.bool("observability.metrics.enabled"),
-                v.str("observability.metrics.host"),
+                v.strOr("observability.metrics.host", "server.host"),
                 v.integer("observability.metrics.port"),
                 v.str("observability.metrics.path"),
                 v.bool("observability.metrics.percentile_histograms")),
@@ -902,7 +902,7 @@ public record MeshSettings(
     ClusterSettings cluster =
         new ClusterSettings(
             v.bool("cluster.enabled"),
-            v.str("cluster.node_name").isEmpty() ? v.str("agent.name") : v.str("cluster.node_name"),
+            v.strOr("cluster.node_name", "agent.name"),
             v.str("cluster.host"),
             v.integer("cluster.port"),
             v.list("cluster.seed_nodes"),
@@ -919,14 +919,12 @@ public record MeshSettings(
                 v.seconds("cluster.sharding.resend_after_seconds")),
             new ManagementSettings(
                 v.bool("cluster.management.enabled") || v.bool("cluster.bootstrap.enabled"),
-                v.str("cluster.management.host"),
+                v.strOr("cluster.management.host", "cluster.host"),
                 v.integer("cluster.management.port")),
             new BootstrapSettings(
                 v.bool("cluster.bootstrap.enabled"),
                 v.str("cluster.bootstrap.discovery"),
-                v.str("cluster.bootstrap.service_name").isEmpty()
-                    ? v.str("agent.name")
-                    : v.str("cluster.bootstrap.service_name"),
+                v.strOr("cluster.bootstrap.service_name", "agent.name"),
                 v.str("cluster.bootstrap.label_selector"),
                 v.integer("cluster.bootstrap.required_contact_points"),
                 v.seconds("cluster.bootstrap.stable_margin_seconds"),
@@ -952,6 +950,12 @@ public record MeshSettings(
 
     double dbl(String k) {
       return ((Number) map.get(k)).doubleValue();
+    }
+
+    /** The value of {@code k}, or of {@code fallback} when {@code k} is empty. */
+    String strOr(String k, String fallback) {
+      String v = str(k);
+      return v.isEmpty() ? str(fallback) : v;
     }
 
     boolean bool(String k) {

@@ -15,7 +15,6 @@ import dev.agentweave.mesh.config.MeshSettings.CapabilitySettings;
 import dev.agentweave.mesh.spi.Direction;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.MailboxSelector;
@@ -212,14 +211,7 @@ public final class CapabilityRuntime {
       return agent.runtime().json().readValue(bytes, type);
     } catch (java.io.IOException | IllegalArgumentException e) {
       throw new InvalidRequestException(
-          "request for '"
-              + name()
-              + "' of "
-              + agent.spiffeId()
-              + " does not map to "
-              + type.getSimpleName()
-              + ": "
-              + Json.describe(e));
+          Json.doesNotMap("request for", name(), agent.spiffeId(), type, e));
     }
   }
 
@@ -265,10 +257,7 @@ public final class CapabilityRuntime {
       SpiffeId agent,
       String requestId,
       SpiffeId caller) {
-    Throwable t = error;
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
+    Throwable t = Failures.unwrap(error);
     if (t instanceof MeshException m) {
       return m;
     }

@@ -46,6 +46,47 @@ public final class Json {
   }
 
   /**
+   * The message of a request or response that does not map to its type: {@code request for 'search'
+   * of spiffe://example.org/agent/search does not map to Query: field 'limit': ...}.
+   *
+   * @param what {@code request for} or {@code response of}
+   * @param capability the capability
+   * @param agent the agent
+   * @param type the type it should map to
+   * @param e the mapping failure
+   * @return the message
+   */
+  public static String doesNotMap(
+      String what, String capability, Object agent, Class<?> type, Throwable e) {
+    return what
+        + " '"
+        + capability
+        + "' of "
+        + agent
+        + " does not map to "
+        + type.getSimpleName()
+        + ": "
+        + describe(e);
+  }
+
+  /**
+   * The message of a request that cannot be written as JSON.
+   *
+   * @param capability the capability
+   * @param agent the agent
+   * @param e the failure
+   * @return the message
+   */
+  public static String cannotWrite(String capability, Object agent, Throwable e) {
+    return "request for '"
+        + capability
+        + "' of "
+        + agent
+        + " cannot be written as JSON: "
+        + describe(e);
+  }
+
+  /**
    * A mapping failure for people: the field it concerns (its JSON path), then the short message.
    *
    * @param e a Jackson (or argument) exception

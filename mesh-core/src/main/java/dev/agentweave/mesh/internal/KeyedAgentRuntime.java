@@ -97,13 +97,7 @@ public final class KeyedAgentRuntime implements KeyedAgentHost {
       body = runtime.json().writeValueAsBytes(request);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       return CompletableFuture.failedFuture(
-          new InvalidRequestException(
-              "request for '"
-                  + cap.name()
-                  + "' of "
-                  + id
-                  + " cannot be written as JSON: "
-                  + Json.describe(e)));
+          new InvalidRequestException(Json.cannotWrite(cap.name(), id, e)));
     }
     EntityCall call =
         new EntityCall(
@@ -123,14 +117,7 @@ public final class KeyedAgentRuntime implements KeyedAgentHost {
                 return runtime.json().readValue(bytes, cap.responseType());
               } catch (java.io.IOException e) {
                 throw new InternalErrorException(
-                    "response of '"
-                        + cap.name()
-                        + "' of "
-                        + id
-                        + " does not map to "
-                        + cap.responseType().getSimpleName()
-                        + ": "
-                        + Json.describe(e));
+                    Json.doesNotMap("response of", cap.name(), id, cap.responseType(), e));
               }
             });
   }
@@ -199,14 +186,7 @@ public final class KeyedAgentRuntime implements KeyedAgentHost {
     } catch (java.io.IOException e) {
       out.completeExceptionally(
           new InvalidRequestException(
-              "request for '"
-                  + cap.name()
-                  + "' of "
-                  + id
-                  + " does not map to "
-                  + cap.requestType().getSimpleName()
-                  + ": "
-                  + Json.describe(e)));
+              Json.doesNotMap("request for", cap.name(), id, cap.requestType(), e)));
       return;
     }
     CallContextImpl ctx = new CallContextImpl(front, call.caller(), call.requestId(), deadline);

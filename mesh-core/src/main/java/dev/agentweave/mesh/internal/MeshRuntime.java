@@ -513,13 +513,7 @@ public final class MeshRuntime {
       body = json.writeValueAsBytes(request);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       sink.fail(
-          new dev.agentweave.mesh.InvalidRequestException(
-              "request for '"
-                  + action
-                  + "' of "
-                  + target
-                  + " cannot be written as JSON: "
-                  + Json.describe(e)));
+          new dev.agentweave.mesh.InvalidRequestException(Json.cannotWrite(action, target, e)));
       return;
     }
     Duration left = Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));

@@ -45,7 +45,7 @@ public final class ScrapeEndpoint implements AutoCloseable {
     if (m.port() == 0) {
       return null;
     }
-    String host = m.host().isEmpty() ? settings.server().host() : m.host();
+    String host = m.host();
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(host, m.port()), 16);

@@ -40,4 +40,14 @@ public record EntityCall(
     requireNonNull(timeout, "timeout");
     requireNonNull(requestId, "requestId");
   }
+
+  /**
+   * This call with another time left, as it is sent again later.
+   *
+   * @param value the time left
+   * @return the copy
+   */
+  public EntityCall withTimeout(Duration value) {
+    return new EntityCall(agent, key, caller, action, request, value, requestId, idempotent);
+  }
 }

@@ -845,11 +845,7 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
   }
 
   private static Throwable unwrap(Throwable error) {
-    Throwable t = error;
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
+    return dev.agentweave.mesh.internal.Failures.unwrap(error);
   }
 
   /**

@@ -338,47 +338,67 @@ final class GatewayRoutes extends AllDirectives {
         request,
         requestId,
         !stream,
-        () -> {
-          HttpEntity entity = request.entity();
-          if (stream) {
-            // A streaming capability: the request's bytes go to the handler as they arrive,
-            // without a size limit, and its response streams back chunked.
-            return inbound
-                .call(
-                    caller,
-                    target,
-                    action,
-                    entity.withoutSizeLimit().getDataBytes(),
+        () ->
+            stream
+                ? internalStream(request, caller, target, action, timeout, requestId)
+                : strictBody(
+                    request.entity(),
                     timeout,
-                    requestId)
-                .handle(
-                    (value, failure) -> {
-                      if (failure != null) {
-                        discardQuietly(request);
-                      }
-                      return answer(value, failure, action, target, requestId);
-                    });
-          }
-          return strictBody(
-              entity,
-              timeout,
-              requestId,
-              (bytes, left) -> {
-                JsonBody body = new JsonBody(bytes);
-                if (tell) {
-                  return inbound
-                      .tell(caller, target, action, body, left, requestId)
-                      .handle(
-                          (ok, failure) ->
-                              failure == null
-                                  ? HttpResponse.create().withStatus(StatusCodes.ACCEPTED)
-                                  : failed(failure, requestId));
-                }
-                return inbound
-                    .call(caller, target, action, body, left, requestId)
-                    .handle((value, failure) -> answer(value, failure, action, target, requestId));
-              });
-        });
+                    requestId,
+                    (bytes, left) ->
+                        internalJson(
+                            new JsonBody(bytes), caller, target, action, left, tell, requestId)));
+  }
+
+  /**
+   * A streaming capability: the request's bytes go to the handler as they arrive, without a size
+   * limit, and its response streams back chunked.
+   */
+  private CompletionStage<HttpResponse> internalStream(
+      HttpRequest request,
+      SpiffeId caller,
+      SpiffeId target,
+      String action,
+      Duration timeout,
+      String requestId) {
+    return inbound
+        .call(
+            caller,
+            target,
+            action,
+            request.entity().withoutSizeLimit().getDataBytes(),
+            timeout,
+            requestId)
+        .handle(
+            (value, failure) -> {
+              if (failure != null) {
+                discardQuietly(request);
+              }
+              return answer(value, failure, action, target, requestId);
+            });
+  }
+
+  /** A call or tell with a JSON body read in full. */
+  private CompletionStage<HttpResponse> internalJson(
+      JsonBody body,
+      SpiffeId caller,
+      SpiffeId target,
+      String action,
+      Duration left,
+      boolean tell,
+      String requestId) {
+    if (tell) {
+      return inbound
+          .tell(caller, target, action, body, left, requestId)
+          .handle(
+              (ok, failure) ->
+                  failure == null
+                      ? HttpResponse.create().withStatus(StatusCodes.ACCEPTED)
+                      : failed(failure, requestId));
+    }
+    return inbound
+        .call(caller, target, action, body, left, requestId)
+        .handle((value, failure) -> answer(value, failure, action, target, requestId));
   }
 
   private static SpiffeId spiffeIdHeader(HttpRequest request, String name) {

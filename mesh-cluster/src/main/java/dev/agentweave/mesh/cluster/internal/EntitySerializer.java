@@ -81,16 +81,14 @@ public final class EntitySerializer extends SerializerWithStringManifest {
         out.writeUTF(c.requestId());
         out.writeBoolean(c.idempotent());
         out.writeUTF(resolver().toSerializationFormat(r.replyTo()));
-        out.writeInt(c.request().length);
-        out.write(c.request());
+        writeBytes(out, c.request());
       } else if (o instanceof EntityMessage.Reply r) {
         out.writeUTF(r.callId());
         out.writeByte(r.outcome().ordinal());
         out.writeLong(r.retryAfterMillis());
         out.writeBoolean(r.body() != null);
         if (r.body() != null) {
-          out.writeInt(r.body().length);
-          out.write(r.body());
+          writeBytes(out, r.body());
         }
         out.writeBoolean(r.errorCode() != null);
         if (r.errorCode() != null) {
@@ -105,6 +103,11 @@ public final class EntitySerializer extends SerializerWithStringManifest {
       throw new UncheckedIOException(e);
     }
     return bytes.toByteArray();
+  }
+
+  private static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {
+    out.writeInt(bytes.length);
+    out.write(bytes);
   }
 
   private static byte[] readBytes(DataInputStream in) throws IOException {

@@ -131,17 +131,7 @@ public final class KeyedCalls extends AbstractBehavior<KeyedCalls.Command> {
 
   private void send(Call c, boolean runIfUnknown) {
     long now = System.nanoTime();
-    EntityCall call = c.send.call();
-    EntityCall sent =
-        new EntityCall(
-            call.agent(),
-            call.key(),
-            call.caller(),
-            call.action(),
-            call.request(),
-            Duration.ofNanos(Math.max(1, c.deadline - now)),
-            call.requestId(),
-            call.idempotent());
+    EntityCall sent = c.send.call().withTimeout(Duration.ofNanos(Math.max(1, c.deadline - now)));
     c.sends++;
     c.nextAsk = now + resendAfterNanos;
     c.send

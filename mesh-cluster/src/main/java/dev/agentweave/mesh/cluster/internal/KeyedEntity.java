@@ -245,10 +245,7 @@ public final class KeyedEntity extends AbstractBehavior<KeyedEntity.Command> {
 
   static EntityMessage.Reply failure(
       String callId, Throwable error, EntityMessage.Outcome outcome) {
-    Throwable t = error;
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
+    Throwable t = dev.agentweave.mesh.internal.Failures.unwrap(error);
     if (t instanceof MeshException m) {
       long retry = m instanceof OverloadedException o ? o.retryAfter().toMillis() : 0;
       return new EntityMessage.Reply(

@@ -72,7 +72,7 @@ public final class ShardedEntityRouter implements EntityRouter {
                                     + " cluster.sharding.resend_after_seconds, or not run by an"
                                     + " entity that stopped",
                                 "agent",
-                                agentName(agent),
+                                agent.agentName(),
                                 "reason",
                                 reason)
                             .increment()),
@@ -93,7 +93,7 @@ public final class ShardedEntityRouter implements EntityRouter {
               "Live entities of a keyed agent on this node",
               count::get,
               "agent",
-              agentName(host.spiffeId()));
+              host.spiffeId().agentName());
       ClusterShardingSettings settings = ClusterShardingSettings.create(system);
       if (host.passivation().isPresent()) {
         settings =
@@ -119,11 +119,6 @@ public final class ShardedEntityRouter implements EntityRouter {
           s.role().isEmpty() ? "" : ", entities on nodes with role " + s.role());
     }
     return router;
-  }
-
-  /** The agent tag of meters: the last segment of the agent's SPIFFE ID path. */
-  static String agentName(SpiffeId agent) {
-    return agent.path().substring(agent.path().lastIndexOf('/') + 1);
   }
 
   /**
