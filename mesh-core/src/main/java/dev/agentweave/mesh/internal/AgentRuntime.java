@@ -91,7 +91,7 @@ public final class AgentRuntime implements AgentHandle {
     meters.received();
     CapabilityRuntime cap = capabilities.get(action);
     MeshMeters.ActionMeters am =
-        cap != null ? cap.authzMeters() : runtime.meters().actionMeters(Direction.INBOUND, action);
+        cap != null ? cap.authzMeters() : runtime.meters().undeclared(Direction.INBOUND);
     long acceptedAt = System.nanoTime();
     runtime.authorize(
         new AuthzRequest(caller, id, action, Direction.INBOUND),
@@ -104,7 +104,7 @@ public final class AgentRuntime implements AgentHandle {
                     "agent "
                         + id
                         + " has no capability '"
-                        + action
+                        + Bounded.shown(action)
                         + "' (it has: "
                         + String.join(", ", capabilities.keySet())
                         + ")"));

@@ -81,7 +81,7 @@ final class InboundCallsImpl implements InboundCalls {
     // arrive from outside are never forwarded to a further node.
     runtime.authorize(
         new AuthzRequest(caller, target, action, Direction.INBOUND),
-        runtime.meters().actionMeters(Direction.INBOUND, action),
+        runtime.meters().undeclared(Direction.INBOUND),
         () -> sink.fail(new NotFoundException("agent " + target + " is not hosted on this node")),
         sink::fail);
   }

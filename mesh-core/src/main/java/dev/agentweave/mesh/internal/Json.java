@@ -1,72 +1,138 @@
 package dev.agentweave.mesh.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.IOContext;
+import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.DataInput;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.temporal.Temporal;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Map;
+import java.util.stream.Collectors;
 
-/** The JSON mapping shared by a node: records, java.time, Optional; strict about unknown fields. */
+/**
+ * The JSON mapping shared by a node: records, java.time, Optional; strict in what it reads, and the
+ * messages that say why a document was refused, in terms of JSON rather than of Java.
+ *
+ * <p>Strict means: one JSON value per document (trailing data is refused), each field at most once
+ * in an object, no unknown fields, no coercion between scalar kinds ({@code "10"} is not an
+ * integer, {@code 1} is not a string, {@code 1.5} is not an integer), no {@code null} for a
+ * primitive, and floating-point numbers within the range of a finite double ({@code 1e999999} is
+ * refused rather than read as infinity).
+ */
 public final class Json {
+  /** Deepest nesting of arrays and objects accepted. */
+  static final int MAX_NESTING = 500;
+
   private Json() {}
 
   /**
-   * A mapper for requests and responses. Unknown fields are refused so that a typo in a payload is
-   * an error naming the field rather than a silently missing value.
+   * A strict mapper for requests and responses (see the class comment). Unknown fields are refused
+   * so that a typo in a payload is an error naming the field rather than a silently missing value.
    *
    * @return a new mapper
    */
   public static ObjectMapper newMapper() {
-    return new ObjectMapper()
-        .registerModule(new Jdk8Module())
-        .registerModule(new JavaTimeModule())
-        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    JsonFactory factory = new FiniteNumbersFactory();
+    factory.setStreamReadConstraints(
+        StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build());
+    JsonMapper mapper =
+        JsonMapper.builder(factory)
+            .addModule(new Jdk8Module())
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .build();
+    for (LogicalType t :
+        new LogicalType[] {LogicalType.Integer, LogicalType.Float, LogicalType.Boolean}) {
+      mapper
+          .coercionConfigFor(t)
+          .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+    }
+    mapper
+        .coercionConfigFor(LogicalType.Textual)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+    mapper
+        .coercionConfigFor(LogicalType.Boolean)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+    mapper
+        .coercionConfigFor(LogicalType.Integer)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+    return mapper;
   }
 
   /**
-   * The first line of a Jackson message, without the source location noise.
+   * A malformed document for people: where, and what is wrong, in JSON terms.
    *
-   * @param e the exception
-   * @return a short message
+   * @param e the parse or mapping failure
+   * @return for example {@code malformed JSON at line 1, column 12: duplicate field 'action'
+   *     (expected: each field at most once)}
    */
-  public static String shortMessage(Throwable e) {
-    String m = String.valueOf(e.getMessage());
-    int nl = m.indexOf('\n');
-    if (nl > 0) {
-      m = m.substring(0, nl);
+  public static String malformed(JsonProcessingException e) {
+    if (!(e instanceof JsonParseException) && !(e instanceof StreamConstraintsException)) {
+      return describe(e);
     }
-    int at = m.indexOf(" (for ");
-    if (at < 0) {
-      at = m.indexOf(" at [Source");
-    }
-    return at > 0 ? m.substring(0, at) : m;
+    JsonLocation at = e.getLocation();
+    return "malformed JSON"
+        + (at != null && at.getLineNr() > 0
+            ? " at line " + at.getLineNr() + ", column " + at.getColumnNr()
+            : "")
+        + ": "
+        + detail(e);
   }
 
   /**
    * The message of a request or response that does not map to its type: {@code request for 'search'
-   * of spiffe://example.org/agent/search does not map to Query: field 'limit': ...}.
+   * of spiffe://example.org/agent/search does not map: field 'limit': "ten" is a string (expected:
+   * an integer)}.
    *
    * @param what {@code request for} or {@code response of}
    * @param capability the capability
    * @param agent the agent
-   * @param type the type it should map to
+   * @param type the type it should map to (not shown: it is a Java name)
    * @param e the mapping failure
    * @return the message
    */
   public static String doesNotMap(
       String what, String capability, Object agent, Class<?> type, Throwable e) {
-    return what
-        + " '"
-        + capability
-        + "' of "
-        + agent
-        + " does not map to "
-        + type.getSimpleName()
-        + ": "
-        + describe(e);
+    return what + " '" + capability + "' of " + agent + " does not map: " + describe(e);
   }
 
   /**
@@ -83,38 +149,346 @@ public final class Json {
         + "' of "
         + agent
         + " cannot be written as JSON: "
-        + describe(e);
+        + Bounded.shown(shortMessage(e));
   }
 
   /**
-   * A mapping failure for people: the field it concerns (its JSON path), then the short message.
+   * A reading or mapping failure for people: the field it concerns (its JSON path), then what was
+   * found and what was expected, without Java type or library names.
    *
    * @param e a Jackson (or argument) exception
-   * @return for example {@code field 'limit': Cannot deserialize value of type `int` from String
-   *     "ten": not a valid `int` value}
+   * @return for example {@code field 'limit': "ten" is a string (expected: an integer)}
    */
   public static String describe(Throwable e) {
     Throwable t = e;
     if (t instanceof IllegalArgumentException && t.getCause() instanceof JsonMappingException) {
       t = t.getCause();
     }
-    String message = shortMessage(t);
-    if (t instanceof JsonMappingException m && !m.getPath().isEmpty()) {
-      StringBuilder path = new StringBuilder();
-      for (JsonMappingException.Reference r : m.getPath()) {
-        if (r.getFieldName() != null) {
-          if (path.length() > 0) {
-            path.append('.');
-          }
-          path.append(r.getFieldName());
-        } else if (r.getIndex() >= 0) {
-          path.append('[').append(r.getIndex()).append(']');
+    String path = t instanceof JsonMappingException m ? path(m) : "";
+    String detail = detail(t);
+    return path.isEmpty() ? detail : "field '" + path + "': " + detail;
+  }
+
+  private static String path(JsonMappingException m) {
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference r : m.getPath()) {
+      if (r.getFieldName() != null) {
+        if (path.length() > 0) {
+          path.append('.');
         }
-      }
-      if (path.length() > 0) {
-        return "field '" + path + "': " + message;
+        path.append(Bounded.shown(r.getFieldName()));
+      } else if (r.getIndex() >= 0) {
+        path.append('[').append(r.getIndex()).append(']');
       }
     }
-    return message;
+    return path.toString();
+  }
+
+  private static String detail(Throwable e) {
+    Throwable t = e;
+    // a parse error met while mapping is wrapped with the path: say what the parser found
+    while (t instanceof JsonMappingException && t.getCause() instanceof JsonProcessingException c) {
+      t = c;
+    }
+    if (t instanceof OutOfRange r) {
+      return r.getOriginalMessage();
+    }
+    if (t instanceof StreamConstraintsException c) {
+      String m = String.valueOf(c.getOriginalMessage());
+      if (m.contains("nesting depth")) {
+        return "nested deeper than "
+            + MAX_NESTING
+            + " levels (expected: at most "
+            + MAX_NESTING
+            + ")";
+      }
+      if (m.contains("Number value length") || m.contains("number value length")) {
+        return "a number with too many digits (expected: at most 1000)";
+      }
+      if (m.contains("String value length") || m.contains("string value length")) {
+        return "a string that is too long";
+      }
+      return "the document is larger than this node accepts";
+    }
+    if (t instanceof UnrecognizedPropertyException u) {
+      Collection<Object> known = u.getKnownPropertyIds();
+      return "not a field of this request"
+          + (known == null || known.isEmpty()
+              ? " (expected: no such field)"
+              : " (expected: one of "
+                  + known.stream().map(String::valueOf).sorted().collect(Collectors.joining(", "))
+                  + ")");
+    }
+    if (t instanceof ValueInstantiationException v) {
+      Throwable cause = v.getCause();
+      return cause != null && cause.getMessage() != null
+          ? Bounded.shown(cause.getMessage())
+          : "the value is not valid";
+    }
+    if (t instanceof InvalidDefinitionException) {
+      return "this capability cannot read JSON into its request type";
+    }
+    if (t instanceof InvalidFormatException f) {
+      JsonToken token = f.getProcessor() instanceof JsonParser p ? p.currentToken() : null;
+      Class<?> target = f.getTargetType();
+      boolean textual =
+          target != null
+              && (target.isEnum()
+                  || Temporal.class.isAssignableFrom(target)
+                  || target == java.time.Duration.class
+                  || target == java.util.UUID.class
+                  || target == java.net.URI.class
+                  || target == char.class
+                  || target == Character.class);
+      if (token == null || (token == JsonToken.VALUE_STRING && textual)) {
+        return shownValue(f.getValue()) + " is not valid here (expected: " + kind(target) + ")";
+      }
+      return shownValue(f.getValue()) + " is " + found(token) + " (expected: " + kind(target) + ")";
+    }
+    if (t instanceof MismatchedInputException m) {
+      String original = String.valueOf(m.getOriginalMessage());
+      if (original.startsWith("Trailing token")) {
+        return "data after the JSON value (expected: one JSON value)";
+      }
+      if (original.startsWith("No content to map")) {
+        return "the document is empty (expected: a JSON value)";
+      }
+      String found =
+          m.getProcessor() instanceof JsonParser p && p.currentToken() != null
+              ? found(p.currentToken())
+              : null;
+      String expected =
+          m.getTargetType() != null ? kind(m.getTargetType()) : "another kind of value";
+      return (found != null ? found : "a value of another kind") + " (expected: " + expected + ")";
+    }
+    if (t instanceof JsonParseException p) {
+      String m = String.valueOf(p.getOriginalMessage());
+      if (m.startsWith("Duplicate field")) {
+        int q = m.indexOf('\'');
+        String name = q >= 0 ? m.substring(q + 1, Math.max(q + 1, m.lastIndexOf('\''))) : "?";
+        return "duplicate field '" + Bounded.shown(name) + "' (expected: each field at most once)";
+      }
+      return Bounded.shown(shortMessage(p).replace("\n", " "));
+    }
+    if (t instanceof JsonProcessingException p) {
+      return Bounded.shown(String.valueOf(p.getOriginalMessage()).replaceAll("`[^`]*`", "a value"));
+    }
+    return "the value does not match the request";
+  }
+
+  private static String found(JsonToken token) {
+    return switch (token) {
+      case START_OBJECT, END_OBJECT, FIELD_NAME -> "an object";
+      case START_ARRAY, END_ARRAY -> "an array";
+      case VALUE_STRING -> "a string";
+      case VALUE_NUMBER_INT -> "an integer";
+      case VALUE_NUMBER_FLOAT -> "a number with a fraction or exponent";
+      case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+      case VALUE_NULL -> "null";
+      default -> "a value of another kind";
+    };
+  }
+
+  private static String shownValue(Object v) {
+    return v instanceof String s
+        ? "\"" + Bounded.shown(s) + "\""
+        : Bounded.shown(String.valueOf(v));
+  }
+
+  /** The JSON kind a Java type is read from, for "expected: ..." (never a Java name). */
+  static String kind(Class<?> type) {
+    if (type == null) {
+      return "another kind of value";
+    }
+    if (type.isEnum()) {
+      return "one of "
+          + Arrays.stream(type.getEnumConstants())
+              .map(c -> ((Enum<?>) c).name())
+              .collect(Collectors.joining(", "));
+    }
+    if (type == int.class || type == Integer.class) {
+      return "an integer from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE;
+    }
+    if (type == long.class || type == Long.class) {
+      return "an integer from " + Long.MIN_VALUE + " to " + Long.MAX_VALUE;
+    }
+    if (type == short.class || type == Short.class) {
+      return "an integer from " + Short.MIN_VALUE + " to " + Short.MAX_VALUE;
+    }
+    if (type == byte.class || type == Byte.class) {
+      return "an integer from " + Byte.MIN_VALUE + " to " + Byte.MAX_VALUE;
+    }
+    if (type == BigInteger.class) {
+      return "an integer";
+    }
+    if (type == double.class
+        || type == Double.class
+        || type == float.class
+        || type == Float.class
+        || type == BigDecimal.class
+        || type == Number.class) {
+      return "a number";
+    }
+    if (type == boolean.class || type == Boolean.class) {
+      return "true or false";
+    }
+    if (type == String.class
+        || type == char.class
+        || type == Character.class
+        || CharSequence.class.isAssignableFrom(type)
+        || type == java.util.UUID.class
+        || type == java.net.URI.class) {
+      return "a string";
+    }
+    if (Temporal.class.isAssignableFrom(type) || type == java.time.Duration.class) {
+      return "a date or time as an ISO 8601 string";
+    }
+    if (type.isArray() || Collection.class.isAssignableFrom(type)) {
+      return "an array";
+    }
+    if (Map.class.isAssignableFrom(type)) {
+      return "an object";
+    }
+    if (type == Object.class) {
+      return "a JSON value";
+    }
+    return "an object";
+  }
+
+  /**
+   * The first line of a Jackson message, without the source location noise.
+   *
+   * @param e the exception
+   * @return a short message
+   */
+  public static String shortMessage(Throwable e) {
+    String m =
+        e instanceof JsonProcessingException j
+            ? String.valueOf(j.getOriginalMessage())
+            : String.valueOf(e.getMessage());
+    int nl = m.indexOf('\n');
+    if (nl > 0) {
+      m = m.substring(0, nl);
+    }
+    int at = m.indexOf(" (for ");
+    if (at < 0) {
+      at = m.indexOf(" at [Source");
+    }
+    return at > 0 ? m.substring(0, at) : m;
+  }
+
+  /** A number that does not fit the range of a finite double. */
+  static final class OutOfRange extends JsonParseException {
+    private static final long serialVersionUID = 1L;
+
+    OutOfRange(JsonParser p, String text) {
+      super(
+          p,
+          "number "
+              + Bounded.shown(text)
+              + " is out of range (expected: a number within the range of a 64-bit float, at most"
+              + " about 1.8e308 in magnitude)");
+    }
+  }
+
+  /**
+   * Parsers that refuse floating-point numbers outside the range of a finite double when they are
+   * read as {@code double} or {@code float} (exact {@code BigDecimal} reads are unchanged).
+   */
+  private static final class FiniteNumbersFactory extends JsonFactory {
+    private static final long serialVersionUID = 1L;
+
+    FiniteNumbersFactory() {}
+
+    private FiniteNumbersFactory(FiniteNumbersFactory src) {
+      super(src, null);
+    }
+
+    @Override
+    public JsonFactory copy() {
+      return new FiniteNumbersFactory(this);
+    }
+
+    @Override
+    protected JsonParser _createParser(InputStream in, IOContext ctxt) throws IOException {
+      return new FiniteNumbers(super._createParser(in, ctxt));
+    }
+
+    @Override
+    protected JsonParser _createParser(Reader r, IOContext ctxt) throws IOException {
+      return new FiniteNumbers(super._createParser(r, ctxt));
+    }
+
+    @Override
+    protected JsonParser _createParser(
+        char[] data, int offset, int len, IOContext ctxt, boolean recyclable) throws IOException {
+      return new FiniteNumbers(super._createParser(data, offset, len, ctxt, recyclable));
+    }
+
+    @Override
+    protected JsonParser _createParser(byte[] data, int offset, int len, IOContext ctxt)
+        throws IOException {
+      return new FiniteNumbers(super._createParser(data, offset, len, ctxt));
+    }
+
+    @Override
+    protected JsonParser _createParser(DataInput input, IOContext ctxt) throws IOException {
+      return new FiniteNumbers(super._createParser(input, ctxt));
+    }
+  }
+
+  private static final class FiniteNumbers extends JsonParserDelegate {
+    FiniteNumbers(JsonParser d) {
+      super(d);
+    }
+
+    @Override
+    public double getDoubleValue() throws IOException {
+      double v = delegate.getDoubleValue();
+      if (Double.isInfinite(v)) {
+        throw new OutOfRange(this, delegate.getText());
+      }
+      return v;
+    }
+
+    @Override
+    public float getFloatValue() throws IOException {
+      float v = delegate.getFloatValue();
+      if (Float.isInfinite(v)) {
+        throw new OutOfRange(this, delegate.getText());
+      }
+      return v;
+    }
+
+    @Override
+    public Number getNumberValue() throws IOException {
+      return finite(delegate.getNumberValue());
+    }
+
+    @Override
+    public Number getNumberValueExact() throws IOException {
+      return delegate.getNumberValueExact();
+    }
+
+    @Override
+    public Object getNumberValueDeferred() throws IOException {
+      if (delegate.currentToken() == JsonToken.VALUE_NUMBER_FLOAT
+          && delegate.getNumberType() != NumberType.BIG_DECIMAL) {
+        return finite(delegate.getNumberValue());
+      }
+      return delegate.getNumberValueDeferred();
+    }
+
+    private Number finite(Number n) throws IOException {
+      if ((n instanceof Double d && d.isInfinite()) || (n instanceof Float f && f.isInfinite())) {
+        throw new OutOfRange(this, delegate.getText());
+      }
+      return n;
+    }
+
+    @Override
+    public String toString() {
+      return "FiniteNumbers[" + delegate + "]";
+    }
   }
 }

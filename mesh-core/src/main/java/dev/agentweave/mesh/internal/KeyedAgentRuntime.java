@@ -131,9 +131,7 @@ public final class KeyedAgentRuntime implements KeyedAgentHost {
     AgentRuntime host = agent;
     CapabilityRuntime front = host.capabilities().get(call.action());
     MeshMeters.ActionMeters am =
-        front != null
-            ? front.authzMeters()
-            : runtime.meters().actionMeters(Direction.INBOUND, call.action());
+        front != null ? front.authzMeters() : runtime.meters().undeclared(Direction.INBOUND);
     runtime.authorize(
         new AuthzRequest(call.caller(), id, call.action(), Direction.INBOUND),
         am,
@@ -144,7 +142,7 @@ public final class KeyedAgentRuntime implements KeyedAgentHost {
                     "agent "
                         + id
                         + " has no capability '"
-                        + call.action()
+                        + Bounded.shown(call.action())
                         + "' (it has: "
                         + String.join(", ", capabilities.keySet())
                         + ")"));

@@ -24,8 +24,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * The framework's own meters, resolved once per agent, capability and action so the call path only
  * increments. Names are in {@link MeterNames}; every meter has a description. Tag values are
- * bounded: agents and capabilities are declared, error types are {@link ErrorCode}s, and unknown
- * action names beyond {@value #MAX_ACTIONS} collapse into {@code _other}.
+ * bounded: agents and capabilities are declared, error types are {@link ErrorCode}s; an inbound
+ * action that no hosted capability declares is counted as {@link Bounded#UNKNOWN}, and so is an
+ * outbound action that is not shaped like a capability name or comes after {@value #MAX_ACTIONS}
+ * distinct ones. No caller-chosen string becomes a tag value.
  */
 final class MeshMeters {
   static final int MAX_ACTIONS = 256;
@@ -134,14 +136,19 @@ final class MeshMeters {
         .increment();
   }
 
+  /**
+   * Decision counters of an action. Inbound, only declared capabilities have their own (the caller
+   * chose the action: see {@link #undeclared}); outbound, any capability-shaped name does, up to
+   * {@value #MAX_ACTIONS} of them.
+   */
   ActionMeters actionMeters(Direction d, String action) {
     ConcurrentHashMap<String, ActionMeters> byAction = actions.get(d);
     ActionMeters m = byAction.get(action);
     if (m != null) {
       return m;
     }
-    if (distinctActions.get() >= MAX_ACTIONS) {
-      return byAction.computeIfAbsent("_other", k -> new ActionMeters(d, k));
+    if (!Bounded.isCapabilityName(action) || distinctActions.get() >= MAX_ACTIONS) {
+      return undeclared(d);
     }
     return byAction.computeIfAbsent(
         action,
@@ -149,6 +156,11 @@ final class MeshMeters {
           distinctActions.incrementAndGet();
           return new ActionMeters(d, k);
         });
+  }
+
+  /** Decision counters for actions the node does not declare, tagged {@link Bounded#UNKNOWN}. */
+  ActionMeters undeclared(Direction d) {
+    return actions.get(d).computeIfAbsent(Bounded.UNKNOWN, k -> new ActionMeters(d, k));
   }
 
   AgentMeters forAgent(String agent) {
