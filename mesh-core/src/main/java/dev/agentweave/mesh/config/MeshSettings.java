@@ -358,6 +358,7 @@ public record MeshSettings(
    * @param blockingPoolSize threads of the dispatcher for blocking capabilities
    * @param agents the sample agents {@code agentweave node} hosts (all when empty)
    * @param advertisedHost the host other nodes reach the gateway at, or empty to derive it
+   * @param connections the gateway's connection limits and timeouts
    */
   public record ServerSettings(
       String host,
@@ -369,7 +370,29 @@ public record MeshSettings(
       Duration gracefulShutdown,
       int blockingPoolSize,
       List<String> agents,
-      String advertisedHost) {}
+      String advertisedHost,
+      ConnectionSettings connections) {}
+
+  /**
+   * The gateway's connection limits and timeouts ({@code server.*} keys). Beyond a limit, a new
+   * connection is accepted and closed at once.
+   *
+   * @param maxConnections connections held open at once, in all ({@code server.max_connections})
+   * @param maxPerAddress connections held open at once from one remote IP address ({@code
+   *     server.max_connections_per_address})
+   * @param handshakeTimeout longest a TLS handshake may take from the accept ({@code
+   *     server.handshake_timeout_seconds})
+   * @param firstRequestTimeout longest from the handshake to the headers of the first request
+   *     ({@code server.first_request_timeout_seconds})
+   * @param idleTimeout longest a connection stays open with no request in flight ({@code
+   *     server.idle_timeout_seconds})
+   */
+  public record ConnectionSettings(
+      int maxConnections,
+      int maxPerAddress,
+      Duration handshakeTimeout,
+      Duration firstRequestTimeout,
+      Duration idleTimeout) {}
 
   /**
    * The {@code cluster} section.
@@ -883,7 +906,13 @@ public record MeshSettings(
             v.seconds("server.graceful_shutdown_seconds"),
             v.integer("server.blocking_pool_size"),
             List.copyOf(v.list("server.agents")),
-            v.str("server.advertised_host"));
+            v.str("server.advertised_host"),
+            new ConnectionSettings(
+                v.integer("server.max_connections"),
+                v.integer("server.max_connections_per_address"),
+                v.seconds("server.handshake_timeout_seconds"),
+                v.seconds("server.first_request_timeout_seconds"),
+                v.seconds("server.idle_timeout_seconds")));
     ObservabilitySettings obs =
         new ObservabilitySettings(
             new MetricsSettings(

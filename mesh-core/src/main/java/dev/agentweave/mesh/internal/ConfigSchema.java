@@ -570,6 +570,47 @@ public final class ConfigSchema {
             "a number of seconds > 0",
             "Longest a gateway request may take (a caller's X-AgentWeave-Timeout-Ms may shorten it).")));
     server.put(
+        "max_connections",
+        leaf(
+            Kind.INT,
+            4096,
+            intRange(1, 1_000_000),
+            "an integer in 1..1000000",
+            "Gateway connections held open at once; a connection beyond is closed at once."));
+    server.put(
+        "max_connections_per_address",
+        leaf(
+            Kind.INT,
+            512,
+            intRange(1, 1_000_000),
+            "an integer in 1..1000000",
+            "Gateway connections held open at once from one remote IP address; a connection"
+                + " beyond is closed at once."));
+    server.put(
+        "handshake_timeout_seconds",
+        leaf(
+            Kind.DOUBLE,
+            5.0,
+            positive(),
+            "a number of seconds > 0",
+            "Longest a TLS handshake may take from the accept, however slowly its bytes come."));
+    server.put(
+        "first_request_timeout_seconds",
+        leaf(
+            Kind.DOUBLE,
+            10.0,
+            positive(),
+            "a number of seconds > 0",
+            "Longest from the TLS handshake to the headers of a connection's first request."));
+    server.put(
+        "idle_timeout_seconds",
+        leaf(
+            Kind.DOUBLE,
+            30.0,
+            positive(),
+            "a number of seconds > 0",
+            "Longest a gateway connection stays open with no request in flight."));
+    server.put(
         "graceful_shutdown_seconds",
         leaf(
             Kind.DOUBLE,

@@ -106,11 +106,23 @@ public final class Json {
    *     (expected: each field at most once)}
    */
   public static String malformed(JsonProcessingException e) {
+    return malformed(e, "");
+  }
+
+  /**
+   * {@link #malformed(JsonProcessingException)}, naming where the document was.
+   *
+   * @param e the parse or mapping failure
+   * @param where for example {@code " in the request body"}
+   * @return for example {@code malformed JSON in the request body at line 1, column 3: ...}
+   */
+  public static String malformed(JsonProcessingException e, String where) {
     if (!(e instanceof JsonParseException) && !(e instanceof StreamConstraintsException)) {
-      return describe(e);
+      return "JSON" + where + ": " + describe(e);
     }
     JsonLocation at = e.getLocation();
     return "malformed JSON"
+        + where
         + (at != null && at.getLineNr() > 0
             ? " at line " + at.getLineNr() + ", column " + at.getColumnNr()
             : "")

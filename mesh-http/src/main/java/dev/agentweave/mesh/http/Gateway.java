@@ -3,15 +3,20 @@ package dev.agentweave.mesh.http;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.ConfigFactory;
 import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.SpiffeId;
+import dev.agentweave.mesh.http.internal.GatewayServer;
+import dev.agentweave.mesh.http.internal.ProtocolErrors;
 import dev.agentweave.mesh.identity.IdentitySource;
 import dev.agentweave.mesh.identity.IdentitySources;
 import dev.agentweave.mesh.identity.SpiffeTls;
 import dev.agentweave.mesh.internal.RateLimitedLog;
 import io.micrometer.core.instrument.Counter;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -19,10 +24,9 @@ import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
-import org.apache.pekko.http.javadsl.ConnectionContext;
-import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.HttpsConnectionContext;
-import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.event.Logging;
+import org.apache.pekko.event.LoggingAdapter;
+import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.settings.ServerSettings;
 import org.apache.pekko.stream.Materializer;
 import org.slf4j.Logger;
@@ -45,18 +49,28 @@ public final class Gateway implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final MeshNode node;
-  private final ServerBinding binding;
+  private final GatewayServer connections;
+  private final InetSocketAddress address;
   private final URI url;
   private final SpiffeId serverId;
   private final GatewayRoutes routes;
+  private final LoggingAdapter serverLog;
 
   private Gateway(
-      MeshNode node, ServerBinding binding, URI url, SpiffeId serverId, GatewayRoutes routes) {
+      MeshNode node,
+      GatewayServer connections,
+      InetSocketAddress address,
+      URI url,
+      SpiffeId serverId,
+      GatewayRoutes routes,
+      LoggingAdapter serverLog) {
     this.routes = routes;
     this.node = node;
-    this.binding = binding;
+    this.connections = connections;
+    this.address = address;
     this.url = url;
     this.serverId = serverId;
+    this.serverLog = serverLog;
   }
 
   /**
@@ -88,13 +102,19 @@ public final class Gateway implements AutoCloseable {
               rejectionLog.warn("refused a TLS peer: {}", reason);
             });
     SSLContext sslContext = tls.serverContext(serverId);
-    HttpsConnectionContext https =
-        ConnectionContext.httpsServer(() -> tls.configureServer(sslContext.createSSLEngine()));
     String host = settings.server().host();
     int port = settings.server().port();
     GatewayRoutes routes = new GatewayRoutes(node, Materializer.matFromSystem(node.actorSystem()));
-    // Pekko's own limits sit just outside the gateway's, which answer first and in JSON.
-    ServerSettings defaults = ServerSettings.create(node.actorSystem().classicSystem());
+    var system = node.actorSystem();
+    // Pekko's own limits sit just outside the gateway's, which answer first and in JSON; what
+    // Pekko refuses before a route sees it is answered in JSON by ProtocolErrors.
+    ServerSettings defaults =
+        ServerSettings.create(
+            ConfigFactory.parseString(
+                    "pekko.http.server.parsing.error-handler = \""
+                        + ProtocolErrors.class.getName()
+                        + "\"")
+                .withFallback(system.settings().config()));
     ServerSettings server =
         defaults
             .withParserSettings(
@@ -107,34 +127,76 @@ public final class Gateway implements AutoCloseable {
                     .withRequestTimeout(
                         scala.concurrent.duration.Duration.fromNanos(
                             settings.server().requestTimeout().plusSeconds(5).toNanos())));
-    CompletionStage<ServerBinding> bound =
-        Http.get(node.actorSystem())
-            .newServerAt(host, port)
-            .enableHttps(https)
-            .withSettings(server)
-            .bind(routes.route());
-    ServerBinding binding;
+    LoggingAdapter serverLog =
+        Logging.getLogger(system.classicSystem(), "agentweave.gateway." + serverId.path());
+    ProtocolErrors.register(serverLog, node.metrics().registry());
+    var c = settings.server().connections();
+    Route route = routes.route();
+    var handler = route.handler(system);
+    GatewayServer connections =
+        new GatewayServer(
+            system,
+            new GatewayServer.Limits(
+                c.maxConnections(),
+                c.maxPerAddress(),
+                c.handshakeTimeout(),
+                c.firstRequestTimeout(),
+                c.idleTimeout()),
+            server,
+            serverLog,
+            () -> tls.configureServer(sslContext.createSSLEngine()),
+            request -> {
+              try {
+                return handler.apply(request);
+              } catch (Exception e) {
+                return CompletableFuture.failedFuture(e);
+              }
+            },
+            routes::draining,
+            node.metrics().registry());
+    InetSocketAddress bound;
     try {
-      binding = bound.toCompletableFuture().get(30, TimeUnit.SECONDS);
+      bound = connections.bind(host, port).toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      connections.close();
       throw new IllegalStateException(
           "interrupted while binding the gateway on " + host + ":" + port, e);
     } catch (ExecutionException | TimeoutException e) {
+      connections.close();
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw new IllegalStateException(
           "cannot bind the gateway on " + host + ":" + port + " (" + cause.getMessage() + ")",
           cause);
     }
     String shownHost = host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
-    URI url = URI.create("https://" + shownHost + ":" + binding.localAddress().getPort());
-    Gateway gateway = new Gateway(node, binding, url, serverId, routes);
-    node.advertiseGateway(advertised(settings, binding.localAddress().getPort()));
-    CoordinatedShutdown.get(node.actorSystem())
-        .addTask(
-            CoordinatedShutdown.PhaseServiceUnbind(),
-            "agentweave-gateway-unbind",
-            () -> binding.unbind().thenApply(x -> Done.getInstance()));
+    URI url = URI.create("https://" + shownHost + ":" + bound.getPort());
+    Gateway gateway = new Gateway(node, connections, bound, url, serverId, routes, serverLog);
+    node.advertiseGateway(advertised(settings, bound.getPort()));
+    // Stop: the port is released and open connections drain (503 with Connection: close for new
+    // requests, requests in flight finish) for server.graceful_shutdown_seconds.
+    Duration grace = settings.server().gracefulShutdown();
+    CompletableFuture<Void> drained = new CompletableFuture<>();
+    CoordinatedShutdown cs = CoordinatedShutdown.get(system);
+    cs.addTask(
+        CoordinatedShutdown.PhaseServiceUnbind(),
+        "agentweave-gateway-unbind",
+        () -> {
+          connections.drain(grace).whenComplete((x, e) -> drained.complete(null));
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
+    cs.addTask(
+        CoordinatedShutdown.PhaseServiceRequestsDone(),
+        "agentweave-gateway-drain",
+        () -> drained.thenApply(x -> Done.getInstance()));
+    cs.addTask(
+        CoordinatedShutdown.PhaseServiceStop(),
+        "agentweave-gateway-stop",
+        () -> {
+          connections.close();
+          ProtocolErrors.unregister(serverLog);
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
     LOG.info("gateway of {} serves {} as {}", settings.agent().name(), url, serverId);
     return gateway;
   }
@@ -161,7 +223,7 @@ public final class Gateway implements AutoCloseable {
 
   /** The bound port. */
   public int port() {
-    return binding.localAddress().getPort();
+    return address.getPort();
   }
 
   /**
@@ -177,14 +239,27 @@ public final class Gateway implements AutoCloseable {
     return serverId;
   }
 
+  /** Connections the gateway holds open now (handshaking, idle or serving). */
+  public int connections() {
+    return connections.connections();
+  }
+
   /**
-   * Stops accepting connections and closes open ones after at most the given time.
+   * Stops accepting connections and drains open ones: new requests on them are answered 503 with
+   * {@code Connection: close}, requests in flight may finish within {@code hardDeadline}, then
+   * every connection left is closed.
    *
-   * @param hardDeadline how long connections may finish
-   * @return completes when unbound
+   * @param hardDeadline how long requests in flight may take
+   * @return completes when no connection is left
    */
   public CompletionStage<Void> stop(Duration hardDeadline) {
-    return binding.terminate(hardDeadline).thenApply(x -> null);
+    return connections
+        .drain(hardDeadline)
+        .whenComplete(
+            (x, e) -> {
+              connections.close();
+              ProtocolErrors.unregister(serverLog);
+            });
   }
 
   /** Unbinds and waits (up to ten seconds). */

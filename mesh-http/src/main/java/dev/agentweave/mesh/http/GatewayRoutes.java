@@ -10,7 +10,9 @@ import dev.agentweave.mesh.MeshException;
 import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.NodeState;
 import dev.agentweave.mesh.SpiffeId;
+import dev.agentweave.mesh.http.internal.ProtocolErrors;
 import dev.agentweave.mesh.identity.SpiffeTls;
+import dev.agentweave.mesh.internal.Bounded;
 import dev.agentweave.mesh.internal.Json;
 import dev.agentweave.mesh.spi.AuthzDecision;
 import dev.agentweave.mesh.spi.InboundCalls;
@@ -24,7 +26,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
@@ -42,6 +43,7 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.model.headers.TlsSessionInfo;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.scaladsl.model.EntityStreamException;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Source;
@@ -112,6 +114,16 @@ final class GatewayRoutes extends AllDirectives {
   }
 
   Route route() {
+    return withRequestTimeoutResponse(
+        request ->
+            error(
+                ErrorCode.DEADLINE_EXCEEDED,
+                "the request took longer than server.request_timeout_seconds",
+                requestId(request)),
+        this::routes);
+  }
+
+  private Route routes() {
     return extractRequest(
         request ->
             optionalHeaderValueByType(
@@ -131,7 +143,7 @@ final class GatewayRoutes extends AllDirectives {
     if (h.isPresent() && REQUEST_ID.matcher(h.get().value()).matches()) {
       return h.get().value();
     }
-    return Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+    return ProtocolErrors.newRequestId();
   }
 
   /** {@link #serve}, with anything unexpected answered as a JSON 500 and logged. */
@@ -228,6 +240,10 @@ final class GatewayRoutes extends AllDirectives {
       request.discardEntityBytes(materializer);
       return done(error(e.code(), e.getMessage(), requestId));
     }
+    Optional<HttpResponse> unsupported = unsupportedBody(request, requestId);
+    if (unsupported.isPresent()) {
+      return done(unsupported.get());
+    }
     return admitted(
         request,
         requestId,
@@ -277,7 +293,7 @@ final class GatewayRoutes extends AllDirectives {
     long started = System.nanoTime();
     return entity
         .withSizeLimit(maxBodyBytes)
-        .toStrict(Math.max(1, timeout.toMillis()), materializer)
+        .toStrict(Math.max(1, timeout.toMillis()), maxBodyBytes, materializer)
         .handle(
             (strict, readError) ->
                 readError != null
@@ -310,6 +326,17 @@ final class GatewayRoutes extends AllDirectives {
     } catch (InvalidRequestException e) {
       request.discardEntityBytes(materializer);
       return done(error(e.code(), e.getMessage(), requestId));
+    }
+    if (!Bounded.isCapabilityName(action)) {
+      request.discardEntityBytes(materializer);
+      return done(error(ErrorCode.INVALID_REQUEST, badAction(ACTION_HEADER, action), requestId));
+    }
+    boolean stream =
+        request.entity().getContentType().mediaType().equals(MediaTypes.APPLICATION_OCTET_STREAM);
+    Optional<HttpResponse> unsupported =
+        stream ? unsupportedEncoding(request, requestId) : unsupportedBody(request, requestId);
+    if (unsupported.isPresent()) {
+      return done(unsupported.get());
     }
     boolean tell = request.getHeader(MODE_HEADER).map(h -> h.value().equals("tell")).orElse(false);
     if (inbound.isIdempotent(target, action)) {
@@ -417,6 +444,14 @@ final class GatewayRoutes extends AllDirectives {
     }
   }
 
+  /** The answer to a request that reaches a draining gateway: 503, retry elsewhere. */
+  HttpResponse draining(String requestId) {
+    return error(
+        ErrorCode.UNAVAILABLE,
+        "node " + node.settings().agent().name() + " is stopping and takes no new requests; retry",
+        requestId);
+  }
+
   private HttpResponse overloaded(String requestId) {
     return error(
         ErrorCode.OVERLOADED,
@@ -488,7 +523,9 @@ final class GatewayRoutes extends AllDirectives {
 
   private HttpResponse unreadable(Throwable readError, String requestId) {
     Throwable cause = readError instanceof CompletionException c ? c.getCause() : readError;
-    if (cause instanceof EntityStreamSizeException) {
+    if (cause instanceof EntityStreamSizeException
+        || (cause instanceof EntityStreamException x
+            && "Request too large".equals(x.info().summary()))) {
       return tooLarge(requestId);
     }
     if (cause instanceof java.util.concurrent.TimeoutException) {
@@ -497,8 +534,78 @@ final class GatewayRoutes extends AllDirectives {
     }
     return error(
         ErrorCode.INVALID_REQUEST,
-        "the request body could not be read (" + cause.getClass().getSimpleName() + ")",
+        "the request body could not be read (it ended early or its chunked framing is malformed)",
         requestId);
+  }
+
+  private static String badAction(String where, String action) {
+    return where
+        + ": '"
+        + Bounded.shown(action)
+        + "' (expected: a capability name, a lowercase letter then up to 62 lowercase letters,"
+        + " digits or '_')";
+  }
+
+  /**
+   * A JSON body that declares another media type, a charset other than UTF-8 or a content coding is
+   * refused (415) before it is read. A body without a Content-Type is taken as JSON (Pekko HTTP
+   * shows it as {@code application/octet-stream}, which is therefore accepted too).
+   */
+  private Optional<HttpResponse> unsupportedBody(HttpRequest request, String requestId) {
+    Optional<HttpResponse> encoding = unsupportedEncoding(request, requestId);
+    if (encoding.isPresent()) {
+      return encoding;
+    }
+    var contentType = request.entity().getContentType();
+    var media = contentType.mediaType();
+    boolean json =
+        media.equals(MediaTypes.APPLICATION_JSON)
+            || media.equals(MediaTypes.APPLICATION_OCTET_STREAM)
+            || (media.isApplication() && media.subType().endsWith("+json"));
+    if (!json) {
+      request.discardEntityBytes(materializer);
+      return Optional.of(
+          unsupportedMedia(
+              "Content-Type "
+                  + Bounded.shown(media.toString())
+                  + " is not accepted here (expected: application/json)",
+              requestId));
+    }
+    var charset = contentType.getCharsetOption();
+    if (charset.isPresent()
+        && !charset.get().nioCharset().equals(java.nio.charset.StandardCharsets.UTF_8)) {
+      request.discardEntityBytes(materializer);
+      return Optional.of(
+          unsupportedMedia(
+              "charset "
+                  + Bounded.shown(charset.get().value())
+                  + " is not accepted (expected: UTF-8, or no charset)",
+              requestId));
+    }
+    return Optional.empty();
+  }
+
+  private Optional<HttpResponse> unsupportedEncoding(HttpRequest request, String requestId) {
+    for (HttpHeader h : request.getHeaders()) {
+      if (h.is("content-encoding")) {
+        String coding = h.value().trim();
+        if (!coding.equalsIgnoreCase("identity")) {
+          request.discardEntityBytes(materializer);
+          return Optional.of(
+              unsupportedMedia(
+                  "Content-Encoding "
+                      + Bounded.shown(coding)
+                      + " is not supported (expected: no Content-Encoding, or identity)",
+                  requestId));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private HttpResponse unsupportedMedia(String message, String requestId) {
+    return errorResponse(
+        StatusCodes.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", message, requestId);
   }
 
   private HttpResponse tooLarge(String requestId) {
@@ -532,24 +639,20 @@ final class GatewayRoutes extends AllDirectives {
       }
       if (!a.isTextual() || a.asText().isEmpty()) {
         throw new InvalidRequestException(
-            "field 'action': " + a + " (expected: the name of a capability, a non-empty string)");
+            "field 'action': "
+                + Bounded.shown(a.toString())
+                + " (expected: the name of a capability, a non-empty string)");
+      }
+      if (!Bounded.isCapabilityName(a.asText())) {
+        throw new InvalidRequestException(badAction("field 'action'", a.asText()));
       }
       fields = o;
       action = a.asText();
     } catch (InvalidRequestException e) {
       return done(error(e.code(), e.getMessage(), requestId));
     } catch (JsonProcessingException e) {
-      var at = e.getLocation();
       return done(
-          error(
-              ErrorCode.INVALID_REQUEST,
-              "malformed JSON in the request body"
-                  + (at != null
-                      ? " at line " + at.getLineNr() + ", column " + at.getColumnNr()
-                      : "")
-                  + ": "
-                  + Json.shortMessage(e),
-              requestId));
+          error(ErrorCode.INVALID_REQUEST, Json.malformed(e, " in the request body"), requestId));
     } catch (java.io.IOException e) {
       return done(
           error(ErrorCode.INVALID_REQUEST, "the request body could not be read", requestId));
