@@ -270,6 +270,12 @@ final class GatewayRoutes extends AllDirectives {
     if (limited
         && entity.getContentLengthOption().isPresent()
         && entity.getContentLengthOption().getAsLong() > maxBodyBytes) {
+      if (entity.getContentLengthOption().getAsLong() > discardLimit()) {
+        // too much to read and drop: answer and close the connection
+        return done(
+            tooLarge(requestId)
+                .addHeader(org.apache.pekko.http.javadsl.model.headers.Connection.create("close")));
+      }
       request.discardEntityBytes(materializer);
       return done(tooLarge(requestId));
     }
@@ -291,17 +297,61 @@ final class GatewayRoutes extends AllDirectives {
       String requestId,
       BiFunction<byte[], Duration, CompletionStage<HttpResponse>> then) {
     long started = System.nanoTime();
+    // Read up to max_body_bytes; past that keep reading and dropping (up to a bound) so that the
+    // client finishes sending and reads the 413 instead of a reset connection.
+    long discardUpTo = discardLimit();
     return entity
-        .withSizeLimit(maxBodyBytes)
-        .toStrict(Math.max(1, timeout.toMillis()), maxBodyBytes, materializer)
+        .withoutSizeLimit()
+        .getDataBytes()
+        .completionTimeout(Duration.ofMillis(Math.max(1, timeout.toMillis())))
+        .runFold(
+            new BodyBuffer(),
+            (buffer, bytes) -> buffer.add(bytes, maxBodyBytes, discardUpTo),
+            materializer)
         .handle(
-            (strict, readError) ->
-                readError != null
-                    ? done(unreadable(readError, requestId))
-                    : then.apply(
-                        strict.getData().toArray(),
-                        timeout.minusNanos(System.nanoTime() - started)))
+            (buffer, readError) -> {
+              if (readError != null) {
+                return done(unreadable(readError, requestId));
+              }
+              if (buffer.size > maxBodyBytes) {
+                return done(tooLarge(requestId));
+              }
+              return then.apply(
+                  buffer.bytes.result().toArray(), timeout.minusNanos(System.nanoTime() - started));
+            })
         .thenCompose(x -> x);
+  }
+
+  /** The most bytes of a body over the limit that are read (and dropped) before the 413. */
+  private long discardLimit() {
+    return maxBodyBytes + Math.min(maxBodyBytes, 64L * 1024 * 1024);
+  }
+
+  /** A body that goes on past what the gateway reads and drops. */
+  private static final class BodyTooLarge extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    BodyTooLarge() {
+      super("request body too large", null, false, false);
+    }
+  }
+
+  /** A request body read so far: its bytes up to the limit, and its size. */
+  private static final class BodyBuffer {
+    final org.apache.pekko.util.ByteStringBuilder bytes =
+        new org.apache.pekko.util.ByteStringBuilder();
+    long size;
+
+    BodyBuffer add(ByteString chunk, long limit, long discardUpTo) {
+      size += chunk.size();
+      if (size > discardUpTo) {
+        throw new BodyTooLarge();
+      }
+      if (size <= limit) {
+        bytes.append(chunk);
+      }
+      return this;
+    }
   }
 
   // ---- POST /_agentweave/call ------------------------------------------------------------------
@@ -524,11 +574,13 @@ final class GatewayRoutes extends AllDirectives {
   private HttpResponse unreadable(Throwable readError, String requestId) {
     Throwable cause = readError instanceof CompletionException c ? c.getCause() : readError;
     if (cause instanceof EntityStreamSizeException
+        || cause instanceof BodyTooLarge
         || (cause instanceof EntityStreamException x
             && "Request too large".equals(x.info().summary()))) {
       return tooLarge(requestId);
     }
-    if (cause instanceof java.util.concurrent.TimeoutException) {
+    if (cause instanceof java.util.concurrent.TimeoutException
+        || cause instanceof org.apache.pekko.stream.StreamTimeoutException) {
       return error(
           ErrorCode.DEADLINE_EXCEEDED, "the request body did not arrive in time", requestId);
     }

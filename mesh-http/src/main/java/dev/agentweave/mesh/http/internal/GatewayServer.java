@@ -245,8 +245,25 @@ public final class GatewayServer {
                     }));
     Flow<HttpRequest, HttpResponse, org.apache.pekko.NotUsed> requests =
         Flow.of(HttpRequest.class).mapAsync(1, request -> serve(conn, request));
+    // the plaintext side of the TLS stage fails with the handshake's error (the transport side
+    // only closes): watch it there to count why a handshake did not complete
+    BidiFlow<
+            org.apache.pekko.stream.TLSProtocol.SslTlsOutbound,
+            org.apache.pekko.stream.TLSProtocol.SslTlsOutbound,
+            org.apache.pekko.stream.TLSProtocol.SslTlsInbound,
+            org.apache.pekko.stream.TLSProtocol.SslTlsInbound,
+            org.apache.pekko.NotUsed>
+        watch =
+            BidiFlow.fromFlows(
+                Flow.of(org.apache.pekko.stream.TLSProtocol.SslTlsOutbound.class),
+                Flow.of(org.apache.pekko.stream.TLSProtocol.SslTlsInbound.class)
+                    .watchTermination(
+                        (m, done) -> {
+                          done.whenComplete((d, failure) -> tlsEnded(conn, failure));
+                          return m;
+                        }));
     return requests
-        .joinMat(http.atop(tls).atop(kill, Keep.right()).atop(tap), Keep.right())
+        .joinMat(http.atop(watch).atop(tls).atop(kill, Keep.right()).atop(tap), Keep.right())
         .watchTermination(Keep.both());
   }
 
@@ -313,7 +330,11 @@ public final class GatewayServer {
 
   private void ended(Conn conn, Throwable failure) {
     closed(conn);
-    if (!conn.handshakeDone && conn.closeReason == null) {
+  }
+
+  /** Counts (once) why a handshake did not complete, when it did not. */
+  private void tlsEnded(Conn conn, Throwable failure) {
+    if (!conn.handshakeDone && conn.closeReason == null && !conn.handshakeCounted.getAndSet(true)) {
       String reason = handshakeFailure(failure);
       count(
           "gateway.handshakes.failed",
@@ -459,6 +480,8 @@ public final class GatewayServer {
     volatile long lastRequestEnd;
     volatile long lastByteIn = acceptedAt;
     volatile String closeReason;
+    final java.util.concurrent.atomic.AtomicBoolean handshakeCounted =
+        new java.util.concurrent.atomic.AtomicBoolean();
 
     Conn(InetSocketAddress remote) {
       this.remote = remote;
