@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import picocli.CommandLine;
@@ -127,9 +128,24 @@ final class NodeCommand implements Callable<Integer> {
       identities.close();
       return 1;
     }
-    // SIGTERM and SIGINT run Pekko's coordinated shutdown (JVM shutdown hook): stop accepting,
-    // drain in-flight calls for server.graceful_shutdown_seconds, stop. The JVM halts once the
-    // hook returns, so the last words are said inside the shutdown sequence.
+    // SIGTERM and SIGINT stop the node as a planned stop: the gateway releases its port, answers
+    // new requests 503 with Connection: close, in-flight calls finish within
+    // server.graceful_shutdown_seconds, the cluster member leaves; then the process exits 0. (The
+    // JVM's own handling would run the same sequence in a shutdown hook but exit 143.)
+    AtomicReference<String> signal = new AtomicReference<>();
+    StopSignals.install(
+        name -> {
+          if (signal.compareAndSet(null, name)) {
+            err.println(
+                "stopping on SIG"
+                    + name
+                    + ": draining for up to "
+                    + settings.server().gracefulShutdown().toMillis() / 1000.0
+                    + " s");
+            err.flush();
+            node.stop();
+          }
+        });
     CoordinatedShutdown.get(node.actorSystem())
         .addTask(
             CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
@@ -143,6 +159,17 @@ final class NodeCommand implements Callable<Integer> {
     out.println("ready " + gateway.url());
     out.flush();
     node.actorSystem().getWhenTerminated().toCompletableFuture().join();
-    return 0;
+    if (signal.get() != null) {
+      return 0;
+    }
+    // stopped without a signal: the cluster downed this node, or another part stopped it
+    String reason =
+        CoordinatedShutdown.get(node.actorSystem())
+            .getShutdownReason()
+            .map(Object::toString)
+            .orElse("unknown");
+    err.println("node stopped without a stop signal (reason: " + reason + ")");
+    err.flush();
+    return 1;
   }
 }

@@ -70,8 +70,11 @@ import org.slf4j.LoggerFactory;
 public final class GatewayServer {
   private static final Logger LOG = LoggerFactory.getLogger("agentweave.gateway");
 
-  /** While draining, an idle connection closes once no byte arrived on it for this long. */
-  private static final long DRAIN_QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+  /**
+   * While draining, a connection with a request partly received closes once no byte arrived on it
+   * for this long (a client that stalls mid-request does not hold the drain to its deadline).
+   */
+  private static final long DRAIN_STALLED_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   /** The limits and timeouts of the connection layer. */
   public record Limits(
@@ -514,8 +517,12 @@ public final class GatewayServer {
         return null;
       }
       if (draining) {
-        // idle: close it; a request on its way (bytes arriving) gets its 503 first
-        return now - lastByteIn > DRAIN_QUIET_NANOS ? "drained" : null;
+        // nothing pending (no byte since the handshake or the last answer): close it; a request
+        // on its way is read and answered 503 first (or cut at the drain's deadline)
+        long settled = Math.max(handshakeAt, lastRequestEnd);
+        return lastByteIn - settled <= 0 || now - lastByteIn > DRAIN_STALLED_NANOS
+            ? "drained"
+            : null;
       }
       if (!sawRequest) {
         return now - handshakeAt > limits.firstRequestTimeout().toNanos()
