@@ -201,6 +201,52 @@ public final class DevCertificateAuthority {
       Instant notBefore,
       Instant notAfter,
       List<String> serverNames) {
+    return issueCertificate(id, uriSans, notBefore, notAfter, serverNames, Usages.SVID);
+  }
+
+  /**
+   * The key usages and extended key usages written into a leaf: {@link #SVID} for real SVIDs,
+   * others for tests of what a verifier must refuse.
+   *
+   * @param keyUsages names of key usage bits ({@code digitalSignature}, {@code keyEncipherment},
+   *     {@code keyAgreement}, {@code keyCertSign}, {@code cRLSign}); empty writes no key usage
+   *     extension
+   * @param extendedKeyUsages names of extended key usages ({@code serverAuth}, {@code clientAuth},
+   *     {@code codeSigning}, {@code any}); empty writes no extended key usage extension
+   */
+  public record Usages(java.util.Set<String> keyUsages, List<String> extendedKeyUsages) {
+    /** What the X.509-SVID specification asks of a leaf: digitalSignature, TLS both ways. */
+    public static final Usages SVID =
+        new Usages(
+            java.util.Set.of("digitalSignature", "keyAgreement"),
+            List.of("serverAuth", "clientAuth"));
+
+    /** Copies the sets. */
+    public Usages {
+      keyUsages = java.util.Set.copyOf(keyUsages);
+      extendedKeyUsages = List.copyOf(extendedKeyUsages);
+    }
+  }
+
+  /**
+   * {@link #issueCertificate(SpiffeId, List, Instant, Instant, List)} with chosen key usages.
+   *
+   * @param id the ID recorded in the returned value
+   * @param uriSans the URI SANs to write
+   * @param notBefore start of validity
+   * @param notAfter end of validity
+   * @param serverNames DNS names and IP addresses to add as SANs
+   * @param usages the key usages and extended key usages to write
+   * @return the certificate and its key
+   * @throws IllegalArgumentException for an unknown usage name
+   */
+  public X509Svid issueCertificate(
+      SpiffeId id,
+      List<String> uriSans,
+      Instant notBefore,
+      Instant notAfter,
+      List<String> serverNames,
+      Usages usages) {
     KeyPair pair = newKeyPair();
     try {
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
@@ -215,15 +261,38 @@ public final class DevCertificateAuthority {
                       + (id.agentName().isEmpty() ? id.trustDomain() : id.agentName())),
               pair.getPublic());
       b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-      b.addExtension(
-          Extension.keyUsage,
-          true,
-          new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
-      b.addExtension(
-          Extension.extendedKeyUsage,
-          false,
-          new ExtendedKeyUsage(
-              new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+      if (!usages.keyUsages().isEmpty()) {
+        int bits = 0;
+        for (String u : usages.keyUsages()) {
+          bits |=
+              switch (u) {
+                case "digitalSignature" -> KeyUsage.digitalSignature;
+                case "keyEncipherment" -> KeyUsage.keyEncipherment;
+                case "keyAgreement" -> KeyUsage.keyAgreement;
+                case "keyCertSign" -> KeyUsage.keyCertSign;
+                case "cRLSign" -> KeyUsage.cRLSign;
+                default -> throw new IllegalArgumentException("key usage: " + u);
+              };
+        }
+        b.addExtension(Extension.keyUsage, true, new KeyUsage(bits));
+      }
+      if (!usages.extendedKeyUsages().isEmpty()) {
+        List<KeyPurposeId> purposes = new ArrayList<>();
+        for (String u : usages.extendedKeyUsages()) {
+          purposes.add(
+              switch (u) {
+                case "serverAuth" -> KeyPurposeId.id_kp_serverAuth;
+                case "clientAuth" -> KeyPurposeId.id_kp_clientAuth;
+                case "codeSigning" -> KeyPurposeId.id_kp_codeSigning;
+                case "any" -> KeyPurposeId.anyExtendedKeyUsage;
+                default -> throw new IllegalArgumentException("extended key usage: " + u);
+              });
+        }
+        b.addExtension(
+            Extension.extendedKeyUsage,
+            false,
+            new ExtendedKeyUsage(purposes.toArray(new KeyPurposeId[0])));
+      }
       List<GeneralName> sans = new ArrayList<>();
       for (String uri : uriSans) {
         sans.add(new GeneralName(GeneralName.uniformResourceIdentifier, uri));

@@ -95,7 +95,44 @@ public final class SpiffeCertificates {
       Set<TrustDomain> accepted,
       Function<TrustDomain, Optional<TrustBundle>> bundles)
       throws CertificateException {
+    return verify(chain, accepted, bundles, Role.ANY);
+  }
+
+  /** The role a peer's certificate is presented in, for its extended key usage. */
+  public enum Role {
+    /** A TLS client: an extended key usage, if present, must allow clientAuth. */
+    CLIENT,
+    /** A TLS server: an extended key usage, if present, must allow serverAuth. */
+    SERVER,
+    /** Either: the extended key usage is not checked. */
+    ANY
+  }
+
+  private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
+  private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+  private static final String ANY_EXTENDED_KEY_USAGE = "2.5.29.37.0";
+
+  /**
+   * Verifies a peer's chain presented in a TLS role and returns its SPIFFE ID: {@link
+   * #verify(X509Certificate[], Set, Function)} plus the leaf's key usage (digitalSignature set,
+   * keyCertSign and cRLSign not, as the X.509-SVID specification requires) and, when the leaf has
+   * an extended key usage, that it allows the role.
+   *
+   * @param chain the peer's chain, leaf first
+   * @param accepted the trust domains whose peers are accepted
+   * @param bundles the bundle of a trust domain, if known
+   * @param role the role the chain is presented in
+   * @return the peer's SPIFFE ID
+   * @throws CertificateException naming the rule the chain breaks
+   */
+  public static SpiffeId verify(
+      X509Certificate[] chain,
+      Set<TrustDomain> accepted,
+      Function<TrustDomain, Optional<TrustBundle>> bundles,
+      Role role)
+      throws CertificateException {
     requireNonNull(accepted, "accepted");
+    requireNonNull(role, "role");
     if (chain == null || chain.length == 0) {
       throw new CertificateException("no certificate presented (expected: an X.509 SVID)");
     }
@@ -104,6 +141,7 @@ public final class SpiffeCertificates {
     if (leaf.getBasicConstraints() != -1) {
       throw new CertificateException(id + ": the leaf certificate is a CA (expected: CA:false)");
     }
+    checkUsages(id, leaf, role);
     try {
       leaf.checkValidity();
     } catch (CertificateExpiredException e) {
@@ -156,5 +194,49 @@ public final class SpiffeCertificates {
       throw new CertificateException(id + ": chain cannot be validated (" + e.getMessage() + ")");
     }
     return id;
+  }
+
+  private static void checkUsages(SpiffeId id, X509Certificate leaf, Role role)
+      throws CertificateException {
+    boolean[] ku = leaf.getKeyUsage();
+    if (ku == null) {
+      throw new CertificateException(
+          id
+              + ": the leaf has no key usage extension (expected: digitalSignature, per X.509-SVID)");
+    }
+    if (!ku[0]) {
+      throw new CertificateException(
+          id + ": the leaf's key usage lacks digitalSignature (expected: set, per X.509-SVID)");
+    }
+    if ((ku.length > 5 && ku[5]) || (ku.length > 6 && ku[6])) {
+      throw new CertificateException(
+          id
+              + ": the leaf's key usage includes keyCertSign or cRLSign (expected: neither on a"
+              + " leaf, per X.509-SVID)");
+    }
+    if (role == Role.ANY) {
+      return;
+    }
+    List<String> eku;
+    try {
+      eku = leaf.getExtendedKeyUsage();
+    } catch (CertificateParsingException e) {
+      throw new CertificateException(id + ": the leaf's extended key usage does not parse");
+    }
+    if (eku == null || eku.contains(ANY_EXTENDED_KEY_USAGE)) {
+      return;
+    }
+    String needed = role == Role.CLIENT ? CLIENT_AUTH : SERVER_AUTH;
+    if (!eku.contains(needed)) {
+      throw new CertificateException(
+          id
+              + ": the leaf's extended key usage does not allow "
+              + (role == Role.CLIENT ? "clientAuth" : "serverAuth")
+              + " (expected: "
+              + (role == Role.CLIENT ? "clientAuth" : "serverAuth")
+              + " for a TLS "
+              + role.name().toLowerCase(java.util.Locale.ROOT)
+              + ")");
+    }
   }
 }

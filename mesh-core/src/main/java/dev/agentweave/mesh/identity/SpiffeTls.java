@@ -341,9 +341,10 @@ public final class SpiffeTls {
       this.expectedServer = expectedServer;
     }
 
-    private SpiffeId verify(X509Certificate[] chain) throws CertificateException {
+    private SpiffeId verify(X509Certificate[] chain, SpiffeCertificates.Role role)
+        throws CertificateException {
       try {
-        return SpiffeCertificates.verify(chain, accepted, source::bundle);
+        return SpiffeCertificates.verify(chain, accepted, source::bundle, role);
       } catch (CertificateException e) {
         if (logOnly && chain != null && chain.length > 0) {
           SpiffeId id = SpiffeCertificates.spiffeId(chain[0]);
@@ -373,13 +374,15 @@ public final class SpiffeTls {
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
         throws CertificateException {
-      remember(engine == null ? null : engine.getHandshakeSession(), verify(chain));
+      remember(
+          engine == null ? null : engine.getHandshakeSession(),
+          verify(chain, SpiffeCertificates.Role.CLIENT));
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
         throws CertificateException {
-      SpiffeId id = verify(chain);
+      SpiffeId id = verify(chain, SpiffeCertificates.Role.CLIENT);
       if (socket instanceof javax.net.ssl.SSLSocket s) {
         remember(s.getHandshakeSession(), id);
       }
@@ -388,13 +391,13 @@ public final class SpiffeTls {
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType)
         throws CertificateException {
-      verify(chain);
+      verify(chain, SpiffeCertificates.Role.CLIENT);
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
         throws CertificateException {
-      SpiffeId id = verify(chain);
+      SpiffeId id = verify(chain, SpiffeCertificates.Role.SERVER);
       checkServer(id);
       remember(engine == null ? null : engine.getHandshakeSession(), id);
     }
@@ -402,7 +405,7 @@ public final class SpiffeTls {
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
         throws CertificateException {
-      SpiffeId id = verify(chain);
+      SpiffeId id = verify(chain, SpiffeCertificates.Role.SERVER);
       checkServer(id);
       if (socket instanceof javax.net.ssl.SSLSocket s) {
         remember(s.getHandshakeSession(), id);
@@ -412,7 +415,7 @@ public final class SpiffeTls {
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType)
         throws CertificateException {
-      checkServer(verify(chain));
+      checkServer(verify(chain, SpiffeCertificates.Role.SERVER));
     }
 
     @Override

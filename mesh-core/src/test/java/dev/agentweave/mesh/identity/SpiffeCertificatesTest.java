@@ -188,4 +188,81 @@ class SpiffeCertificatesTest {
     assertThatThrownBy(() -> Pem.readPrivateKey(dir.resolve("junk.pem")))
         .hasMessageContaining("expected: a PEM 'PRIVATE KEY' block");
   }
+
+  @Test
+  void verify_checksKeyUsageAlways_andExtendedKeyUsageForTheRole() throws Exception {
+    DevCertificateAuthority ca = DevCertificateAuthority.openOrCreate(dir.resolve("ca"), TD);
+    SpiffeId id = SpiffeId.parse("spiffe://test.local/agent/a");
+    Instant now = Instant.now();
+    java.util.function.Function<DevCertificateAuthority.Usages, X509Certificate[]> leaf =
+        u ->
+            ca.issueCertificate(
+                    id,
+                    List.of(id.toString()),
+                    now.minusSeconds(5),
+                    now.plusSeconds(600),
+                    List.of(),
+                    u)
+                .chain()
+                .toArray(new X509Certificate[0]);
+    java.util.function.Function<TrustDomain, Optional<TrustBundle>> bundles =
+        td -> Optional.of(ca.bundle());
+    Set<String> sign = Set.of("digitalSignature");
+    X509Certificate[] serverOnly =
+        leaf.apply(new DevCertificateAuthority.Usages(sign, List.of("serverAuth")));
+    assertThatThrownBy(
+            () ->
+                SpiffeCertificates.verify(
+                    serverOnly, Set.of(TD), bundles, SpiffeCertificates.Role.CLIENT))
+        .hasMessageContaining("does not allow clientAuth");
+    assertThat(
+            SpiffeCertificates.verify(
+                serverOnly, Set.of(TD), bundles, SpiffeCertificates.Role.SERVER))
+        .isEqualTo(id);
+    X509Certificate[] clientOnly =
+        leaf.apply(new DevCertificateAuthority.Usages(sign, List.of("clientAuth")));
+    assertThatThrownBy(
+            () ->
+                SpiffeCertificates.verify(
+                    clientOnly, Set.of(TD), bundles, SpiffeCertificates.Role.SERVER))
+        .hasMessageContaining("does not allow serverAuth");
+    X509Certificate[] noSignature =
+        leaf.apply(
+            new DevCertificateAuthority.Usages(Set.of("keyEncipherment"), List.of("clientAuth")));
+    assertThatThrownBy(
+            () ->
+                SpiffeCertificates.verify(
+                    noSignature, Set.of(TD), bundles, SpiffeCertificates.Role.ANY))
+        .hasMessageContaining("lacks digitalSignature");
+    X509Certificate[] signsCerts =
+        leaf.apply(
+            new DevCertificateAuthority.Usages(
+                Set.of("digitalSignature", "keyCertSign"), List.of()));
+    assertThatThrownBy(
+            () ->
+                SpiffeCertificates.verify(
+                    signsCerts, Set.of(TD), bundles, SpiffeCertificates.Role.ANY))
+        .hasMessageContaining("keyCertSign or cRLSign");
+    X509Certificate[] noKeyUsage =
+        leaf.apply(new DevCertificateAuthority.Usages(Set.of(), List.of()));
+    assertThatThrownBy(
+            () ->
+                SpiffeCertificates.verify(
+                    noKeyUsage, Set.of(TD), bundles, SpiffeCertificates.Role.ANY))
+        .hasMessageContaining("no key usage extension");
+    X509Certificate[] noEku = leaf.apply(new DevCertificateAuthority.Usages(sign, List.of()));
+    assertThat(
+            SpiffeCertificates.verify(noEku, Set.of(TD), bundles, SpiffeCertificates.Role.CLIENT))
+        .isEqualTo(id);
+    assertThatThrownBy(
+            () ->
+                ca.issueCertificate(
+                    id,
+                    List.of(id.toString()),
+                    now,
+                    now.plusSeconds(60),
+                    List.of(),
+                    new DevCertificateAuthority.Usages(Set.of("everything"), List.of())))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }

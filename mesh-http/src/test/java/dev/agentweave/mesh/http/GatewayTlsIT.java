@@ -224,4 +224,149 @@ class GatewayTlsIT {
         .extracting(l -> l.get(1).toString())
         .contains("spiffe://test.local/agent/node", "localhost", "127.0.0.1");
   }
+
+  static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> leafUsages() {
+    return java.util.stream.Stream.of(
+        org.junit.jupiter.params.provider.Arguments.of(
+            "an SVID", DevCertificateAuthority.Usages.SVID, true),
+        org.junit.jupiter.params.provider.Arguments.of(
+            "no extended key usage",
+            new DevCertificateAuthority.Usages(java.util.Set.of("digitalSignature"), List.of()),
+            true),
+        org.junit.jupiter.params.provider.Arguments.of(
+            "anyExtendedKeyUsage",
+            new DevCertificateAuthority.Usages(
+                java.util.Set.of("digitalSignature"), List.of("any")),
+            true),
+        org.junit.jupiter.params.provider.Arguments.of(
+            "serverAuth only",
+            new DevCertificateAuthority.Usages(
+                java.util.Set.of("digitalSignature"), List.of("serverAuth")),
+            false),
+        org.junit.jupiter.params.provider.Arguments.of(
+            "codeSigning only",
+            new DevCertificateAuthority.Usages(
+                java.util.Set.of("digitalSignature"), List.of("codeSigning")),
+            false),
+        org.junit.jupiter.params.provider.Arguments.of(
+            "no digitalSignature",
+            new DevCertificateAuthority.Usages(
+                java.util.Set.of("keyEncipherment", "keyAgreement"),
+                List.of("serverAuth", "clientAuth")),
+            false),
+        org.junit.jupiter.params.provider.Arguments.of(
+            "keyCertSign on a leaf",
+            new DevCertificateAuthority.Usages(
+                java.util.Set.of("digitalSignature", "keyCertSign"),
+                List.of("serverAuth", "clientAuth")),
+            false),
+        org.junit.jupiter.params.provider.Arguments.of(
+            "cRLSign on a leaf",
+            new DevCertificateAuthority.Usages(
+                java.util.Set.of("digitalSignature", "cRLSign"), List.of("clientAuth")),
+            false),
+        org.junit.jupiter.params.provider.Arguments.of(
+            "no key usage extension",
+            new DevCertificateAuthority.Usages(java.util.Set.of(), List.of("clientAuth")),
+            false));
+  }
+
+  private static X509Svid withUsages(String id, DevCertificateAuthority.Usages usages) {
+    Instant now = Instant.now();
+    return ca.issueCertificate(
+        SpiffeId.parse(id),
+        List.of(id),
+        now.minusSeconds(5),
+        now.plusSeconds(600),
+        List.of("localhost", "127.0.0.1"),
+        usages);
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.MethodSource("leafUsages")
+  void clientCertificates_keyUsageAndExtendedKeyUsage_areChecked(
+      String name, DevCertificateAuthority.Usages usages, boolean accepted) throws Exception {
+    X509Svid client = withUsages("spiffe://test.local/agent/usage", usages);
+    double before = rejections();
+    if (accepted) {
+      assertThat(whoami(client).statusCode()).isEqualTo(200);
+    } else {
+      assertThatThrownBy(() -> whoami(client)).isInstanceOf(IOException.class);
+      assertThat(rejections()).isGreaterThan(before);
+    }
+  }
+
+  static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> serverUsages() {
+    java.util.Set<String> sign = java.util.Set.of("digitalSignature");
+    return java.util.stream.Stream.of(
+        org.junit.jupiter.params.provider.Arguments.of(
+            "an SVID", DevCertificateAuthority.Usages.SVID, true),
+        org.junit.jupiter.params.provider.Arguments.of(
+            "serverAuth only",
+            new DevCertificateAuthority.Usages(sign, List.of("serverAuth")),
+            true),
+        org.junit.jupiter.params.provider.Arguments.of(
+            "clientAuth only",
+            new DevCertificateAuthority.Usages(sign, List.of("clientAuth")),
+            false),
+        org.junit.jupiter.params.provider.Arguments.of(
+            "codeSigning only",
+            new DevCertificateAuthority.Usages(sign, List.of("codeSigning")),
+            false),
+        org.junit.jupiter.params.provider.Arguments.of(
+            "no digitalSignature",
+            new DevCertificateAuthority.Usages(
+                java.util.Set.of("keyEncipherment"), List.of("serverAuth")),
+            false),
+        org.junit.jupiter.params.provider.Arguments.of(
+            "keyCertSign on a leaf",
+            new DevCertificateAuthority.Usages(
+                java.util.Set.of("digitalSignature", "keyCertSign"), List.of("serverAuth")),
+            false));
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.MethodSource("serverUsages")
+  void serverCertificates_keyUsageAndExtendedKeyUsage_areCheckedByTheMeshClient(
+      String name, DevCertificateAuthority.Usages usages, boolean accepted) throws Exception {
+    X509Svid server = withUsages("spiffe://test.local/agent/server", usages);
+    javax.net.ssl.SSLContext serverCtx = TestTls.context(server, ca.certificate());
+    java.util.List<String> refusals = new java.util.concurrent.CopyOnWriteArrayList<>();
+    dev.agentweave.mesh.identity.SpiffeTls tls =
+        dev.agentweave.mesh.identity.SpiffeTls.create(
+            identities, new TrustDomain("test.local"), List.of(), "1.3", refusals::add);
+    javax.net.ssl.SSLContext clientCtx =
+        tls.clientContext(SpiffeId.parse("spiffe://test.local/agent/alice"), id -> true);
+    try (javax.net.ssl.SSLServerSocket listener =
+        (javax.net.ssl.SSLServerSocket)
+            serverCtx
+                .getServerSocketFactory()
+                .createServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      listener.setEnabledProtocols(new String[] {"TLSv1.3"});
+      java.util.concurrent.CompletableFuture<Void> served =
+          java.util.concurrent.CompletableFuture.runAsync(
+              () -> {
+                try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) listener.accept()) {
+                  s.setSoTimeout(10_000);
+                  s.startHandshake();
+                  s.getInputStream().read();
+                } catch (IOException ignored) {
+                  // the client refused the handshake
+                }
+              });
+      try (javax.net.ssl.SSLSocket c =
+          (javax.net.ssl.SSLSocket)
+              clientCtx.getSocketFactory().createSocket("127.0.0.1", listener.getLocalPort())) {
+        c.setSoTimeout(10_000);
+        if (accepted) {
+          c.startHandshake();
+          assertThat(c.getSession().getProtocol()).isEqualTo("TLSv1.3");
+        } else {
+          assertThatThrownBy(c::startHandshake).isInstanceOf(IOException.class);
+          assertThat(refusals).anyMatch(r -> r.contains("spiffe://test.local/agent/server"));
+        }
+      }
+      served.get(20, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
 }
