@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.agentweave.mesh.Metrics;
 import dev.agentweave.mesh.SpiffeId;
+import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.internal.Bounded;
 import dev.agentweave.mesh.internal.RateLimitedLog;
 import io.micrometer.core.instrument.Counter;
@@ -17,7 +18,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -79,11 +79,16 @@ public final class AuditLog implements AutoCloseable {
   private final Thread writer;
   private final Counter written;
   private final Counter dropped;
+  private final Counter rotations;
   private volatile boolean closing;
   private final RateLimitedLog dropLog = new RateLimitedLog(LOG, java.time.Duration.ofSeconds(1));
 
   private AuditLog(Writer out, Metrics metrics, String destination) {
     this.out = out;
+    this.rotations =
+        metrics.counter(
+            "audit.files.rotated",
+            "Audit files closed and renamed by size or age (authorization.audit.rotation)");
     this.written = metrics.counter("audit.records.written", "Audit records written");
     this.dropped =
         metrics.counter(
@@ -104,7 +109,23 @@ public final class AuditLog implements AutoCloseable {
    * @throws IllegalArgumentException if the destination is not supported or cannot be opened
    */
   public static AuditLog open(String destination, Metrics metrics) {
+    return open(destination, MeshSettings.AuditRotation.DEFAULT, metrics);
+  }
+
+  /**
+   * Opens the audit log with a rotation for a file destination.
+   *
+   * @param destination {@code stdout} or {@code file://path} (absolute with three slashes, else
+   *     relative to the working directory; appended to, created if missing)
+   * @param rotation when the file is rotated and how many rotated files are kept
+   * @param metrics the node's metrics
+   * @return the log
+   * @throws IllegalArgumentException if the destination is not supported or cannot be opened
+   */
+  public static AuditLog open(
+      String destination, MeshSettings.AuditRotation rotation, Metrics metrics) {
     requireNonNull(destination, "destination");
+    requireNonNull(rotation, "rotation");
     Writer w;
     if (destination.equals("stdout")) {
       w = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
@@ -114,9 +135,20 @@ public final class AuditLog implements AutoCloseable {
         if (p.getParent() != null) {
           Files.createDirectories(p.getParent());
         }
+        Counter[] rotated = new Counter[1];
         w =
-            Files.newBufferedWriter(
-                p, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            new RotatingFile(
+                p,
+                rotation,
+                java.time.Clock.systemUTC(),
+                () -> {
+                  if (rotated[0] != null) {
+                    rotated[0].increment();
+                  }
+                });
+        AuditLog log = new AuditLog(w, metrics, destination);
+        rotated[0] = log.rotations;
+        return log;
       } catch (IOException e) {
         throw new IllegalArgumentException(
             "authorization.audit.destination: "

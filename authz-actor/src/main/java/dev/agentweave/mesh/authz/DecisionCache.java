@@ -31,7 +31,29 @@ public final class DecisionCache {
    */
   public record Key(SpiffeId caller, SpiffeId callee, String action) {}
 
-  private final AsyncCache<Key, AuthzDecision> cache;
+  /**
+   * What the cache holds: a decision, or the failure of an evaluation. A failure completes the
+   * cached future normally (so that Caffeine does not log an expected failure, such as an
+   * unreachable policy engine, as an "exception thrown during asynchronous load"), shares it with
+   * every concurrent caller, and expires at once.
+   */
+  private record Outcome(AuthzDecision decision, CompletableFuture<AuthzDecision> future) {
+    static Outcome of(AuthzDecision decision, Throwable error) {
+      if (error != null || decision == null) {
+        Throwable cause =
+            error instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                ? c.getCause()
+                : error;
+        return new Outcome(
+            null,
+            CompletableFuture.failedFuture(
+                cause != null ? cause : new IllegalStateException("no decision")));
+      }
+      return new Outcome(decision, CompletableFuture.completedFuture(decision));
+    }
+  }
+
+  private final AsyncCache<Key, Outcome> cache;
 
   /**
    * Creates a cache.
@@ -52,21 +74,27 @@ public final class DecisionCache {
             .executor(executor)
             .recordStats()
             .expireAfter(
-                new Expiry<Key, AuthzDecision>() {
+                new Expiry<Key, Outcome>() {
                   @Override
-                  public long expireAfterCreate(Key key, AuthzDecision value, long currentTime) {
-                    return value.allowed() ? allowNanos : denyNanos;
+                  public long expireAfterCreate(Key key, Outcome value, long currentTime) {
+                    if (value.decision() == null) {
+                      return 0; // a failure is never cached
+                    }
+                    return value.decision().allowed() ? allowNanos : denyNanos;
                   }
 
                   @Override
                   public long expireAfterUpdate(
-                      Key key, AuthzDecision value, long currentTime, long currentDuration) {
-                    return value.allowed() ? allowNanos : denyNanos;
+                      Key key, Outcome value, long currentTime, long currentDuration) {
+                    if (value.decision() == null) {
+                      return 0;
+                    }
+                    return value.decision().allowed() ? allowNanos : denyNanos;
                   }
 
                   @Override
                   public long expireAfterRead(
-                      Key key, AuthzDecision value, long currentTime, long currentDuration) {
+                      Key key, Outcome value, long currentTime, long currentDuration) {
                     return currentDuration;
                   }
                 })
@@ -83,7 +111,23 @@ public final class DecisionCache {
    */
   public CompletableFuture<AuthzDecision> get(
       Key key, Supplier<CompletableFuture<AuthzDecision>> evaluate) {
-    return cache.get(key, (k, e) -> evaluate.get());
+    CompletableFuture<Outcome> f =
+        cache.get(
+            key,
+            (k, e) -> {
+              CompletableFuture<AuthzDecision> evaluation;
+              try {
+                evaluation = evaluate.get();
+              } catch (RuntimeException failure) {
+                evaluation = CompletableFuture.failedFuture(failure);
+              }
+              return evaluation.handle(Outcome::of);
+            });
+    Outcome done = f.getNow(null);
+    if (done != null) {
+      return done.future();
+    }
+    return f.thenCompose(Outcome::future);
   }
 
   /**
@@ -127,8 +171,9 @@ public final class DecisionCache {
         .asMap()
         .values()
         .removeIf(
-            d -> {
-              boolean stale = !policyVersion.equals(d.policyVersion());
+            o -> {
+              boolean stale =
+                  o.decision() == null || !policyVersion.equals(o.decision().policyVersion());
               if (stale) {
                 removed[0]++;
               }

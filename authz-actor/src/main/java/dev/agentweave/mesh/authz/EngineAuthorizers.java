@@ -19,7 +19,10 @@ final class EngineAuthorizers {
                 a.cache().denyTtl(),
                 ForkJoinPool.commonPool())
             : null;
-    AuditLog audit = a.audit().enabled() ? AuditLog.open(a.audit().destination(), metrics) : null;
+    AuditLog audit =
+        a.audit().enabled()
+            ? AuditLog.open(a.audit().destination(), a.audit().rotation(), metrics)
+            : null;
     return new CachingAuthorizer(engine, cache, audit, a.decisionTimeout(), metrics);
   }
 }

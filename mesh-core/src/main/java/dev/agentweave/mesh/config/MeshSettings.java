@@ -255,8 +255,34 @@ public record MeshSettings(
    *
    * @param enabled whether decisions are audited
    * @param destination {@code stdout} or a {@code file://} URL
+   * @param rotation when a file destination is rotated and how many rotated files are kept
    */
-  public record AuditSettings(boolean enabled, String destination) {}
+  public record AuditSettings(boolean enabled, String destination, AuditRotation rotation) {
+    /**
+     * Audit settings with the default rotation.
+     *
+     * @param enabled whether decisions are audited
+     * @param destination {@code stdout} or a {@code file://} URL
+     */
+    public AuditSettings(boolean enabled, String destination) {
+      this(enabled, destination, AuditRotation.DEFAULT);
+    }
+  }
+
+  /**
+   * The {@code authorization.audit.rotation} section: a file destination is closed and renamed
+   * (with the UTC time of the rotation as its suffix) when it would grow past {@code maxFileBytes}
+   * or is older than {@code maxAge}; the newest {@code maxFiles} rotated files are kept.
+   *
+   * @param maxFileBytes the largest a file grows ({@code max_file_mb})
+   * @param maxAge the longest a file is written to ({@code max_age_hours})
+   * @param maxFiles rotated files kept, older ones deleted ({@code max_files})
+   */
+  public record AuditRotation(long maxFileBytes, Duration maxAge, int maxFiles) {
+    /** 100 MiB, 24 hours, 10 files. */
+    public static final AuditRotation DEFAULT =
+        new AuditRotation(100L * 1024 * 1024, Duration.ofHours(24), 10);
+  }
 
   /**
    * The {@code transport} section.
@@ -844,7 +870,13 @@ public record MeshSettings(
                 v.integer("authorization.cache.max_size"),
                 v.str("authorization.cache.eviction_policy")),
             new AuditSettings(
-                v.bool("authorization.audit.enabled"), v.str("authorization.audit.destination")),
+                v.bool("authorization.audit.enabled"),
+                v.str("authorization.audit.destination"),
+                new AuditRotation(
+                    Math.round(v.dbl("authorization.audit.rotation.max_file_mb") * 1024 * 1024),
+                    Duration.ofNanos(
+                        Math.round(v.dbl("authorization.audit.rotation.max_age_hours") * 3.6e12)),
+                    v.integer("authorization.audit.rotation.max_files"))),
             v.seconds("authorization.decision_timeout_seconds"),
             new CedarSettings(
                 v.str("authorization.cedar.policy_file"),

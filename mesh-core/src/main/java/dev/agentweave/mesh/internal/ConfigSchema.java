@@ -313,6 +313,32 @@ public final class ConfigSchema {
             v -> v.equals("stdout") || ((String) v).startsWith("file://") ? null : "",
             "stdout or file:///path",
             "Where audit records go."));
+    Map<String, Spec> rotation = new LinkedHashMap<>();
+    rotation.put(
+        "max_file_mb",
+        leaf(
+            Kind.DOUBLE,
+            100.0,
+            v -> ((Double) v) >= 0.001 ? null : "",
+            "a number of MiB >= 0.001",
+            "A file destination is rotated before it grows past this."));
+    rotation.put(
+        "max_age_hours",
+        leaf(
+            Kind.DOUBLE,
+            24.0,
+            positive(),
+            "a number of hours > 0",
+            "A file destination is rotated once it is this old."));
+    rotation.put(
+        "max_files",
+        leaf(
+            Kind.INT,
+            10,
+            intRange(1, 100_000),
+            "an integer in 1..100000",
+            "Rotated audit files kept; older ones are deleted."));
+    audit.put("rotation", new Section(rotation, null));
 
     Map<String, Spec> authz = new LinkedHashMap<>();
     authz.put(
