@@ -280,12 +280,25 @@ public final class Json {
         String name = q >= 0 ? m.substring(q + 1, Math.max(q + 1, m.lastIndexOf('\''))) : "?";
         return "duplicate field '" + Bounded.shown(name) + "' (expected: each field at most once)";
       }
-      return Bounded.shown(shortMessage(p).replace("\n", " "));
+      return Bounded.shown(parserMessage(shortMessage(p)));
     }
     if (t instanceof JsonProcessingException p) {
       return Bounded.shown(String.valueOf(p.getOriginalMessage()).replaceAll("`[^`]*`", "a value"));
     }
     return "the value does not match the request";
+  }
+
+  /**
+   * A parser's message without the library's advice ({@code enable `JsonReadFeature.X` to allow})
+   * or any other name in backticks: what the caller sent is wrong, not our configuration.
+   */
+  static String parserMessage(String m) {
+    String out = m.replace("\n", " ");
+    int advice = out.indexOf(" enable `");
+    if (advice >= 0) {
+      out = out.substring(0, advice).replaceAll("[:;,]\\s*$", "");
+    }
+    return out.replaceAll("`[^`]*`", "a value").replace("`", "'");
   }
 
   private static String found(JsonToken token) {

@@ -176,4 +176,15 @@ class JsonTest {
     assertThat(m.length()).isLessThan(500);
     assertThat(m).contains("...[+");
   }
+
+  @Test
+  void parserAdvice_isNotShown() {
+    // found by TaskBodyFuzzTest: Jackson advises enabling one of its features by name
+    String plus = treeRefusal("{\"action\": +1}");
+    assertThat(plus).contains("malformed JSON").doesNotContain("JsonReadFeature");
+    assertNoJavaNames(plus);
+    String nan = treeRefusal("{\"x\": NaN}");
+    assertNoJavaNames(nan);
+    assertThat(nan).doesNotContain("enable");
+  }
 }

@@ -1,9 +1,7 @@
 package dev.agentweave.mesh.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentweave.mesh.ErrorCode;
 import dev.agentweave.mesh.InvalidRequestException;
 import dev.agentweave.mesh.MeshException;
@@ -11,9 +9,9 @@ import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.NodeState;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.http.internal.ProtocolErrors;
+import dev.agentweave.mesh.http.internal.TaskBody;
 import dev.agentweave.mesh.identity.SpiffeTls;
 import dev.agentweave.mesh.internal.Bounded;
-import dev.agentweave.mesh.internal.Json;
 import dev.agentweave.mesh.spi.AuthzDecision;
 import dev.agentweave.mesh.spi.InboundCalls;
 import dev.agentweave.mesh.spi.JsonBody;
@@ -379,7 +377,8 @@ final class GatewayRoutes extends AllDirectives {
     }
     if (!Bounded.isCapabilityName(action)) {
       request.discardEntityBytes(materializer);
-      return done(error(ErrorCode.INVALID_REQUEST, badAction(ACTION_HEADER, action), requestId));
+      return done(
+          error(ErrorCode.INVALID_REQUEST, TaskBody.badAction(ACTION_HEADER, action), requestId));
     }
     boolean stream =
         request.entity().getContentType().mediaType().equals(MediaTypes.APPLICATION_OCTET_STREAM);
@@ -590,14 +589,6 @@ final class GatewayRoutes extends AllDirectives {
         requestId);
   }
 
-  private static String badAction(String where, String action) {
-    return where
-        + ": '"
-        + Bounded.shown(action)
-        + "' (expected: a capability name, a lowercase letter then up to 62 lowercase letters,"
-        + " digits or '_')";
-  }
-
   /**
    * A JSON body that declares another media type, a charset other than UTF-8 or a content coding is
    * refused (415) before it is read. A body without a Content-Type is taken as JSON (Pekko HTTP
@@ -670,47 +661,15 @@ final class GatewayRoutes extends AllDirectives {
 
   private CompletionStage<HttpResponse> call(
       byte[] body, SpiffeId caller, SpiffeId target, Duration timeout, String requestId) {
-    ObjectNode fields;
-    String action;
+    TaskBody task;
     try {
-      JsonNode tree = json.readTree(body);
-      if (tree == null || tree.isMissingNode()) {
-        throw new InvalidRequestException(
-            "the request body is empty (expected: a JSON object such as {\"action\": \"search\"})");
-      }
-      if (!(tree instanceof ObjectNode o)) {
-        throw new InvalidRequestException(
-            "the request body is a JSON "
-                + tree.getNodeType().name().toLowerCase(Locale.ROOT)
-                + " (expected: an object with an \"action\" field)");
-      }
-      JsonNode a = o.remove("action");
-      if (a == null) {
-        throw new InvalidRequestException(
-            "field 'action' is missing (expected: the name of a capability, a string)");
-      }
-      if (!a.isTextual() || a.asText().isEmpty()) {
-        throw new InvalidRequestException(
-            "field 'action': "
-                + Bounded.shown(a.toString())
-                + " (expected: the name of a capability, a non-empty string)");
-      }
-      if (!Bounded.isCapabilityName(a.asText())) {
-        throw new InvalidRequestException(badAction("field 'action'", a.asText()));
-      }
-      fields = o;
-      action = a.asText();
+      task = TaskBody.parse(json, body);
     } catch (InvalidRequestException e) {
       return done(error(e.code(), e.getMessage(), requestId));
-    } catch (JsonProcessingException e) {
-      return done(
-          error(ErrorCode.INVALID_REQUEST, Json.malformed(e, " in the request body"), requestId));
-    } catch (java.io.IOException e) {
-      return done(
-          error(ErrorCode.INVALID_REQUEST, "the request body could not be read", requestId));
     }
+    String action = task.action();
     return inbound
-        .call(caller, target, action, fields, timeout, requestId)
+        .call(caller, target, action, task.fields(), timeout, requestId)
         .handle((value, failure) -> answer(value, failure, action, target, requestId));
   }
 
