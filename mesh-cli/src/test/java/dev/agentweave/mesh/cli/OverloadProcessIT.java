@@ -109,8 +109,17 @@ class OverloadProcessIT {
 
       // capacity: a closed loop of 16 for 10 s (the first seconds warm the JIT)
       Outcomes warm = drive(http, search, 16, Double.MAX_VALUE, Duration.ofSeconds(10));
+      System.out.println("overload: warm-up outcomes " + warm.wrongKinds);
       assertThat(warm.wrong).as("answers while measuring").isEmpty();
       double capacity = warm.ok.get() / 10.0;
+      System.out.printf("overload: capacity %.0f/s%n", capacity);
+      // the clients' connections: a pool grows to 256 in steps, as pools do (a full mutual-TLS
+      // handshake costs about 25 ms of CPU on JDK 17 with P-256 keys: 256 at once on two shared
+      // cores take longer than the client's 5 s connect timeout; docs/benchmarks.md)
+      for (int c = 32; c <= CONCURRENCY; c *= 2) {
+        Outcomes step = drive(http, search, c, Double.MAX_VALUE, Duration.ofSeconds(3));
+        assertThat(step.wrong).as("answers while %d connections open", c).isEmpty();
+      }
       assertThat(capacity).isPositive();
 
       // ten times that, offered in an open loop for 60 s with at most 256 requests outstanding
@@ -148,6 +157,17 @@ class OverloadProcessIT {
         }
       }
       String log = Files.readString(dir.resolve("node.log"));
+      System.out.println("overload: unexpected outcomes by kind " + load.wrongKinds);
+      String scrape =
+          prometheus
+              .send(
+                  HttpRequest.newBuilder(url.resolve("/metrics")).build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      scrape
+          .lines()
+          .filter(l -> l.startsWith("gateway_") || l.startsWith("agentweave_gateway"))
+          .forEach(l -> System.out.println("overload: " + l));
       assertThat(served).as("a request succeeds within 5 s after the load").isTrue();
       assertThat(node.isAlive()).as("node alive; log:%n%s", log).isTrue();
       assertThat(load.wrong).as("answers other than 200 and 503 with Retry-After").isEmpty();

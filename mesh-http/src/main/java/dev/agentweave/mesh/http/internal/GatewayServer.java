@@ -32,6 +32,7 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.Connection;
 import org.apache.pekko.http.javadsl.settings.ServerSettings;
 import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.ActorAttributes;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.TLSClosing;
@@ -69,6 +70,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class GatewayServer {
   private static final Logger LOG = LoggerFactory.getLogger("agentweave.gateway");
+
+  /** The dispatcher of the accept loop and the TLS stages (mesh-http's reference.conf). */
+  static final String CONNECTION_DISPATCHER = "agentweave.gateway-connection-dispatcher";
 
   /**
    * While draining, a connection with a request partly received closes once no byte arrived on it
@@ -156,8 +160,13 @@ public final class GatewayServer {
                 List.of(),
                 false,
                 Optional.empty()); // idle time is watched here, with requests in mind
+    // the accept loop runs apart from the default dispatcher too: starved by request work, it
+    // left connections in the kernel's queue until clients gave up on their handshakes
     CompletionStage<Tcp.ServerBinding> bound =
-        connections.to(Sink.foreach(this::accept)).run(materializer);
+        connections
+            .to(Sink.foreach(this::accept))
+            .withAttributes(ActorAttributes.dispatcher(CONNECTION_DISPATCHER))
+            .run(materializer);
     long tick = Math.max(50, Math.min(500, limits.handshakeTimeout().toMillis() / 10));
     sweeper =
         system
@@ -234,7 +243,12 @@ public final class GatewayServer {
             ByteString,
             org.apache.pekko.stream.TLSProtocol.SslTlsInbound,
             org.apache.pekko.NotUsed>
-        tls = TLS.create(engines, session -> conn.handshaken(), TLSClosing.eagerClose());
+        tls =
+            TLS.create(engines, session -> conn.handshaken(), TLSClosing.eagerClose())
+                // TLS (handshakes above all) on its own dispatcher: under overload the default
+                // dispatcher is busy answering requests, and handshakes queued behind that work
+                // took longer than clients wait for a connection
+                .withAttributes(ActorAttributes.dispatcher(CONNECTION_DISPATCHER));
     BidiFlow<ByteString, ByteString, ByteString, ByteString, UniqueKillSwitch> kill =
         BidiFlow.fromGraph(KillSwitches.<ByteString, ByteString>singleBidi());
     BidiFlow<ByteString, ByteString, ByteString, ByteString, org.apache.pekko.NotUsed> tap =
