@@ -157,6 +157,22 @@ class ClusterProcessesIT {
         "cluster kill -9: %d calls answered, %d failed (last %d ms after the kill), directory"
             + " without the node %d ms after the kill%n",
         ok.get(), failures.size(), lastFailureMs, droppedMs);
+
+    // A planned stop: SIGTERM makes a member drain, leave the cluster and exit 0.
+    Process leaving =
+        nodes.stream().filter(p -> p != victim && p != nodes.get(0)).findFirst().get();
+    long termAt = System.nanoTime();
+    Process term = new ProcessBuilder("kill", "-TERM", Long.toString(leaving.pid())).start();
+    assertThat(term.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(leaving.waitFor(60, TimeUnit.SECONDS)).as("member exits after SIGTERM").isTrue();
+    assertThat(leaving.exitValue()).as("exit status of a member stopped by SIGTERM").isZero();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> observer.agentDirectory().orElseThrow().gateways(SEARCH).size() == 1);
+    System.out.printf(
+        "cluster SIGTERM: the member exited 0 and left the directory %d ms after the signal%n",
+        (System.nanoTime() - termAt) / 1_000_000);
   }
 
   static void loop(

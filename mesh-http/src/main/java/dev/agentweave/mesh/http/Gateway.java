@@ -127,8 +127,7 @@ public final class Gateway implements AutoCloseable {
                     .withRequestTimeout(
                         scala.concurrent.duration.Duration.fromNanos(
                             settings.server().requestTimeout().plusSeconds(5).toNanos())));
-    LoggingAdapter serverLog =
-        Logging.getLogger(system.classicSystem(), "agentweave.gateway." + serverId.path());
+    LoggingAdapter serverLog = Logging.getLogger(system.classicSystem(), "agentweave.gateway.http");
     ProtocolErrors.register(serverLog, node.metrics().registry());
     var c = settings.server().connections();
     Route route = routes.route();
