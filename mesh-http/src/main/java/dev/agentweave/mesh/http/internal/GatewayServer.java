@@ -71,7 +71,7 @@ import org.slf4j.LoggerFactory;
 public final class GatewayServer {
   private static final Logger LOG = LoggerFactory.getLogger("agentweave.gateway");
 
-  /** The dispatcher of the accept loop and the TLS stages (mesh-http's reference.conf). */
+  /** The dispatcher of the accept loop (mesh-http's reference.conf). */
   static final String CONNECTION_DISPATCHER = "agentweave.gateway-connection-dispatcher";
 
   /**
@@ -243,12 +243,7 @@ public final class GatewayServer {
             ByteString,
             org.apache.pekko.stream.TLSProtocol.SslTlsInbound,
             org.apache.pekko.NotUsed>
-        tls =
-            TLS.create(engines, session -> conn.handshaken(), TLSClosing.eagerClose())
-                // TLS (handshakes above all) on its own dispatcher: under overload the default
-                // dispatcher is busy answering requests, and handshakes queued behind that work
-                // took longer than clients wait for a connection
-                .withAttributes(ActorAttributes.dispatcher(CONNECTION_DISPATCHER));
+        tls = TLS.create(engines, session -> conn.handshaken(), TLSClosing.eagerClose());
     BidiFlow<ByteString, ByteString, ByteString, ByteString, UniqueKillSwitch> kill =
         BidiFlow.fromGraph(KillSwitches.<ByteString, ByteString>singleBidi());
     BidiFlow<ByteString, ByteString, ByteString, ByteString, org.apache.pekko.NotUsed> tap =
