@@ -2,7 +2,6 @@ package dev.agentweave.mesh.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agentweave.mesh.identity.Pem;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -12,16 +11,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -128,36 +122,8 @@ class NodeCommandIT {
 
   @Test
   void sigtermUnderLoad_answersEveryRequestSent_drainsAndExitsZero() throws Exception {
-    Path config = dir.resolve("node.yaml");
     int port = NodeProcesses.freePort();
-    Files.writeString(
-        config,
-        """
-        agent: {name: search, trust_domain: example.org, environment: development}
-        identity:
-          provider: dev-ca
-          dev_ca: {directory: "%s"}
-        authorization:
-          provider: cedar
-          cedar: {policy_file: "%s"}
-          audit: {enabled: false}
-        server: {host: 127.0.0.1, port: %d, graceful_shutdown_seconds: 10, agents: [search]}
-        """
-            .formatted(
-                dir.resolve("ca"),
-                Path.of("..", "config", "policy.cedar").toAbsolutePath().normalize(),
-                port));
-    CliTest.Run issued =
-        CliTest.run(
-            "ca",
-            "issue",
-            "--spiffe-id",
-            "spiffe://example.org/agent/tester",
-            "--out",
-            dir.resolve("tester").toString(),
-            "--config",
-            config.toString());
-    assertThat(issued.code()).as(issued.err()).isZero();
+    Path config = NodeProcesses.searchNode(dir, port, "graceful_shutdown_seconds: 10", "tester");
     Path creds = dir.resolve("tester");
     Process p =
         NodeProcesses.node(config, dir).redirectOutput(dir.resolve("node.log").toFile()).start();
@@ -312,35 +278,10 @@ class NodeCommandIT {
   }
 
   private static HttpClient client(Path creds) throws Exception {
-    SSLParameters params = new SSLParameters();
-    params.setProtocols(new String[] {"TLSv1.3"});
-    return HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .sslContext(tls(creds))
-        .sslParameters(params)
-        .connectTimeout(Duration.ofSeconds(5))
-        .build();
+    return NodeProcesses.mtlsClient(creds);
   }
 
   private static SSLContext tls(Path creds) throws Exception {
-    List<X509Certificate> chain = Pem.readCertificates(creds.resolve("svid.pem"));
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    keys.load(null, null);
-    keys.setKeyEntry(
-        "k",
-        Pem.readPrivateKey(creds.resolve("svid.key")),
-        "pw".toCharArray(),
-        chain.toArray(new X509Certificate[0]));
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(keys, "pw".toCharArray());
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("ca", Pem.readCertificates(creds.resolve("bundle.pem")).get(0));
-    TrustManagerFactory tmf =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-    return ctx;
+    return NodeProcesses.mtls(creds);
   }
 }

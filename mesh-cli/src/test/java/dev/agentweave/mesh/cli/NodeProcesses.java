@@ -122,4 +122,104 @@ final class NodeProcesses {
       return s.getLocalPort();
     }
   }
+
+  /**
+   * Writes {@code <dir>/node.yaml} for a node of trust domain example.org hosting the sample {@code
+   * search} agent on loopback, with the dev CA of {@code dir} and Cedar with {@code
+   * config/policy.cedar}, and issues {@code spiffe://example.org/agent/<name>} certificates into
+   * {@code <dir>/<name>} for each client name.
+   *
+   * @param dir the test's directory
+   * @param port the gateway port (0 picks one)
+   * @param server more {@code server:} keys, one YAML line each, indented by 2
+   * @param clients agent names to issue client certificates for
+   * @return the configuration file
+   */
+  static Path searchNode(Path dir, int port, String server, String... clients)
+      throws java.io.IOException {
+    Path config = dir.resolve("node.yaml");
+    java.nio.file.Files.writeString(
+        config,
+        """
+        agent: {name: search, trust_domain: example.org, environment: development}
+        identity:
+          provider: dev-ca
+          dev_ca: {directory: "%s"}
+        authorization:
+          provider: cedar
+          cedar: {policy_file: "%s"}
+          audit: {enabled: false}
+        server:
+          host: 127.0.0.1
+          port: %d
+          agents: [search]
+        %s
+        """
+            .formatted(
+                dir.resolve("ca"),
+                Path.of("..", "config", "policy.cedar").toAbsolutePath().normalize(),
+                port,
+                server.indent(2).stripTrailing()));
+    for (String name : clients) {
+      CliTest.Run issued =
+          CliTest.run(
+              "ca",
+              "issue",
+              "--spiffe-id",
+              "spiffe://example.org/agent/" + name,
+              "--out",
+              dir.resolve(name).toString(),
+              "--config",
+              config.toString());
+      if (issued.code() != 0) {
+        throw new IllegalStateException("ca issue " + name + ": " + issued.err());
+      }
+    }
+    return config;
+  }
+
+  /**
+   * A JDK HTTP client (HTTP/1.1, TLS 1.3) presenting the certificate that {@code agentweave ca
+   * issue} wrote into {@code creds} and trusting its bundle.
+   */
+  static java.net.http.HttpClient mtlsClient(Path creds) throws Exception {
+    javax.net.ssl.SSLParameters params = new javax.net.ssl.SSLParameters();
+    params.setProtocols(new String[] {"TLSv1.3"});
+    return java.net.http.HttpClient.newBuilder()
+        .version(java.net.http.HttpClient.Version.HTTP_1_1)
+        .sslContext(mtls(creds))
+        .sslParameters(params)
+        .connectTimeout(java.time.Duration.ofSeconds(5))
+        .executor(java.util.concurrent.Executors.newFixedThreadPool(8))
+        .build();
+  }
+
+  /** The TLS context of {@link #mtlsClient}. */
+  static javax.net.ssl.SSLContext mtls(Path creds) throws Exception {
+    java.util.List<java.security.cert.X509Certificate> chain =
+        dev.agentweave.mesh.identity.Pem.readCertificates(creds.resolve("svid.pem"));
+    java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+    keys.load(null, null);
+    keys.setKeyEntry(
+        "k",
+        dev.agentweave.mesh.identity.Pem.readPrivateKey(creds.resolve("svid.key")),
+        "pw".toCharArray(),
+        chain.toArray(new java.security.cert.X509Certificate[0]));
+    javax.net.ssl.KeyManagerFactory kmf =
+        javax.net.ssl.KeyManagerFactory.getInstance(
+            javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keys, "pw".toCharArray());
+    java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry(
+        "ca",
+        dev.agentweave.mesh.identity.Pem.readCertificates(creds.resolve("bundle.pem")).get(0));
+    javax.net.ssl.TrustManagerFactory tmf =
+        javax.net.ssl.TrustManagerFactory.getInstance(
+            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+    ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+    return ctx;
+  }
 }

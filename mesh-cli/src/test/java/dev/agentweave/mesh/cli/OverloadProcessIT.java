@@ -2,17 +2,13 @@ package dev.agentweave.mesh.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agentweave.mesh.identity.Pem;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,10 +19,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,55 +37,19 @@ class OverloadProcessIT {
   @Test
   void tenTimesCapacity_for60s_answers200Or503_andRecovers() throws Exception {
     int port = NodeProcesses.freePort();
-    Path config = dir.resolve("node.yaml");
-    Files.writeString(
-        config,
-        """
-        agent: {name: search, trust_domain: example.org, environment: development}
-        identity: {provider: dev-ca, dev_ca: {directory: "%s"}}
-        authorization:
-          provider: cedar
-          cedar: {policy_file: "%s"}
-          audit: {enabled: false}
-        server:
-          host: 127.0.0.1
-          port: %d
-          agents: [search]
-          max_concurrent_requests: 32
-          request_timeout_seconds: 10
-        """
-            .formatted(
-                dir.resolve("ca"),
-                Path.of("..", "config", "policy.cedar").toAbsolutePath().normalize(),
-                port));
-    CliTest.Run issued =
-        CliTest.run(
-            "ca",
-            "issue",
-            "--spiffe-id",
-            "spiffe://example.org/agent/tester",
-            "--out",
-            dir.resolve("tester").toString(),
-            "--config",
-            config.toString());
-    assertThat(issued.code()).as(issued.err()).isZero();
-    CliTest.Run scraper =
-        CliTest.run(
-            "ca",
-            "issue",
-            "--spiffe-id",
-            "spiffe://example.org/agent/prometheus",
-            "--out",
-            dir.resolve("prometheus").toString(),
-            "--config",
-            config.toString());
-    assertThat(scraper.code()).as(scraper.err()).isZero();
+    Path config =
+        NodeProcesses.searchNode(
+            dir,
+            port,
+            "max_concurrent_requests: 32\nrequest_timeout_seconds: 10",
+            "tester",
+            "prometheus");
     Process node =
         NodeProcesses.node(config, dir).redirectOutput(dir.resolve("node.log").toFile()).start();
     try {
       URI url = URI.create("https://127.0.0.1:" + port);
-      HttpClient http = client(dir.resolve("tester"));
-      HttpClient prometheus = client(dir.resolve("prometheus"));
+      HttpClient http = NodeProcesses.mtlsClient(dir.resolve("tester"));
+      HttpClient prometheus = NodeProcesses.mtlsClient(dir.resolve("prometheus"));
       HttpRequest search =
           HttpRequest.newBuilder(url.resolve("/task"))
               .timeout(Duration.ofSeconds(15))
@@ -271,35 +227,5 @@ class OverloadProcessIT {
       }
     }
     return sum;
-  }
-
-  static HttpClient client(Path creds) throws Exception {
-    List<X509Certificate> chain = Pem.readCertificates(creds.resolve("svid.pem"));
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    keys.load(null, null);
-    keys.setKeyEntry(
-        "k",
-        Pem.readPrivateKey(creds.resolve("svid.key")),
-        "pw".toCharArray(),
-        chain.toArray(new X509Certificate[0]));
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(keys, "pw".toCharArray());
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("ca", Pem.readCertificates(creds.resolve("bundle.pem")).get(0));
-    TrustManagerFactory tmf =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-    SSLParameters params = new SSLParameters();
-    params.setProtocols(new String[] {"TLSv1.3"});
-    return HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .sslContext(ctx)
-        .sslParameters(params)
-        .connectTimeout(Duration.ofSeconds(5))
-        .executor(java.util.concurrent.Executors.newFixedThreadPool(8))
-        .build();
   }
 }
