@@ -66,6 +66,12 @@ public final class Soak {
 
   private Soak() {}
 
+  /**
+   * Runs the soak.
+   *
+   * @param args minutes (default 30), concurrent load loops (default 16)
+   * @throws Exception if the node cannot start
+   */
   public static void main(String[] args) throws Exception {
     int minutes = args.length > 0 ? Integer.parseInt(args[0]) : 30;
     int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 16;

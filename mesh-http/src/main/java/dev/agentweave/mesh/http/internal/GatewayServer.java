@@ -80,7 +80,15 @@ public final class GatewayServer {
    */
   private static final long DRAIN_STALLED_NANOS = TimeUnit.SECONDS.toNanos(5);
 
-  /** The limits and timeouts of the connection layer. */
+  /**
+   * The limits and timeouts of the connection layer.
+   *
+   * @param maxConnections connections held at once, in all
+   * @param maxPerAddress connections held at once from one remote IP address
+   * @param handshakeTimeout longest from the accept to the end of the TLS handshake
+   * @param firstRequestTimeout longest from the handshake to the first request's headers
+   * @param idleTimeout longest a connection stays open with no request in flight
+   */
   public record Limits(
       int maxConnections,
       int maxPerAddress,
