@@ -80,6 +80,9 @@ public final class GatewayServer {
    */
   private static final long DRAIN_STALLED_NANOS = TimeUnit.SECONDS.toNanos(5);
 
+  /** While draining, a connection with nothing pending closes once quiet for this long. */
+  private static final long DRAIN_IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
   /**
    * The limits and timeouts of the connection layer.
    *
@@ -113,6 +116,7 @@ public final class GatewayServer {
   private final RateLimitedLog refusals = new RateLimitedLog(LOG, Duration.ofSeconds(1));
   private final RateLimitedLog handshakeLog = new RateLimitedLog(LOG, Duration.ofSeconds(1));
   private volatile boolean draining;
+  private volatile long drainStartedAt;
   private volatile Tcp.ServerBinding binding;
   private Cancellable sweeper;
 
@@ -437,6 +441,7 @@ public final class GatewayServer {
    * @return completes when no connection is left
    */
   public CompletionStage<Void> drain(Duration grace) {
+    drainStartedAt = System.nanoTime();
     draining = true;
     Tcp.ServerBinding b = binding;
     CompletionStage<Void> unbound =
@@ -534,12 +539,15 @@ public final class GatewayServer {
         return null;
       }
       if (draining) {
-        // nothing pending (no byte since the handshake or the last answer): close it; a request
-        // on its way is read and answered 503 first (or cut at the drain's deadline)
-        long settled = Math.max(handshakeAt, lastRequestEnd);
-        return lastByteIn - settled <= 0 || now - lastByteIn > DRAIN_STALLED_NANOS
-            ? "drained"
-            : null;
+        // An answer given while draining carries Connection: close, so Pekko closes its
+        // connection. A connection idle when the drain began is closed once it has been quiet a
+        // moment: a client that was about to reuse it sends within that time and gets its 503
+        // (closing it at once cut requests already on their way). A request partly received is
+        // waited for longer.
+        long quietSince = Math.max(lastByteIn, drainStartedAt);
+        boolean pending = lastByteIn - Math.max(handshakeAt, lastRequestEnd) > 0;
+        long allowed = pending ? DRAIN_STALLED_NANOS : DRAIN_IDLE_NANOS;
+        return now - quietSince > allowed ? "drained" : null;
       }
       if (!sawRequest) {
         return now - handshakeAt > limits.firstRequestTimeout().toNanos()
