@@ -616,7 +616,7 @@ public final class ConfigSchema {
         "handshake_timeout_seconds",
         leaf(
             Kind.DOUBLE,
-            5.0,
+            10.0,
             positive(),
             "a number of seconds > 0",
             "Longest a TLS handshake may take from the accept, however slowly its bytes come."));
@@ -632,10 +632,11 @@ public final class ConfigSchema {
         "idle_timeout_seconds",
         leaf(
             Kind.DOUBLE,
-            30.0,
+            75.0,
             positive(),
             "a number of seconds > 0",
-            "Longest a gateway connection stays open with no request in flight."));
+            "Longest a gateway connection stays open with no request in flight (keep it above"
+                + " clients' pool idle timeouts, 60 s for ours, so that clients close first)."));
     server.put(
         "graceful_shutdown_seconds",
         leaf(
