@@ -2,7 +2,6 @@ package dev.agentweave.mesh.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
 
@@ -13,7 +12,6 @@ import java.nio.charset.StandardCharsets;
  */
 class PemFuzzTest {
   @FuzzTest(maxDuration = "30s")
-  @DictionaryEntries({"-----BEGIN CERTIFICATE-----\n", "\n-----END CERTIFICATE-----\n", "MII"})
   void certificates(byte[] input) {
     String text = new String(input, StandardCharsets.ISO_8859_1);
     try {
@@ -24,15 +22,6 @@ class PemFuzzTest {
   }
 
   @FuzzTest(maxDuration = "30s")
-  @DictionaryEntries({
-    "-----BEGIN PRIVATE KEY-----\n",
-    "\n-----END PRIVATE KEY-----\n",
-    "-----BEGIN EC PRIVATE KEY-----\n",
-    "-----BEGIN RSA PRIVATE KEY-----\n",
-    "-----BEGIN ENCRYPTED PRIVATE KEY-----\n",
-    "MIG",
-    "MII"
-  })
   void privateKey(byte[] input) {
     String text = new String(input, StandardCharsets.ISO_8859_1);
     try {
