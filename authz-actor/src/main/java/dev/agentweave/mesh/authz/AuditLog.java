@@ -79,16 +79,11 @@ public final class AuditLog implements AutoCloseable {
   private final Thread writer;
   private final Counter written;
   private final Counter dropped;
-  private final Counter rotations;
   private volatile boolean closing;
   private final RateLimitedLog dropLog = new RateLimitedLog(LOG, java.time.Duration.ofSeconds(1));
 
   private AuditLog(Writer out, Metrics metrics, String destination) {
     this.out = out;
-    this.rotations =
-        metrics.counter(
-            "audit.files.rotated",
-            "Audit files closed and renamed by size or age (authorization.audit.rotation)");
     this.written = metrics.counter("audit.records.written", "Audit records written");
     this.dropped =
         metrics.counter(
@@ -126,6 +121,10 @@ public final class AuditLog implements AutoCloseable {
       String destination, MeshSettings.AuditRotation rotation, Metrics metrics) {
     requireNonNull(destination, "destination");
     requireNonNull(rotation, "rotation");
+    Counter rotations =
+        metrics.counter(
+            "audit.files.rotated",
+            "Audit files closed and renamed by size or age (authorization.audit.rotation)");
     Writer w;
     if (destination.equals("stdout")) {
       w = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
@@ -135,20 +134,7 @@ public final class AuditLog implements AutoCloseable {
         if (p.getParent() != null) {
           Files.createDirectories(p.getParent());
         }
-        Counter[] rotated = new Counter[1];
-        w =
-            new RotatingFile(
-                p,
-                rotation,
-                java.time.Clock.systemUTC(),
-                () -> {
-                  if (rotated[0] != null) {
-                    rotated[0].increment();
-                  }
-                });
-        AuditLog log = new AuditLog(w, metrics, destination);
-        rotated[0] = log.rotations;
-        return log;
+        w = new RotatingFile(p, rotation, java.time.Clock.systemUTC(), rotations::increment);
       } catch (IOException e) {
         throw new IllegalArgumentException(
             "authorization.audit.destination: "

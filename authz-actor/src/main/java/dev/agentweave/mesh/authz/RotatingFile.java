@@ -55,7 +55,10 @@ final class RotatingFile extends Writer {
     openedAt = clock.millis();
   }
 
-  /** Buffers characters; a line is written (and the file rotated before it) at its newline. */
+  /**
+   * Buffers characters; a line is written (and the file rotated before it) at its newline. {@link
+   * Writer}'s other write methods all come here.
+   */
   @Override
   public void write(char[] chars, int off, int len) throws IOException {
     for (int i = off; i < off + len; i++) {
@@ -64,25 +67,6 @@ final class RotatingFile extends Writer {
       if (c == '\n') {
         writeLine();
       }
-    }
-  }
-
-  @Override
-  public void write(String s) throws IOException {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      pending.append(c);
-      if (c == '\n') {
-        writeLine();
-      }
-    }
-  }
-
-  @Override
-  public void write(int c) throws IOException {
-    pending.append((char) c);
-    if (c == '\n') {
-      writeLine();
     }
   }
 
