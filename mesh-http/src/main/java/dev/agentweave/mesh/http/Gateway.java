@@ -129,18 +129,12 @@ public final class Gateway implements AutoCloseable {
                             settings.server().requestTimeout().plusSeconds(5).toNanos())));
     LoggingAdapter serverLog = Logging.getLogger(system.classicSystem(), "agentweave.gateway.http");
     ProtocolErrors.register(serverLog, node.metrics().registry());
-    var c = settings.server().connections();
     Route route = routes.route();
     var handler = route.handler(system);
     GatewayServer connections =
         new GatewayServer(
             system,
-            new GatewayServer.Limits(
-                c.maxConnections(),
-                c.maxPerAddress(),
-                c.handshakeTimeout(),
-                c.firstRequestTimeout(),
-                c.idleTimeout()),
+            settings.server().connections(),
             server,
             serverLog,
             () -> tls.configureServer(sslContext.createSSLEngine()),

@@ -1,5 +1,6 @@
 package dev.agentweave.mesh.http.internal;
 
+import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.internal.RateLimitedLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -83,25 +84,9 @@ public final class GatewayServer {
   /** While draining, a connection with nothing pending closes once quiet for this long. */
   private static final long DRAIN_IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-  /**
-   * The limits and timeouts of the connection layer.
-   *
-   * @param maxConnections connections held at once, in all
-   * @param maxPerAddress connections held at once from one remote IP address
-   * @param handshakeTimeout longest from the accept to the end of the TLS handshake
-   * @param firstRequestTimeout longest from the handshake to the first request's headers
-   * @param idleTimeout longest a connection stays open with no request in flight
-   */
-  public record Limits(
-      int maxConnections,
-      int maxPerAddress,
-      Duration handshakeTimeout,
-      Duration firstRequestTimeout,
-      Duration idleTimeout) {}
-
   private final ActorSystem<?> system;
   private final Materializer materializer;
-  private final Limits limits;
+  private final MeshSettings.ConnectionSettings limits;
   private final ServerSettings settings;
   private final LoggingAdapter log;
   private final Supplier<SSLEngine> engines;
@@ -124,7 +109,7 @@ public final class GatewayServer {
    * Creates the layer; {@link #bind} starts it.
    *
    * @param system the node's actor system
-   * @param limits limits and timeouts
+   * @param limits limits and timeouts ({@code server.*} connection keys)
    * @param settings Pekko HTTP server settings (parser limits, request timeout)
    * @param log the logging adapter of the server layer (see {@link ProtocolErrors#register})
    * @param engines a new server-side SSL engine per connection
@@ -134,7 +119,7 @@ public final class GatewayServer {
    */
   public GatewayServer(
       ActorSystem<?> system,
-      Limits limits,
+      MeshSettings.ConnectionSettings limits,
       ServerSettings settings,
       LoggingAdapter log,
       Supplier<SSLEngine> engines,
@@ -237,7 +222,7 @@ public final class GatewayServer {
     }
     Pair<UniqueKillSwitch, CompletionStage<Done>> mat = incoming.handleWith(flow, materializer);
     conn.kill = mat.first();
-    mat.second().whenComplete((done, failure) -> ended(conn, failure));
+    mat.second().whenComplete((done, failure) -> closed(conn));
   }
 
   private Flow<ByteString, ByteString, Pair<UniqueKillSwitch, CompletionStage<Done>>>
@@ -350,10 +335,6 @@ public final class GatewayServer {
       total.decrementAndGet();
       release(conn.remote.getAddress());
     }
-  }
-
-  private void ended(Conn conn, Throwable failure) {
-    closed(conn);
   }
 
   /** Counts (once) why a handshake did not complete, when it did not. */
