@@ -45,7 +45,6 @@ import java.util.concurrent.TimeoutException;
  * then stops. Thread-safe.
  */
 public final class MeshNode implements AutoCloseable {
-  private volatile AgentDirectory agentDirectory;
   private final CompletableFuture<URI> gateway = new CompletableFuture<>();
   private final MeshRuntime runtime;
 
@@ -162,7 +161,7 @@ public final class MeshNode implements AutoCloseable {
    * @param directory the directory
    */
   public void useAgentDirectory(AgentDirectory directory) {
-    agentDirectory = requireNonNull(directory, "directory");
+    runtime.useAgentDirectory(requireNonNull(directory, "directory"));
   }
 
   /**
@@ -171,7 +170,7 @@ public final class MeshNode implements AutoCloseable {
    * @return the directory
    */
   public Optional<AgentDirectory> agentDirectory() {
-    return Optional.ofNullable(agentDirectory);
+    return Optional.ofNullable(runtime.agentDirectory());
   }
 
   /**
@@ -269,6 +268,7 @@ public final class MeshNode implements AutoCloseable {
     private Authorizer authorizer;
     private PrometheusMeterRegistry registry;
     private dev.agentweave.mesh.identity.IdentitySource identities;
+    private final List<dev.agentweave.mesh.spi.CallInterceptor> interceptors = new ArrayList<>();
 
     private Builder(MeshSettings settings) {
       this.settings = settings;
@@ -332,6 +332,18 @@ public final class MeshNode implements AutoCloseable {
     }
 
     /**
+     * Adds an interceptor that learns of every call of the node, whatever its entrance, and of its
+     * outcome (for example to trace or log calls). Interceptors are called in the order added.
+     *
+     * @param value the interceptor
+     * @return this builder
+     */
+    public Builder interceptor(dev.agentweave.mesh.spi.CallInterceptor value) {
+      interceptors.add(requireNonNull(value, "interceptor"));
+      return this;
+    }
+
+    /**
      * Records meters into this registry instead of a new one.
      *
      * @param value the registry
@@ -357,7 +369,8 @@ public final class MeshNode implements AutoCloseable {
               List.copyOf(keyedAgents),
               authorizer,
               registry,
-              Optional.ofNullable(identities));
+              Optional.ofNullable(identities),
+              List.copyOf(interceptors));
       MeshNode node = new MeshNode(runtime);
       try {
         ScrapeEndpoint scrape = ScrapeEndpoint.start(settings, () -> runtime.metrics().scrape());

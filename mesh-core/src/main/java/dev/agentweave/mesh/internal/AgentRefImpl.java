@@ -3,19 +3,16 @@ package dev.agentweave.mesh.internal;
 import static java.util.Objects.requireNonNull;
 
 import dev.agentweave.mesh.AgentRef;
-import dev.agentweave.mesh.DeadlineExceededException;
 import dev.agentweave.mesh.Outcome;
-import dev.agentweave.mesh.OverloadedException;
 import dev.agentweave.mesh.SpiffeId;
-import dev.agentweave.mesh.spi.Direction;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The local {@link AgentRef}: deadline, concurrency limit, outbound authorization, then delivery
- * into the target's capability on this node.
+ * The {@link AgentRef} of an agent hosted here: an entrance to the {@link CallPipeline}, which
+ * applies the deadline, the concurrency limit, resolution and outbound authorization.
  */
 final class AgentRefImpl implements AgentRef {
   private final AgentRuntime caller;
@@ -58,68 +55,30 @@ final class AgentRefImpl implements AgentRef {
     requireNonNull(callTimeout, "timeout");
     MeshRuntime runtime = caller.runtime();
     CallFuture<R> future = new CallFuture<>(runtime, responseType, action);
-    if (!runtime.acceptsCalls(fromHandler)) {
-      future.fail(runtime.notAccepting());
-      return future;
-    }
-    long now = System.nanoTime();
-    long deadline = now + callTimeout.toNanos();
-    boolean inherited = false;
-    if (inheritedDeadline != 0 && inheritedDeadline - deadline < 0) {
-      deadline = inheritedDeadline;
-      inherited = true;
-    }
-    if (deadline - now <= 0) {
-      future.fail(
-          new DeadlineExceededException(
-              "no time left to call '"
-                  + action
-                  + "' on "
-                  + target
-                  + " (inherited deadline passed)"));
-      return future;
-    }
-    future.armCallerDeadline(deadline, target, callTimeout, inherited);
-    Bulkhead limit = ownLimit != null ? ownLimit : caller.outboundLimit(target);
-    long finalDeadline = deadline;
-    OverloadedException refused =
-        limit.acquire(
-            () -> {
-              if (future.permitGranted(limit)) {
-                send(action, request, finalDeadline, future);
-              }
-            });
-    if (refused != null) {
-      future.fail(refused);
-    }
+    runtime
+        .pipeline()
+        .outbound(
+            caller,
+            target,
+            action,
+            request,
+            callTimeout,
+            inheritedDeadline,
+            ownLimit,
+            fromHandler,
+            future);
     return future;
-  }
-
-  private void send(String action, Object request, long deadline, ReplySink sink) {
-    MeshRuntime runtime = caller.runtime();
-    runtime.authorize(
-        MeshRuntime.outbound(caller.spiffeId(), target, action),
-        runtime.meters().actionMeters(Direction.OUTBOUND, action),
-        () ->
-            runtime.deliver(
-                caller.spiffeId(), target, action, request, deadline, null, fromHandler, sink),
-        sink::fail);
   }
 
   @Override
   public CompletionStage<Void> tell(String action, Object request) {
     requireNonNull(action, "action");
-    MeshRuntime runtime = caller.runtime();
     TellSink sink = new TellSink();
-    if (!runtime.acceptsCalls(fromHandler)) {
-      sink.fail(runtime.notAccepting());
-      return sink.acceptance;
-    }
-    long deadline = System.nanoTime() + timeout.toNanos();
-    if (inheritedDeadline != 0 && inheritedDeadline - deadline < 0) {
-      deadline = inheritedDeadline;
-    }
-    send(action, request, deadline, sink);
+    caller
+        .runtime()
+        .pipeline()
+        .outbound(
+            caller, target, action, request, timeout, inheritedDeadline, null, fromHandler, sink);
     return sink.acceptance;
   }
 

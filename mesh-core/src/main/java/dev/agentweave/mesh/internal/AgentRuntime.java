@@ -4,12 +4,9 @@ import dev.agentweave.mesh.Agent;
 import dev.agentweave.mesh.AgentHandle;
 import dev.agentweave.mesh.AgentRef;
 import dev.agentweave.mesh.Capability;
-import dev.agentweave.mesh.NotFoundException;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.config.MeshSettings.CapabilitySettings;
 import dev.agentweave.mesh.config.MeshSettings.ConcurrencyLimitSettings;
-import dev.agentweave.mesh.spi.AuthzRequest;
-import dev.agentweave.mesh.spi.Direction;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,40 +78,8 @@ public final class AgentRuntime implements AgentHandle {
         t -> new Bulkhead("of " + agent.name() + " towards " + t, s.maxInFlight(), s.maxQueued()));
   }
 
-  void deliver(
-      SpiffeId caller,
-      String action,
-      Object request,
-      long deadlineNanos,
-      String requestId,
-      ReplySink sink) {
-    meters.received();
-    CapabilityRuntime cap = capabilities.get(action);
-    MeshMeters.ActionMeters am =
-        cap != null ? cap.authzMeters() : runtime.meters().undeclared(Direction.INBOUND);
-    long acceptedAt = System.nanoTime();
-    runtime.authorize(
-        new AuthzRequest(caller, id, action, Direction.INBOUND),
-        am,
-        () -> {
-          if (cap == null) {
-            meters.failed(dev.agentweave.mesh.ErrorCode.NOT_FOUND);
-            sink.fail(
-                new NotFoundException(
-                    "agent "
-                        + id
-                        + " has no capability '"
-                        + Bounded.shown(action)
-                        + "' (it has: "
-                        + String.join(", ", capabilities.keySet())
-                        + ")"));
-            return;
-          }
-          cap.dispatch(caller, request, deadlineNanos, requestId, sink, acceptedAt);
-        },
-        denied -> {
-          meters.failed(denied.code());
-          sink.fail(denied);
-        });
+  /** The names of the capabilities, in declaration order. */
+  List<String> capabilityNames() {
+    return List.copyOf(capabilities.keySet());
   }
 }

@@ -31,6 +31,7 @@ final class CapabilityActor extends AbstractBehavior<CapabilityActor.Command> {
   record HandlerDone(Envelope envelope) implements Command {}
 
   private final CapabilityRuntime capability;
+  private final CallPipeline pipeline;
   private final boolean blocking;
   private final int maxInFlight;
   private final ActorRef<Command> self;
@@ -48,6 +49,7 @@ final class CapabilityActor extends AbstractBehavior<CapabilityActor.Command> {
     super(ctx);
     this.self = ctx.getSelf();
     this.capability = capability;
+    this.pipeline = capability.agent().runtime().pipeline();
     this.blocking = capability.capability().blocking();
     this.maxInFlight = capability.maxInFlight();
   }
@@ -83,7 +85,8 @@ final class CapabilityActor extends AbstractBehavior<CapabilityActor.Command> {
   private void start(Envelope env) {
     capability.started();
     if (env.sink.abandoned()) {
-      capability.finish(
+      pipeline.complete(
+          capability,
           env,
           null,
           new dev.agentweave.mesh.DeadlineExceededException(
@@ -93,7 +96,7 @@ final class CapabilityActor extends AbstractBehavior<CapabilityActor.Command> {
       return;
     }
     if (env.ctx.deadlineNanos() - System.nanoTime() <= 0) {
-      capability.expire(env);
+      pipeline.expire(capability, env);
       return;
     }
     if (blocking) {
@@ -104,7 +107,7 @@ final class CapabilityActor extends AbstractBehavior<CapabilityActor.Command> {
       } catch (RuntimeException rejected) {
         running.remove(env);
         inFlight--;
-        capability.finish(env, null, rejected);
+        pipeline.complete(capability, env, null, rejected);
       }
       return;
     }
@@ -112,7 +115,7 @@ final class CapabilityActor extends AbstractBehavior<CapabilityActor.Command> {
     try {
       stage = capability.capability().invoke(env.ctx, env.request);
     } catch (Throwable t) {
-      capability.finish(env, null, t);
+      pipeline.complete(capability, env, null, t);
       return;
     }
     if (stage instanceof CompletableFuture<Object> cf && cf.isDone()) {
@@ -123,7 +126,7 @@ final class CapabilityActor extends AbstractBehavior<CapabilityActor.Command> {
     running.add(env);
     stage.whenComplete(
         (v, e) -> {
-          capability.finish(env, v, e);
+          pipeline.complete(capability, env, v, e);
           self.tell(new HandlerDone(env));
         });
   }
@@ -133,13 +136,13 @@ final class CapabilityActor extends AbstractBehavior<CapabilityActor.Command> {
     try {
       stage = capability.capability().invoke(env.ctx, env.request);
     } catch (Throwable t) {
-      capability.finish(env, null, t);
+      pipeline.complete(capability, env, null, t);
       self.tell(new HandlerDone(env));
       return;
     }
     stage.whenComplete(
         (v, e) -> {
-          capability.finish(env, v, e);
+          pipeline.complete(capability, env, v, e);
           self.tell(new HandlerDone(env));
         });
   }
@@ -149,20 +152,20 @@ final class CapabilityActor extends AbstractBehavior<CapabilityActor.Command> {
     try {
       value = cf.join();
     } catch (RuntimeException e) {
-      capability.finish(env, null, e);
+      pipeline.complete(capability, env, null, e);
       return;
     }
-    capability.finish(env, value, null);
+    pipeline.complete(capability, env, value, null);
   }
 
   private Behavior<Command> onStop() {
     for (Envelope env : pending) {
       capability.started();
-      capability.finish(env, null, stopped());
+      pipeline.complete(capability, env, null, stopped());
     }
     pending.clear();
     for (Envelope env : running) {
-      capability.finish(env, null, stopped());
+      pipeline.complete(capability, env, null, stopped());
     }
     running.clear();
     return this;

@@ -1,12 +1,7 @@
 package dev.agentweave.mesh.internal;
 
 import dev.agentweave.mesh.Capability;
-import dev.agentweave.mesh.CapabilityException;
-import dev.agentweave.mesh.DeadlineExceededException;
-import dev.agentweave.mesh.HandlerRejectedException;
-import dev.agentweave.mesh.InternalErrorException;
 import dev.agentweave.mesh.InvalidRequestException;
-import dev.agentweave.mesh.MeshException;
 import dev.agentweave.mesh.OverloadedException;
 import dev.agentweave.mesh.PermissionDeniedException;
 import dev.agentweave.mesh.SpiffeId;
@@ -122,54 +117,43 @@ public final class CapabilityRuntime {
     waiting.decrementAndGet();
   }
 
-  /** Inbound checks after policy: peer patterns, request mapping, admission. */
-  void dispatch(
-      SpiffeId caller,
-      Object request,
-      long deadlineNanos,
-      String requestId,
-      ReplySink sink,
-      long acceptedAt) {
-    PermissionDeniedException refused = refusePeer(caller);
-    if (refused != null) {
-      fail(sink, refused, acceptedAt);
-      return;
-    }
-    Object mapped;
-    try {
-      mapped = mapRequest(request);
-    } catch (InvalidRequestException e) {
-      fail(sink, e, acceptedAt);
-      return;
-    }
-    long deadline = deadlineNanos;
-    if (timeoutNanos > 0) {
-      long own = acceptedAt + timeoutNanos;
-      if (own < deadline) {
-        deadline = own;
-        sink.armDeadline(own, timeoutMessage);
-      }
-    }
+  MeshMeters.CapabilityMeters meters() {
+    return meters;
+  }
+
+  /** The capability's own deadline for a call accepted at {@code acceptedAt}, or 0 for none. */
+  long ownDeadline(long acceptedAt) {
+    return timeoutNanos > 0 ? acceptedAt + timeoutNanos : 0;
+  }
+
+  String timeoutMessage() {
+    return timeoutMessage;
+  }
+
+  /** Takes a place in the mailbox; false when it is full. */
+  boolean tryEnterMailbox() {
     if (waiting.incrementAndGet() > mailboxCapacity) {
       waiting.decrementAndGet();
-      fail(
-          sink,
-          new OverloadedException(
-              "mailbox of '"
-                  + name()
-                  + "' of "
-                  + agent.spiffeId()
-                  + " is full ("
-                  + mailboxCapacity
-                  + " waiting)",
-              Duration.ofSeconds(1)),
-          acceptedAt);
-      return;
+      return false;
     }
-    agent.runtime().admitted();
-    CallContextImpl ctx = new CallContextImpl(this, caller, requestId, deadline);
-    actor.tell(new Envelope(ctx, mapped, sink, acceptedAt));
-    sink.accepted();
+    return true;
+  }
+
+  OverloadedException mailboxFull() {
+    return new OverloadedException(
+        "mailbox of '"
+            + name()
+            + "' of "
+            + agent.spiffeId()
+            + " is full ("
+            + mailboxCapacity
+            + " waiting)",
+        Duration.ofSeconds(1));
+  }
+
+  /** Hands an admitted envelope to the capability's actor. */
+  void dispatch(Envelope envelope) {
+    actor.tell(envelope);
   }
 
   /** The refusal of a caller that matches none of the required peers, or null to admit it. */
@@ -193,7 +177,8 @@ public final class CapabilityRuntime {
             + requiredPeers);
   }
 
-  private Object mapRequest(Object request) {
+  /** The request as the capability's request type; JSON bodies are read in one pass. */
+  Object mapRequest(Object request) {
     Class<?> type = capability.requestType();
     if (request != null && type.isInstance(request)) {
       return request;
@@ -213,72 +198,5 @@ public final class CapabilityRuntime {
       throw new InvalidRequestException(
           Json.doesNotMap("request for", name(), agent.spiffeId(), type, e));
     }
-  }
-
-  private void fail(ReplySink sink, MeshException error, long acceptedAt) {
-    meters.record(System.nanoTime() - acceptedAt);
-    agent.meters().failed(error.code());
-    sink.fail(error);
-  }
-
-  /** Completes an envelope whose handler finished (or could not start). Idempotent. */
-  void finish(Envelope env, Object value, Throwable error) {
-    if (!env.markFinished()) {
-      return;
-    }
-    agent.runtime().finished();
-    long took = System.nanoTime() - env.acceptedAtNanos;
-    if (error == null) {
-      meters.record(took);
-      agent.meters().succeeded();
-      env.sink.succeed(value);
-      return;
-    }
-    MeshException mapped = mapFailure(env, error);
-    meters.record(took);
-    agent.meters().failed(mapped.code());
-    env.sink.fail(mapped);
-  }
-
-  private MeshException mapFailure(Envelope env, Throwable error) {
-    return mapFailure(
-        error, logger, name(), agent.spiffeId(), env.ctx.requestId(), env.ctx.caller());
-  }
-
-  /**
-   * What a handler's failure becomes for its caller: mesh exceptions as they are, a {@link
-   * CapabilityException} as a rejection with its message, anything else logged here and reported as
-   * an internal error without details.
-   */
-  static MeshException mapFailure(
-      Throwable error,
-      Logger logger,
-      String capability,
-      SpiffeId agent,
-      String requestId,
-      SpiffeId caller) {
-    Throwable t = Failures.unwrap(error);
-    if (t instanceof MeshException m) {
-      return m;
-    }
-    if (t instanceof CapabilityException c) {
-      return new HandlerRejectedException(String.valueOf(c.getMessage()));
-    }
-    logger.warn("handler of '{}' failed (request {}, caller {})", capability, requestId, caller, t);
-    return new InternalErrorException(
-        "'" + capability + "' of " + agent + " failed (request " + requestId + ")");
-  }
-
-  /** Fails an envelope that can no longer run. */
-  void expire(Envelope env) {
-    finish(
-        env,
-        null,
-        new DeadlineExceededException(
-            "'"
-                + name()
-                + "' of "
-                + agent.spiffeId()
-                + ": deadline passed before the handler started"));
   }
 }

@@ -1,18 +1,12 @@
 package dev.agentweave.mesh.internal;
 
 import dev.agentweave.mesh.Agent;
-import dev.agentweave.mesh.DeadlineExceededException;
 import dev.agentweave.mesh.InternalErrorException;
 import dev.agentweave.mesh.InvalidRequestException;
 import dev.agentweave.mesh.KeyedAgent;
 import dev.agentweave.mesh.KeyedCapability;
-import dev.agentweave.mesh.MeshException;
-import dev.agentweave.mesh.NotFoundException;
-import dev.agentweave.mesh.PermissionDeniedException;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.UnavailableException;
-import dev.agentweave.mesh.spi.AuthzRequest;
-import dev.agentweave.mesh.spi.Direction;
 import dev.agentweave.mesh.spi.EntityCall;
 import dev.agentweave.mesh.spi.EntityRouter;
 import dev.agentweave.mesh.spi.KeyedAgentHost;
@@ -57,7 +51,7 @@ public final class KeyedAgentRuntime implements KeyedAgentHost {
   }
 
   /** The plain agent that takes this agent's calls on this node. */
-  Agent front() {
+  Agent frontDeclaration() {
     return front;
   }
 
@@ -126,97 +120,16 @@ public final class KeyedAgentRuntime implements KeyedAgentHost {
 
   @Override
   public CompletionStage<byte[]> handle(Object state, EntityCall call) {
-    CompletableFuture<byte[]> out = new CompletableFuture<>();
-    long deadline = System.nanoTime() + call.timeout().toNanos();
-    AgentRuntime host = agent;
-    CapabilityRuntime front = host.capabilities().get(call.action());
-    MeshMeters.ActionMeters am =
-        front != null ? front.authzMeters() : runtime.meters().undeclared(Direction.INBOUND);
-    runtime.authorize(
-        new AuthzRequest(call.caller(), id, call.action(), Direction.INBOUND),
-        am,
-        () -> {
-          if (front == null) {
-            out.completeExceptionally(
-                new NotFoundException(
-                    "agent "
-                        + id
-                        + " has no capability '"
-                        + Bounded.shown(call.action())
-                        + "' (it has: "
-                        + String.join(", ", capabilities.keySet())
-                        + ")"));
-            return;
-          }
-          run(capabilities.get(call.action()), front, state, call, deadline, out);
-        },
-        out::completeExceptionally);
-    return out;
+    return runtime.pipeline().entity(this, state, call);
   }
 
-  private void run(
-      KeyedCapability<Object, Object, Object> cap,
-      CapabilityRuntime front,
-      Object state,
-      EntityCall call,
-      long deadline,
-      CompletableFuture<byte[]> out) {
-    PermissionDeniedException refused = front.refusePeer(call.caller());
-    if (refused != null) {
-      out.completeExceptionally(refused);
-      return;
-    }
-    if (deadline - System.nanoTime() <= 0) {
-      out.completeExceptionally(
-          new DeadlineExceededException(
-              "'"
-                  + cap.name()
-                  + "' of "
-                  + id
-                  + " for key '"
-                  + call.key()
-                  + "': deadline passed before the handler started"));
-      return;
-    }
-    Object request;
-    try {
-      request = runtime.json().readValue(call.request(), cap.requestType());
-    } catch (java.io.IOException e) {
-      out.completeExceptionally(
-          new InvalidRequestException(
-              Json.doesNotMap("request for", cap.name(), id, cap.requestType(), e)));
-      return;
-    }
-    CallContextImpl ctx = new CallContextImpl(front, call.caller(), call.requestId(), deadline);
-    Runnable invoke = () -> invoke(cap, front, ctx, state, request, out);
-    if (cap.blocking()) {
-      try {
-        runtime.blockingExecutor().execute(invoke);
-      } catch (RuntimeException rejected) {
-        out.completeExceptionally(
-            new UnavailableException(
-                "'" + cap.name() + "' of " + id + ": the blocking dispatcher refused the call"));
-      }
-    } else {
-      invoke.run();
-    }
+  /** The runtime of the front, whose capabilities hold this agent's options and meters. */
+  AgentRuntime front() {
+    return agent;
   }
 
-  private void invoke(
-      KeyedCapability<Object, Object, Object> cap,
-      CapabilityRuntime front,
-      CallContextImpl ctx,
-      Object state,
-      Object request,
-      CompletableFuture<byte[]> out) {
-    try {
-      Object response = cap.invoke(ctx, state, request);
-      out.complete(runtime.json().writeValueAsBytes(response));
-    } catch (Throwable t) {
-      MeshException mapped =
-          CapabilityRuntime.mapFailure(
-              t, front.logger(), cap.name(), id, ctx.requestId(), ctx.caller());
-      out.completeExceptionally(mapped);
-    }
+  /** The keyed capability with the given name, or {@code null}. */
+  KeyedCapability<Object, Object, Object> capability(String name) {
+    return capabilities.get(name);
   }
 }

@@ -4,19 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.agentweave.mesh.Agent;
-import dev.agentweave.mesh.MeshException;
 import dev.agentweave.mesh.NodeState;
-import dev.agentweave.mesh.NotFoundException;
-import dev.agentweave.mesh.PermissionDeniedException;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.UnavailableException;
 import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.config.MeshSettings.CapabilitySettings;
 import dev.agentweave.mesh.config.MeshSettings.DefaultAction;
 import dev.agentweave.mesh.spi.Authorizer;
-import dev.agentweave.mesh.spi.AuthzDecision;
-import dev.agentweave.mesh.spi.AuthzRequest;
-import dev.agentweave.mesh.spi.Direction;
+import dev.agentweave.mesh.spi.CallInterceptor;
 import dev.agentweave.mesh.spi.RemoteTransport;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -30,7 +25,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -52,10 +46,9 @@ public final class MeshRuntime {
   private final MetricsFacade metrics;
   private final MeshMeters meters;
   private final Authorizer authorizer;
-  private final boolean logOnly;
   private final ObjectMapper json = Json.newMapper();
   private final InboundCallsImpl inbound = new InboundCallsImpl(this);
-  private volatile RemoteTransport remote;
+  private final CallPipeline pipeline;
   private volatile dev.agentweave.mesh.spi.EntityRouter entityRouter;
   private final Map<SpiffeId, KeyedAgentRuntime> keyed = new LinkedHashMap<>();
   private final Map<SpiffeId, AgentRuntime> agents = new LinkedHashMap<>();
@@ -86,8 +79,10 @@ public final class MeshRuntime {
       Collection<dev.agentweave.mesh.KeyedAgent<?>> keyedList,
       Authorizer authorizer,
       PrometheusMeterRegistry registry,
-      java.util.Optional<dev.agentweave.mesh.identity.IdentitySource> identities) {
-    return new MeshRuntime(settings, agentList, keyedList, authorizer, registry, identities);
+      java.util.Optional<dev.agentweave.mesh.identity.IdentitySource> identities,
+      List<CallInterceptor> interceptors) {
+    return new MeshRuntime(
+        settings, agentList, keyedList, authorizer, registry, identities, interceptors);
   }
 
   private MeshRuntime(
@@ -96,22 +91,33 @@ public final class MeshRuntime {
       Collection<dev.agentweave.mesh.KeyedAgent<?>> keyedList,
       Authorizer customAuthorizer,
       PrometheusMeterRegistry registry,
-      java.util.Optional<dev.agentweave.mesh.identity.IdentitySource> identities) {
+      java.util.Optional<dev.agentweave.mesh.identity.IdentitySource> identities,
+      List<CallInterceptor> interceptors) {
     this.settings = settings;
     this.defaultTimeout = settings.transport().timeout();
-    this.logOnly = settings.authorization().defaultAction() == DefaultAction.LOG_ONLY;
     List<Agent> agentList = new ArrayList<>(plainAgents);
     for (dev.agentweave.mesh.KeyedAgent<?> k : keyedList) {
       KeyedAgentRuntime kr =
           new KeyedAgentRuntime(this, k, k.spiffeId(settings.agent().trustDomain()));
       keyed.put(kr.spiffeId(), kr);
-      agentList.add(kr.front());
+      agentList.add(kr.frontDeclaration());
     }
     checkAgents(settings, agentList);
     this.metrics = new MetricsFacade(registry, settings.observability().metrics());
     this.meters = new MeshMeters(metrics);
     this.authorizer =
         customAuthorizer != null ? customAuthorizer : Authorizers.fromSettings(settings, metrics);
+    this.pipeline =
+        new CallPipeline(
+            this,
+            new Resolver(agents, settings),
+            new AuthorizationStage(
+                authorizer,
+                meters,
+                settings.authorization().defaultAction() == DefaultAction.LOG_ONLY),
+            meters,
+            json,
+            interceptors);
     String systemName = "agentweave-" + settings.agent().name();
     Config config = pekkoConfig(settings);
     this.extensions = loadExtensions();
@@ -395,6 +401,32 @@ public final class MeshRuntime {
     return agents.get(id);
   }
 
+  /** The node's call pipeline. */
+  CallPipeline pipeline() {
+    return pipeline;
+  }
+
+  /** Sets the transport for agents not hosted here (mesh-http's pooled client). */
+  public void useRemoteTransport(RemoteTransport transport) {
+    pipeline.resolver().useTransport(transport);
+  }
+
+  /** Sets the directory of agents on other nodes (mesh-cluster). */
+  public void useAgentDirectory(dev.agentweave.mesh.spi.AgentDirectory directory) {
+    pipeline.resolver().useDirectory(directory);
+  }
+
+  /** The directory of agents on other nodes, or {@code null}. */
+  public dev.agentweave.mesh.spi.AgentDirectory agentDirectory() {
+    return pipeline.resolver().directory();
+  }
+
+  /** One inbound decision through the authorizer, fail closed. */
+  public CompletionStage<dev.agentweave.mesh.spi.AuthzDecision> checkAuthorization(
+      SpiffeId caller, SpiffeId callee, String action) {
+    return pipeline.authorization().check(caller, callee, action);
+  }
+
   /** The entry point for calls that arrive from outside the process. */
   public dev.agentweave.mesh.spi.InboundCalls inbound() {
     return inbound;
@@ -434,236 +466,5 @@ public final class MeshRuntime {
     if (inFlight.decrementAndGet() == 0 && state != NodeState.READY) {
       drained.complete(null);
     }
-  }
-
-  // ---- the call path ---------------------------------------------------------------------------
-
-  /**
-   * Delivers a call to a hosted agent: inbound authorization, capability lookup, peer patterns,
-   * request mapping, admission into the mailbox. Every failure goes to the sink.
-   */
-  void deliver(
-      SpiffeId caller,
-      SpiffeId target,
-      String action,
-      Object request,
-      long deadlineNanos,
-      String requestId,
-      boolean fromHandler,
-      ReplySink sink) {
-    if (!acceptsCalls(fromHandler)) {
-      sink.fail(notAccepting());
-      return;
-    }
-    AgentRuntime agent = agents.get(target);
-    if (agent != null) {
-      agent.deliver(caller, action, request, deadlineNanos, requestId, sink);
-      return;
-    }
-    RemoteTransport remote = this.remote;
-    if (remote != null && remote.reaches(target)) {
-      sendRemote(remote, caller, target, action, request, deadlineNanos, requestId, sink);
-      return;
-    }
-    sink.fail(
-        new NotFoundException(
-            "agent "
-                + target
-                + " is not hosted on this node"
-                + (remote == null ? "" : " and no peer is known for it (transport.peers)")));
-  }
-
-  /** Sets the transport for agents not hosted here (mesh-http's pooled client). */
-  public void useRemoteTransport(RemoteTransport transport) {
-    this.remote = transport;
-  }
-
-  private void sendRemote(
-      RemoteTransport remote,
-      SpiffeId caller,
-      SpiffeId target,
-      String action,
-      Object request,
-      long deadlineNanos,
-      String requestId,
-      ReplySink sink) {
-    if (request instanceof org.apache.pekko.stream.javadsl.Source<?, ?> stream) {
-      @SuppressWarnings("unchecked")
-      org.apache.pekko.stream.javadsl.Source<org.apache.pekko.util.ByteString, ?> bytes =
-          (org.apache.pekko.stream.javadsl.Source<org.apache.pekko.util.ByteString, ?>) stream;
-      Duration left = Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
-      String id = requestId != null ? requestId : RequestIds.format(RequestIds.next());
-      try {
-        remote.stream(caller, target, action, bytes, left, id)
-            .whenComplete(
-                (response, error) -> {
-                  if (error != null) {
-                    sink.fail(unwrap(error));
-                  } else {
-                    sink.succeed(response);
-                  }
-                });
-      } catch (RuntimeException e) {
-        sink.fail(e);
-      }
-      return;
-    }
-    byte[] body;
-    try {
-      body = json.writeValueAsBytes(request);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      sink.fail(
-          new dev.agentweave.mesh.InvalidRequestException(Json.cannotWrite(action, target, e)));
-      return;
-    }
-    Duration left = Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
-    String id = requestId != null ? requestId : RequestIds.format(RequestIds.next());
-    try {
-      if (sink instanceof TellSink) {
-        remote
-            .tell(caller, target, action, body, left, id)
-            .whenComplete(
-                (ok, error) -> {
-                  if (error != null) {
-                    sink.fail(unwrap(error));
-                  } else {
-                    sink.accepted();
-                  }
-                });
-      } else {
-        remote
-            .ask(caller, target, action, body, left, id)
-            .whenComplete(
-                (bytes, error) -> {
-                  if (error != null) {
-                    sink.fail(unwrap(error));
-                  } else {
-                    sink.succeed(new RawJson(bytes));
-                  }
-                });
-      }
-    } catch (RuntimeException e) {
-      sink.fail(e);
-    }
-  }
-
-  private static Throwable unwrap(Throwable error) {
-    return error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-        ? error.getCause()
-        : error;
-  }
-
-  /**
-   * Runs the authorizer for one request and continues with {@code onAllowed} or reports the denial.
-   * Completed stages are handled on the calling thread.
-   */
-  void authorize(
-      AuthzRequest request,
-      MeshMeters.ActionMeters am,
-      Runnable onAllowed,
-      Consumer<MeshException> onDenied) {
-    long start = System.nanoTime();
-    CompletionStage<AuthzDecision> stage;
-    try {
-      stage = authorizer.authorize(request);
-    } catch (RuntimeException e) {
-      stage = CompletableFuture.failedFuture(e);
-    }
-    if (stage instanceof CompletableFuture<AuthzDecision> cf && cf.isDone()) {
-      AuthzDecision d;
-      Throwable err = null;
-      try {
-        d = cf.getNow(null);
-      } catch (RuntimeException e) {
-        d = null;
-        err = e.getCause() != null ? e.getCause() : e;
-      }
-      decided(request, am, start, d, err, onAllowed, onDenied);
-      return;
-    }
-    stage.whenComplete((d, err) -> decided(request, am, start, d, err, onAllowed, onDenied));
-  }
-
-  private void decided(
-      AuthzRequest request,
-      MeshMeters.ActionMeters am,
-      long start,
-      AuthzDecision decision,
-      Throwable error,
-      Runnable onAllowed,
-      Consumer<MeshException> onDenied) {
-    meters
-        .authzDuration(request.direction())
-        .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-    if (error != null || decision == null) {
-      meters.authzError(error);
-      LOG.warn(
-          "authorizer {} failed on {} {} -> {} '{}'; denying (fail closed)",
-          authorizer.name(),
-          request.direction(),
-          request.caller(),
-          request.callee(),
-          request.action(),
-          error);
-      am.denied();
-      onDenied.accept(
-          new PermissionDeniedException(
-              "authorization of "
-                  + request.caller()
-                  + " calling '"
-                  + request.action()
-                  + "' on "
-                  + request.callee()
-                  + " failed; denied (fail closed)"));
-      return;
-    }
-    if (decision.allowed()) {
-      am.allowed();
-      onAllowed.run();
-      return;
-    }
-    am.denied();
-    if (logOnly) {
-      LOG.warn(
-          "log-only: {} {} calling '{}' on {} would be denied: {}",
-          request.direction(),
-          request.caller(),
-          request.action(),
-          request.callee(),
-          decision.reason());
-      onAllowed.run();
-      return;
-    }
-    onDenied.accept(
-        new PermissionDeniedException(
-            request.caller()
-                + " may not call '"
-                + request.action()
-                + "' on "
-                + request.callee()
-                + ": "
-                + decision.reason()));
-  }
-
-  /** One decision through the authorizer, fail closed. */
-  public CompletionStage<AuthzDecision> checkAuthorization(
-      SpiffeId caller, SpiffeId callee, String action) {
-    CompletionStage<AuthzDecision> stage;
-    try {
-      stage = authorizer.authorize(new AuthzRequest(caller, callee, action, Direction.INBOUND));
-    } catch (RuntimeException e) {
-      stage = CompletableFuture.failedFuture(e);
-    }
-    return stage.handle(
-        (d, e) ->
-            d != null && e == null
-                ? d
-                : AuthzDecision.deny(
-                    "authorizer " + authorizer.name() + " failed; denied (fail closed)",
-                    "unknown"));
-  }
-
-  static AuthzRequest outbound(SpiffeId caller, SpiffeId callee, String action) {
-    return new AuthzRequest(caller, callee, action, Direction.OUTBOUND);
   }
 }

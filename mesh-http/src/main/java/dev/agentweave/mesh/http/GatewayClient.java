@@ -9,18 +9,17 @@ import dev.agentweave.mesh.ErrorCode;
 import dev.agentweave.mesh.InternalErrorException;
 import dev.agentweave.mesh.MeshException;
 import dev.agentweave.mesh.MeshNode;
-import dev.agentweave.mesh.NotFoundException;
 import dev.agentweave.mesh.OverloadedException;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.UnavailableException;
 import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.config.MeshSettings.ConnectionPoolSettings;
-import dev.agentweave.mesh.config.MeshSettings.PeerSettings;
 import dev.agentweave.mesh.config.MeshSettings.RetrySettings;
 import dev.agentweave.mesh.identity.IdentitySource;
 import dev.agentweave.mesh.identity.IdentitySources;
 import dev.agentweave.mesh.identity.SpiffeTls;
 import dev.agentweave.mesh.internal.RateLimitedLog;
+import dev.agentweave.mesh.spi.RemoteRoute;
 import dev.agentweave.mesh.spi.RemoteTransport;
 import java.net.URI;
 import java.time.Duration;
@@ -57,15 +56,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The pooled mutual-TLS client through which a node calls agents on other nodes: the node's {@link
- * RemoteTransport}. Agents are found in {@code transport.peers} (SPIFFE ID to gateway URLs); each
- * call goes to the internal call endpoint of a gateway ({@code POST /_agentweave/call}) over a
- * Pekko HTTP host connection pool. Pools are kept per (calling identity, gateway), since each
- * calling agent presents its own SVID, and follow {@code transport.connection_pool}; admission in
- * front of each pool bounds requests in flight and waiting, and provides the statistics Pekko HTTP
- * does not have ({@link #poolStats()}, gauges {@code connection_pool.*}). Calls are retried with
- * exponential backoff and full jitter ({@code transport.retry}) only when the other node did not
- * process them, and each gateway has a circuit breaker ({@code transport.circuit_breaker}).
- * Thread-safe.
+ * RemoteTransport}. The node resolves where an agent runs ({@code transport.peers}, the cluster's
+ * directory) and hands the client a {@link RemoteRoute}; each call goes to the internal call
+ * endpoint of a gateway ({@code POST /_agentweave/call}) over a Pekko HTTP host connection pool.
+ * Pools are kept per (calling identity, gateway), since each calling agent presents its own SVID,
+ * and follow {@code transport.connection_pool}; admission in front of each pool bounds requests in
+ * flight and waiting, and provides the statistics Pekko HTTP does not have ({@link #poolStats()},
+ * gauges {@code connection_pool.*}). Calls are retried with exponential backoff and full jitter
+ * ({@code transport.retry}) only when the other node did not process them, and each gateway has a
+ * circuit breaker ({@code transport.circuit_breaker}). Thread-safe.
  */
 public final class GatewayClient implements RemoteTransport, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger("agentweave.transport");
@@ -110,7 +109,6 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
   private final MeshSettings.CircuitBreakerSettings breakerSettings;
   private final org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings baseSettings;
   private final Duration subscriptionTimeout;
-  private final Map<SpiffeId, List<URI>> peers = new LinkedHashMap<>();
   private final Map<PoolKey, Pool> pools = new ConcurrentHashMap<>();
   private final Map<URI, CircuitBreaker> breakers = new ConcurrentHashMap<>();
 
@@ -132,9 +130,6 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
     this.pool = settings.transport().connectionPool();
     this.retry = settings.transport().retry();
     this.breakerSettings = settings.transport().circuitBreaker();
-    for (PeerSettings p : settings.transport().peers()) {
-      peers.put(p.spiffeId(), List.copyOf(p.urls()));
-    }
     ClientConnectionSettings connection =
         ClientConnectionSettings.create(system).withConnectingTimeout(pool.connectTimeout());
     this.baseSettings =
@@ -204,46 +199,32 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
     LOG.info(
         "{} reaches {} agents on other nodes through pooled mutual-TLS connections",
         node.settings().agent().name(),
-        client.peers.size());
+        node.settings().transport().peers().size());
     return client;
   }
 
   // ---- RemoteTransport --------------------------------------------------------------------------
 
   @Override
-  public boolean reaches(SpiffeId target) {
-    return !gateways(target).isEmpty();
-  }
-
-  /** Static peers first; otherwise the cluster's directory, if the node has one. */
-  private List<URI> gateways(SpiffeId target) {
-    List<URI> fixed = peers.get(target);
-    if (fixed != null && !fixed.isEmpty()) {
-      return fixed;
-    }
-    return node.agentDirectory().map(d -> d.gateways(target)).orElse(List.of());
-  }
-
-  @Override
   public CompletionStage<byte[]> ask(
+      RemoteRoute route,
       SpiffeId caller,
-      SpiffeId target,
       String action,
       byte[] request,
       Duration timeout,
       String requestId) {
-    return send(caller, target, action, request, timeout, requestId, false);
+    return send(route, caller, action, request, timeout, requestId, false);
   }
 
   @Override
   public CompletionStage<Void> tell(
+      RemoteRoute route,
       SpiffeId caller,
-      SpiffeId target,
       String action,
       byte[] request,
       Duration timeout,
       String requestId) {
-    return send(caller, target, action, request, timeout, requestId, true).thenApply(r -> null);
+    return send(route, caller, action, request, timeout, requestId, true).thenApply(r -> null);
   }
 
   // ---- statistics -------------------------------------------------------------------------------
@@ -361,6 +342,7 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
 
   /** One remote call across its attempts. */
   private record Call(
+      RemoteRoute route,
       SpiffeId caller,
       SpiffeId target,
       String action,
@@ -371,34 +353,26 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
       CompletableFuture<byte[]> result) {}
 
   private CompletionStage<byte[]> send(
+      RemoteRoute route,
       SpiffeId caller,
-      SpiffeId target,
       String action,
       byte[] request,
       Duration timeout,
       String requestId,
       boolean tell) {
-    List<URI> gateways = gateways(target);
-    if (gateways.isEmpty()) {
-      return CompletableFuture.failedFuture(noGateway(target));
-    }
     Call call =
         new Call(
+            route,
             caller,
-            target,
+            route.target(),
             action,
             request,
             System.nanoTime() + timeout.toNanos(),
             requestId,
             tell,
             new CompletableFuture<>());
-    attempt(call, gateways, 1);
+    attempt(call, route.gateways(), 1);
     return call.result();
-  }
-
-  private static NotFoundException noGateway(SpiffeId target) {
-    return new NotFoundException(
-        "no gateway known for " + target + " (transport.peers, cluster directory)");
   }
 
   private CircuitBreaker breaker(URI gateway) {
@@ -525,8 +499,7 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
         failure.getMessage());
     // Another node when there is one: look the agent up again (a node that became unreachable has
     // left the directory) and leave out the gateway that just failed.
-    List<URI> current = gateways(call.target());
-    List<URI> candidates = current.isEmpty() ? gateways : current;
+    List<URI> candidates = call.route().refreshed();
     List<URI> others = new ArrayList<>(candidates);
     others.remove(failedAt);
     List<URI> next = others.isEmpty() ? candidates : others;
@@ -595,16 +568,14 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
 
   @Override
   public CompletionStage<Source<ByteString, ?>> stream(
+      RemoteRoute route,
       SpiffeId caller,
-      SpiffeId target,
       String action,
       Source<ByteString, ?> request,
       Duration timeout,
       String requestId) {
-    List<URI> gateways = gateways(target);
-    if (gateways.isEmpty()) {
-      return CompletableFuture.failedFuture(noGateway(target));
-    }
+    SpiffeId target = route.target();
+    List<URI> gateways = route.gateways();
     long deadline = System.nanoTime() + timeout.toNanos();
     URI gateway = choose(caller, gateways);
     CircuitBreaker breaker = breaker(gateway);
@@ -923,6 +894,6 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
 
   @Override
   public String toString() {
-    return "GatewayClient[" + node.settings().agent().name() + ", " + peers.size() + " peers]";
+    return "GatewayClient[" + node.settings().agent().name() + ", " + pools.size() + " pools]";
   }
 }

@@ -1,0 +1,601 @@
+package dev.agentweave.mesh.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentweave.mesh.CapabilityException;
+import dev.agentweave.mesh.DeadlineExceededException;
+import dev.agentweave.mesh.ErrorCode;
+import dev.agentweave.mesh.HandlerRejectedException;
+import dev.agentweave.mesh.InternalErrorException;
+import dev.agentweave.mesh.InvalidRequestException;
+import dev.agentweave.mesh.KeyedCapability;
+import dev.agentweave.mesh.MeshException;
+import dev.agentweave.mesh.NotFoundException;
+import dev.agentweave.mesh.OverloadedException;
+import dev.agentweave.mesh.PermissionDeniedException;
+import dev.agentweave.mesh.SpiffeId;
+import dev.agentweave.mesh.UnavailableException;
+import dev.agentweave.mesh.spi.AuthzRequest;
+import dev.agentweave.mesh.spi.CallInterceptor;
+import dev.agentweave.mesh.spi.CallOrigin;
+import dev.agentweave.mesh.spi.Direction;
+import dev.agentweave.mesh.spi.EntityCall;
+import dev.agentweave.mesh.spi.RemoteRoute;
+import dev.agentweave.mesh.spi.RemoteTransport;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one path of every call on a node, whatever its entrance: an {@code AgentRef} here ({@link
+ * #outbound}), a transport ({@link #inbound}: the gateway's internal endpoint, {@code POST /task})
+ * or a keyed agent's entity ({@link #entity}). Entrances only build the call; the stages, in order:
+ *
+ * <ol>
+ *   <li>{@link #intercept intercept}: the {@link CallInterceptor}s learn of the call, once;
+ *   <li>{@link #admit admit}: a draining node takes calls only from its own handlers;
+ *   <li>{@link #deadline deadline}: the caller's timeout, bounded by an inherited deadline;
+ *   <li>{@link #limit limit}: the calling agent's concurrency limit towards the target (asks);
+ *   <li>{@link #resolve resolve}: where the target runs ({@link Route}), decided once;
+ *   <li>{@link #authorizeOutbound authorize outbound} (calls from agents of this node);
+ *   <li>{@link #send send}: by route: this node's agent, the remote transport, or not found;
+ *   <li>{@link #authorizeInbound authorize inbound} (before anything about the target leaks);
+ *   <li>{@link #admitToCapability capability}: required peers, request mapping, the capability's
+ *       own timeout, mailbox admission, then dispatch to the capability's actor;
+ *   <li>{@link #complete complete}: the handler's outcome mapped for the caller, meters.
+ * </ol>
+ *
+ * A keyed entity's call runs intercept, authorize inbound, capability lookup, peers, deadline,
+ * mapping and dispatch on the entity ({@link #entity}). Thread-safe.
+ */
+final class CallPipeline {
+  private static final Logger LOG = LoggerFactory.getLogger("agentweave.node");
+
+  private final MeshRuntime runtime;
+  private final Resolver resolver;
+  private final AuthorizationStage authorization;
+  private final MeshMeters meters;
+  private final ObjectMapper json;
+  private final List<CallInterceptor> interceptors;
+
+  CallPipeline(
+      MeshRuntime runtime,
+      Resolver resolver,
+      AuthorizationStage authorization,
+      MeshMeters meters,
+      ObjectMapper json,
+      List<CallInterceptor> interceptors) {
+    this.runtime = runtime;
+    this.resolver = resolver;
+    this.authorization = authorization;
+    this.meters = meters;
+    this.json = json;
+    this.interceptors = List.copyOf(interceptors);
+  }
+
+  Resolver resolver() {
+    return resolver;
+  }
+
+  AuthorizationStage authorization() {
+    return authorization;
+  }
+
+  // ---- entrances -------------------------------------------------------------------------------
+
+  /**
+   * A call of an agent of this node ({@code AgentRef.ask} or {@code tell}).
+   *
+   * @param sink a {@link CallFuture} for an ask, a {@link TellSink} for a tell
+   * @param inheritedDeadline the deadline of the handler that makes the call, or 0
+   * @param ownLimit the ref's own concurrency limit, or {@code null} for the agent's shared one
+   */
+  void outbound(
+      AgentRuntime callerAgent,
+      SpiffeId target,
+      String action,
+      Object request,
+      Duration timeout,
+      long inheritedDeadline,
+      Bulkhead ownLimit,
+      boolean fromHandler,
+      ReplySink sink) {
+    PipelineCall call =
+        new PipelineCall(
+            this,
+            fromHandler ? CallOrigin.HANDLER : CallOrigin.REF,
+            callerAgent.spiffeId(),
+            target,
+            action,
+            request,
+            null,
+            sink);
+    intercept(call, outcomeOf(sink));
+    if (!admit(call) || !deadline(call, timeout, inheritedDeadline)) {
+      return;
+    }
+    if (call.future != null) {
+      call.limit = ownLimit != null ? ownLimit : callerAgent.outboundLimit(target);
+      limit(call);
+      return;
+    }
+    resolve(call);
+  }
+
+  /**
+   * A call that arrived from outside the process, with its caller authenticated by the transport.
+   * It is delivered only to an agent hosted here, never forwarded to a further node.
+   */
+  void inbound(
+      SpiffeId caller,
+      SpiffeId target,
+      String action,
+      Object request,
+      Duration timeout,
+      String requestId,
+      ReplySink sink) {
+    PipelineCall call =
+        new PipelineCall(
+            this, CallOrigin.INBOUND, caller, target, action, request, requestId, sink);
+    intercept(call, outcomeOf(sink));
+    if (!admit(call) || !deadline(call, timeout, 0L)) {
+      return;
+    }
+    AgentRuntime agent = resolver.hosted(target);
+    if (agent != null) {
+      call.route = new Route.Local(agent);
+      send(call);
+      return;
+    }
+    // Not hosted here: authorize first, so that an unauthorized caller learns nothing.
+    authorization.authorize(
+        new AuthzRequest(caller, target, action, Direction.INBOUND),
+        meters.undeclared(Direction.INBOUND),
+        () -> sink.fail(new NotFoundException("agent " + target + " is not hosted on this node")),
+        sink::fail);
+  }
+
+  // ---- stages ----------------------------------------------------------------------------------
+
+  /** Stage: the interceptors learn of the call; their observers learn its outcome. */
+  private void intercept(PipelineCall call, CompletionStage<?> outcome) {
+    if (interceptors.isEmpty()) {
+      return;
+    }
+    List<CallInterceptor.Observer> observers = new ArrayList<>(interceptors.size());
+    for (CallInterceptor i : interceptors) {
+      try {
+        CallInterceptor.Observer o = i.onCall(call);
+        if (o != null) {
+          observers.add(o);
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("call interceptor {} failed on {}; skipped", i, call, e);
+      }
+    }
+    if (observers.isEmpty()) {
+      return;
+    }
+    outcome.whenComplete((v, e) -> observed(observers, call, e));
+  }
+
+  /** When the call's outcome is known: an ask's answer, a tell's end (its acceptance elsewhere). */
+  private CompletionStage<?> outcomeOf(ReplySink sink) {
+    if (interceptors.isEmpty()) {
+      return null;
+    }
+    return sink instanceof CompletionStage<?> s ? s : ((TellSink) sink).outcome();
+  }
+
+  private static void observed(
+      List<CallInterceptor.Observer> observers, PipelineCall call, Throwable error) {
+    Throwable failure = error == null ? null : Failures.unwrap(error);
+    for (CallInterceptor.Observer o : observers) {
+      try {
+        o.onComplete(call, failure);
+      } catch (RuntimeException e) {
+        LOG.warn("call observer {} failed on {}; skipped", o, call, e);
+      }
+    }
+  }
+
+  /** Stage: whether the node takes the call (a draining node only from its own handlers). */
+  private boolean admit(PipelineCall call) {
+    if (runtime.acceptsCalls(call.origin == CallOrigin.HANDLER)) {
+      return true;
+    }
+    call.sink.fail(runtime.notAccepting());
+    return false;
+  }
+
+  /** Stage: the call's deadline, the caller's timeout bounded by the inherited deadline. */
+  private boolean deadline(PipelineCall call, Duration timeout, long inheritedDeadline) {
+    long now = System.nanoTime();
+    long deadline = now + Math.max(0, timeout.toNanos());
+    boolean inherited = false;
+    if (inheritedDeadline != 0 && inheritedDeadline - deadline < 0) {
+      deadline = inheritedDeadline;
+      inherited = true;
+    }
+    call.deadlineNanos = deadline;
+    if (inherited && deadline - now <= 0) {
+      call.sink.fail(
+          new DeadlineExceededException(
+              "no time left to call '"
+                  + call.action
+                  + "' on "
+                  + call.target
+                  + " (inherited deadline passed)"));
+      return false;
+    }
+    if (call.future != null) {
+      call.future.armCallerDeadline(deadline, call.target, timeout, inherited);
+    }
+    return true;
+  }
+
+  /** Stage: the calling agent's concurrency limit; resolution follows when a permit is granted. */
+  private void limit(PipelineCall call) {
+    OverloadedException refused = call.limit.acquire(call);
+    if (refused != null) {
+      call.sink.fail(refused);
+    }
+  }
+
+  /** Stage: where the target runs, decided once; then outbound authorization. */
+  void resolve(PipelineCall call) {
+    call.route = resolver.resolve(call.target);
+    authorizeOutbound(call);
+  }
+
+  /** Stage: may this node's agent make the call? */
+  private void authorizeOutbound(PipelineCall call) {
+    authorization.authorize(
+        new AuthzRequest(call.caller, call.target, call.action, Direction.OUTBOUND),
+        meters.actionMeters(Direction.OUTBOUND, call.action),
+        () -> send(call),
+        call.sink::fail);
+  }
+
+  /** Stage: the call goes where it was resolved to. */
+  private void send(PipelineCall call) {
+    Route route = call.route;
+    if (route instanceof Route.Local local) {
+      authorizeInbound(call, local.agent());
+    } else if (route instanceof Route.Remote remote) {
+      sendRemote(call, remote.route());
+    } else {
+      call.sink.fail(
+          new NotFoundException(
+              "agent "
+                  + call.target
+                  + " is not hosted on this node"
+                  + ((Route.Unknown) route).hint()));
+    }
+  }
+
+  /** Stage: may the caller call the hosted agent? Unknown capabilities are told only if so. */
+  private void authorizeInbound(PipelineCall call, AgentRuntime agent) {
+    agent.meters().received();
+    CapabilityRuntime cap = agent.capabilities().get(call.action);
+    MeshMeters.ActionMeters am =
+        cap != null ? cap.authzMeters() : meters.undeclared(Direction.INBOUND);
+    long acceptedAt = System.nanoTime();
+    authorization.authorize(
+        new AuthzRequest(call.caller, agent.spiffeId(), call.action, Direction.INBOUND),
+        am,
+        () -> {
+          if (cap == null) {
+            agent.meters().failed(ErrorCode.NOT_FOUND);
+            call.sink.fail(noCapability(agent.spiffeId(), call.action, agent.capabilityNames()));
+            return;
+          }
+          admitToCapability(call, cap, acceptedAt);
+        },
+        denied -> {
+          agent.meters().failed(denied.code());
+          call.sink.fail(denied);
+        });
+  }
+
+  /**
+   * Stage: required peers, request mapping, the capability's own timeout, mailbox admission, then
+   * dispatch into the capability's actor.
+   */
+  private void admitToCapability(PipelineCall call, CapabilityRuntime cap, long acceptedAt) {
+    ReplySink sink = call.sink;
+    PermissionDeniedException refused = cap.refusePeer(call.caller);
+    if (refused != null) {
+      failAt(cap, sink, refused, acceptedAt);
+      return;
+    }
+    Object mapped;
+    try {
+      mapped = cap.mapRequest(call.request);
+    } catch (InvalidRequestException e) {
+      failAt(cap, sink, e, acceptedAt);
+      return;
+    }
+    long deadline = call.deadlineNanos;
+    long own = cap.ownDeadline(acceptedAt);
+    if (own != 0 && own - deadline < 0) {
+      deadline = own;
+      sink.armDeadline(own, cap.timeoutMessage());
+    }
+    if (!cap.tryEnterMailbox()) {
+      failAt(cap, sink, cap.mailboxFull(), acceptedAt);
+      return;
+    }
+    runtime.admitted();
+    CallContextImpl ctx = new CallContextImpl(cap, call.caller, call.givenRequestId(), deadline);
+    cap.dispatch(new Envelope(ctx, mapped, sink, acceptedAt));
+    sink.accepted();
+  }
+
+  private static void failAt(
+      CapabilityRuntime cap, ReplySink sink, MeshException error, long acceptedAt) {
+    cap.meters().record(System.nanoTime() - acceptedAt);
+    cap.agent().meters().failed(error.code());
+    sink.fail(error);
+  }
+
+  /** Stage: the remote transport sends the call to the gateways it was resolved to. */
+  private void sendRemote(PipelineCall call, RemoteRoute route) {
+    RemoteTransport remote = resolver.transport();
+    ReplySink sink = call.sink;
+    Duration left = Duration.ofNanos(Math.max(0, call.deadlineNanos - System.nanoTime()));
+    String id = call.requestId();
+    try {
+      if (call.request instanceof Source<?, ?> stream) {
+        @SuppressWarnings("unchecked")
+        Source<ByteString, ?> bytes = (Source<ByteString, ?>) stream;
+        remote.stream(route, call.caller, call.action, bytes, left, id)
+            .whenComplete((r, e) -> settle(sink, r, e));
+        return;
+      }
+      byte[] body;
+      try {
+        body = json.writeValueAsBytes(call.request);
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        sink.fail(new InvalidRequestException(Json.cannotWrite(call.action, call.target, e)));
+        return;
+      }
+      if (call.tell) {
+        remote
+            .tell(route, call.caller, call.action, body, left, id)
+            .whenComplete(
+                (ok, e) -> {
+                  if (e != null) {
+                    sink.fail(Failures.unwrap(e));
+                  } else {
+                    // accepted by the other node: all a tell's caller learns of its outcome
+                    sink.succeed(null);
+                  }
+                });
+      } else {
+        remote
+            .ask(route, call.caller, call.action, body, left, id)
+            .whenComplete((bytes, e) -> settle(sink, bytes == null ? null : new RawJson(bytes), e));
+      }
+    } catch (RuntimeException e) {
+      sink.fail(e);
+    }
+  }
+
+  private static void settle(ReplySink sink, Object value, Throwable error) {
+    if (error != null) {
+      sink.fail(Failures.unwrap(error));
+    } else {
+      sink.succeed(value);
+    }
+  }
+
+  /** Stage: a handler finished (or could not start); its outcome goes to the caller. Idempotent. */
+  void complete(CapabilityRuntime cap, Envelope env, Object value, Throwable error) {
+    if (!env.markFinished()) {
+      return;
+    }
+    runtime.finished();
+    long took = System.nanoTime() - env.acceptedAtNanos;
+    cap.meters().record(took);
+    if (error == null) {
+      cap.agent().meters().succeeded();
+      env.sink.succeed(value);
+      return;
+    }
+    MeshException mapped =
+        handlerFailure(
+            error,
+            cap.logger(),
+            cap.name(),
+            cap.agent().spiffeId(),
+            env.ctx.requestId(),
+            env.ctx.caller());
+    cap.agent().meters().failed(mapped.code());
+    env.sink.fail(mapped);
+  }
+
+  /** Fails an envelope whose deadline passed before its handler started. */
+  void expire(CapabilityRuntime cap, Envelope env) {
+    complete(
+        cap,
+        env,
+        null,
+        new DeadlineExceededException(
+            "'"
+                + cap.name()
+                + "' of "
+                + cap.agent().spiffeId()
+                + ": deadline passed before the handler started"));
+  }
+
+  /**
+   * What a handler's failure becomes for its caller: mesh exceptions as they are, a {@link
+   * CapabilityException} as a rejection with its message, anything else logged here and reported as
+   * an internal error without details.
+   */
+  static MeshException handlerFailure(
+      Throwable error,
+      Logger logger,
+      String capability,
+      SpiffeId agent,
+      String requestId,
+      SpiffeId caller) {
+    Throwable t = Failures.unwrap(error);
+    if (t instanceof MeshException m) {
+      return m;
+    }
+    if (t instanceof CapabilityException c) {
+      return new HandlerRejectedException(String.valueOf(c.getMessage()));
+    }
+    logger.warn("handler of '{}' failed (request {}, caller {})", capability, requestId, caller, t);
+    return new InternalErrorException(
+        "'" + capability + "' of " + agent + " failed (request " + requestId + ")");
+  }
+
+  static NotFoundException noCapability(SpiffeId agent, String action, List<String> has) {
+    return new NotFoundException(
+        "agent "
+            + agent
+            + " has no capability '"
+            + Bounded.shown(action)
+            + "' (it has: "
+            + String.join(", ", has)
+            + ")");
+  }
+
+  // ---- the entity's node -----------------------------------------------------------------------
+
+  /**
+   * A keyed agent's call on the node that runs the entity of its key: intercept, inbound
+   * authorization with the caller the call carries, capability lookup, required peers, deadline,
+   * request mapping, then the keyed handler on the key's state (on the blocking dispatcher when the
+   * capability blocks); the response as JSON.
+   */
+  CompletionStage<byte[]> entity(KeyedAgentRuntime host, Object state, EntityCall call) {
+    CompletableFuture<byte[]> out = new CompletableFuture<>();
+    PipelineCall info =
+        new PipelineCall(
+            this,
+            CallOrigin.ENTITY,
+            call.caller(),
+            host.spiffeId(),
+            call.action(),
+            call.request(),
+            call.requestId(),
+            new EntitySink(out));
+    intercept(info, out);
+    long deadline = System.nanoTime() + call.timeout().toNanos();
+    AgentRuntime front = host.front();
+    CapabilityRuntime cap = front.capabilities().get(call.action());
+    MeshMeters.ActionMeters am =
+        cap != null ? cap.authzMeters() : meters.undeclared(Direction.INBOUND);
+    authorization.authorize(
+        new AuthzRequest(call.caller(), host.spiffeId(), call.action(), Direction.INBOUND),
+        am,
+        () -> {
+          KeyedCapability<Object, Object, Object> keyed = host.capability(call.action());
+          if (cap == null || keyed == null) {
+            out.completeExceptionally(
+                noCapability(host.spiffeId(), call.action(), front.capabilityNames()));
+            return;
+          }
+          runEntity(host, keyed, cap, state, call, deadline, out);
+        },
+        out::completeExceptionally);
+    return out;
+  }
+
+  private void runEntity(
+      KeyedAgentRuntime host,
+      KeyedCapability<Object, Object, Object> keyed,
+      CapabilityRuntime cap,
+      Object state,
+      EntityCall call,
+      long deadline,
+      CompletableFuture<byte[]> out) {
+    PermissionDeniedException refused = cap.refusePeer(call.caller());
+    if (refused != null) {
+      out.completeExceptionally(refused);
+      return;
+    }
+    if (deadline - System.nanoTime() <= 0) {
+      out.completeExceptionally(
+          new DeadlineExceededException(
+              "'"
+                  + keyed.name()
+                  + "' of "
+                  + host.spiffeId()
+                  + " for key '"
+                  + call.key()
+                  + "': deadline passed before the handler started"));
+      return;
+    }
+    Object request;
+    try {
+      request = json.readValue(call.request(), keyed.requestType());
+    } catch (java.io.IOException e) {
+      out.completeExceptionally(
+          new InvalidRequestException(
+              Json.doesNotMap(
+                  "request for", keyed.name(), host.spiffeId(), keyed.requestType(), e)));
+      return;
+    }
+    CallContextImpl ctx = new CallContextImpl(cap, call.caller(), call.requestId(), deadline);
+    Runnable invoke =
+        () -> {
+          try {
+            Object response = keyed.invoke(ctx, state, request);
+            out.complete(json.writeValueAsBytes(response));
+          } catch (Throwable t) {
+            out.completeExceptionally(
+                handlerFailure(
+                    t, cap.logger(), keyed.name(), host.spiffeId(), ctx.requestId(), ctx.caller()));
+          }
+        };
+    if (!keyed.blocking()) {
+      invoke.run();
+      return;
+    }
+    Executor blocking = runtime.blockingExecutor();
+    try {
+      blocking.execute(invoke);
+    } catch (RuntimeException rejected) {
+      out.completeExceptionally(
+          new UnavailableException(
+              "'"
+                  + keyed.name()
+                  + "' of "
+                  + host.spiffeId()
+                  + ": the blocking dispatcher refused the call"));
+    }
+  }
+
+  /** Where the failures of an entity's call go before its handler runs. */
+  private record EntitySink(CompletableFuture<byte[]> out) implements ReplySink {
+    @Override
+    public void accepted() {}
+
+    @Override
+    public void succeed(Object value) {}
+
+    @Override
+    public void fail(Throwable error) {
+      out.completeExceptionally(error);
+    }
+
+    @Override
+    public boolean abandoned() {
+      return out.isDone();
+    }
+
+    @Override
+    public void armDeadline(long deadlineNanos, String message) {}
+  }
+}
