@@ -6,22 +6,15 @@ import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.internal.AgentRuntime;
 import dev.agentweave.mesh.internal.MeshRuntime;
 import dev.agentweave.mesh.internal.ScrapeEndpoint;
-import dev.agentweave.mesh.spi.AgentDirectory;
 import dev.agentweave.mesh.spi.Authorizer;
 import dev.agentweave.mesh.spi.AuthzDecision;
-import dev.agentweave.mesh.spi.EntityRouter;
-import dev.agentweave.mesh.spi.InboundCalls;
-import dev.agentweave.mesh.spi.KeyedAgentHost;
 import dev.agentweave.mesh.spi.NodeExtension;
-import dev.agentweave.mesh.spi.RemoteTransport;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +38,6 @@ import java.util.concurrent.TimeoutException;
  * then stops. Thread-safe.
  */
 public final class MeshNode implements AutoCloseable {
-  private final CompletableFuture<URI> gateway = new CompletableFuture<>();
   private final MeshRuntime runtime;
 
   private MeshNode(MeshRuntime runtime) {
@@ -106,8 +98,8 @@ public final class MeshNode implements AutoCloseable {
   }
 
   /**
-   * The node's Pekko actor system, for integrations that run on it (the gateway, the cluster).
-   * Application code does not need it.
+   * The node's Pekko actor system: the one escape hatch to Pekko, for integrations that run their
+   * own actors or streams on the node. Agents, refs and the modules' parts need no Pekko types.
    *
    * @return the actor system
    */
@@ -116,80 +108,17 @@ public final class MeshNode implements AutoCloseable {
   }
 
   /**
-   * The entry point for transports: calls that arrive from outside this process (the gateway, a
-   * cluster peer) with the caller's authenticated identity. Application code calls agents through
-   * an {@link AgentRef} instead.
+   * A part a module started on this node, by type: for example {@code
+   * node.component(Gateway.class)} for the gateway's URL, or {@code
+   * node.component(GatewayClient.class)} for the pooled client's statistics.
    *
-   * @return the node's inbound calls
+   * @param type the part's type
+   * @param <T> the type
+   * @return the part, or empty when no module started one (the module is not on the class path, or
+   *     the configuration turned it off)
    */
-  public InboundCalls inbound() {
-    return runtime.inbound();
-  }
-
-  /**
-   * Routes calls to agents this node does not host through a transport: mesh-http's pooled
-   * mutual-TLS client registers itself here. Without one, such calls fail as not found.
-   *
-   * @param transport the transport
-   */
-  public void useRemoteTransport(RemoteTransport transport) {
-    runtime.useRemoteTransport(requireNonNull(transport, "transport"));
-  }
-
-  /**
-   * Registers the router that sends calls of keyed agents to their entities (mesh-cluster does this
-   * for a cluster member that hosts keyed agents).
-   *
-   * @param router the router
-   */
-  public void useEntityRouter(EntityRouter router) {
-    runtime.useEntityRouter(requireNonNull(router, "router"));
-  }
-
-  /**
-   * The keyed agents this node hosts, for the module that runs their entities.
-   *
-   * @return the keyed agents, in the order given to the builder
-   */
-  public List<KeyedAgentHost> keyedAgents() {
-    return runtime.keyedAgents();
-  }
-
-  /**
-   * Registers where other nodes' agents are (mesh-cluster does this for a cluster member).
-   *
-   * @param directory the directory
-   */
-  public void useAgentDirectory(AgentDirectory directory) {
-    runtime.useAgentDirectory(requireNonNull(directory, "directory"));
-  }
-
-  /**
-   * The directory of agents on other nodes, if the node has one.
-   *
-   * @return the directory
-   */
-  public Optional<AgentDirectory> agentDirectory() {
-    return Optional.ofNullable(runtime.agentDirectory());
-  }
-
-  /**
-   * Makes the URL at which other nodes reach this node's gateway known (the gateway calls this once
-   * it serves), so that a cluster directory can publish it.
-   *
-   * @param url the gateway's base URL as other nodes reach it
-   */
-  public void advertiseGateway(URI url) {
-    gateway.complete(requireNonNull(url, "url"));
-  }
-
-  /**
-   * Completes with the gateway URL once {@link #advertiseGateway} was called.
-   *
-   * @return the advertised URL
-   */
-  public CompletionStage<URI> advertisedGateway() {
-    return gateway.minimalCompletionStage();
+  public <T> Optional<T> component(Class<T> type) {
+    return runtime.component(requireNonNull(type, "type"));
   }
 
   /**
@@ -269,6 +198,7 @@ public final class MeshNode implements AutoCloseable {
     private PrometheusMeterRegistry registry;
     private dev.agentweave.mesh.identity.IdentitySource identities;
     private final List<dev.agentweave.mesh.spi.CallInterceptor> interceptors = new ArrayList<>();
+    private final List<NodeExtension> extensions = new ArrayList<>();
 
     private Builder(MeshSettings settings) {
       this.settings = settings;
@@ -320,8 +250,9 @@ public final class MeshNode implements AutoCloseable {
     }
 
     /**
-     * The node's identity source, for parts of the node that authenticate (cluster remoting).
-     * Without one, such parts create the source {@code identity:} configures.
+     * The node's identity source, for the parts of the node that authenticate (the gateway, its
+     * pooled client, cluster remoting). Without one, the node creates the source {@code identity:}
+     * configures when a part first needs it, and closes it once stopped.
      *
      * @param value the identity source; the caller closes it after the node stopped
      * @return this builder
@@ -340,6 +271,18 @@ public final class MeshNode implements AutoCloseable {
      */
     public Builder interceptor(dev.agentweave.mesh.spi.CallInterceptor value) {
       interceptors.add(requireNonNull(value, "interceptor"));
+      return this;
+    }
+
+    /**
+     * Adds an extension beside those found with {@link java.util.ServiceLoader}; it starts after
+     * them.
+     *
+     * @param value the extension
+     * @return this builder
+     */
+    public Builder extension(NodeExtension value) {
+      extensions.add(requireNonNull(value, "extension"));
       return this;
     }
 
@@ -370,16 +313,15 @@ public final class MeshNode implements AutoCloseable {
               authorizer,
               registry,
               Optional.ofNullable(identities),
-              List.copyOf(interceptors));
+              List.copyOf(interceptors),
+              List.copyOf(extensions));
       MeshNode node = new MeshNode(runtime);
       try {
         ScrapeEndpoint scrape = ScrapeEndpoint.start(settings, () -> runtime.metrics().scrape());
         if (scrape != null) {
           runtime.actorSystem().getWhenTerminated().thenRun(scrape::close);
         }
-        for (NodeExtension ext : runtime.extensions()) {
-          ext.started(node);
-        }
+        runtime.startExtensions();
         runtime.checkKeyedAgentsRun();
       } catch (RuntimeException e) {
         node.close();

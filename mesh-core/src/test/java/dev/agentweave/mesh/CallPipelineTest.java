@@ -11,6 +11,8 @@ import dev.agentweave.mesh.spi.AuthzRequest;
 import dev.agentweave.mesh.spi.CallInfo;
 import dev.agentweave.mesh.spi.CallInterceptor;
 import dev.agentweave.mesh.spi.Direction;
+import dev.agentweave.mesh.spi.NodeContext;
+import dev.agentweave.mesh.spi.NodeExtension;
 import dev.agentweave.mesh.spi.RemoteRoute;
 import dev.agentweave.mesh.spi.RemoteTransport;
 import java.net.URI;
@@ -101,12 +103,14 @@ class CallPipelineTest {
   @Test
   void interceptors_seeEveryEntranceOnce_withItsOutcome() throws Exception {
     Recorder recorder = new Recorder();
+    Capture capture = new Capture();
     node =
         MeshNode.builder(TestSettings.allowAllAgents(""))
             .agent(Agent.of("client"))
             .agent(relay())
             .agent(echo())
             .interceptor(recorder)
+            .extension(capture)
             .start();
     AgentRef relayRef = node.agent("client").ref(id("relay"));
     assertThat(result(relayRef.ask("relay", new Msg("a"), Msg.class)).text()).isEqualTo("a");
@@ -118,7 +122,9 @@ class CallPipelineTest {
     recorder.completed.clear();
     Object answer =
         result(
-            node.inbound()
+            capture
+                .node
+                .inbound()
                 .call(
                     id("client"),
                     id("echo"),
@@ -226,6 +232,39 @@ class CallPipelineTest {
     }
   }
 
+  /** Keeps the node context, as a transport module would, to call the inbound entrance. */
+  static final class Capture implements NodeExtension {
+    volatile NodeContext node;
+
+    @Override
+    public String name() {
+      return "capture";
+    }
+
+    @Override
+    public void started(NodeContext value) {
+      node = value;
+    }
+  }
+
+  /**
+   * An extension that installs the directory and the transport, as mesh-cluster and mesh-http do.
+   */
+  private static NodeExtension wiring(AgentDirectory directory, RemoteTransport transport) {
+    return new NodeExtension() {
+      @Override
+      public String name() {
+        return "test-wiring";
+      }
+
+      @Override
+      public void started(NodeContext node) {
+        node.useAgentDirectory(directory);
+        node.useRemoteTransport(transport);
+      }
+    };
+  }
+
   @Test
   void aRemoteTarget_isResolvedOnce_beforeOutboundAuthorization() throws Exception {
     CountingDirectory directory = new CountingDirectory();
@@ -235,9 +274,8 @@ class CallPipelineTest {
         MeshNode.builder(TestSettings.allowAllAgents(""))
             .agent(Agent.of("client"))
             .authorizer(authorizer)
+            .extension(wiring(directory, transport))
             .start();
-    node.useAgentDirectory(directory);
-    node.useRemoteTransport(transport);
 
     Msg answer = result(node.agent("client").ref(id("far")).ask("echo", new Msg("q"), Msg.class));
 
@@ -263,9 +301,8 @@ class CallPipelineTest {
                         - {spiffe_id: "spiffe://test.local/agent/far", urls: ["https://static.test:9443"]}
                     """))
             .agent(Agent.of("client"))
+            .extension(wiring(directory, transport))
             .start();
-    node.useAgentDirectory(directory);
-    node.useRemoteTransport(transport);
 
     result(node.agent("client").ref(id("far")).ask("echo", new Msg("q"), Msg.class));
     assertThat(transport.routes.get(0).gateways())

@@ -1,11 +1,9 @@
 package dev.agentweave.mesh.authz;
 
-import dev.agentweave.mesh.MeshNode;
-import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.config.MeshSettings.CacheSettings;
-import dev.agentweave.mesh.identity.IdentitySource;
+import dev.agentweave.mesh.spi.NodeContext;
 import dev.agentweave.mesh.spi.NodeExtension;
-import java.util.Optional;
+import dev.agentweave.mesh.spi.NodeSetup;
 import java.util.concurrent.ForkJoinPool;
 
 /**
@@ -24,8 +22,8 @@ public final class AuthzNodeExtension implements NodeExtension {
   }
 
   @Override
-  public String pekkoConfig(MeshSettings settings, Optional<IdentitySource> identities) {
-    if (!settings.cluster().enabled()) {
+  public String pekkoConfig(NodeSetup node) {
+    if (!node.settings().cluster().enabled()) {
       return "";
     }
     return "pekko.actor.serialization-bindings {\n"
@@ -34,7 +32,7 @@ public final class AuthzNodeExtension implements NodeExtension {
   }
 
   @Override
-  public void started(MeshNode node) {
+  public void started(NodeContext node) {
     if (!node.settings().cluster().enabled()) {
       return;
     }

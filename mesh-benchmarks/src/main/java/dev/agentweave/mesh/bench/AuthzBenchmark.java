@@ -76,7 +76,8 @@ public class AuthzBenchmark {
         MeshNode.builder(
                 MeshSettings.parse(
                     "bench",
-                    "agent: {name: m, trust_domain: bench.local, environment: development}\n",
+                    "agent: {name: m, trust_domain: bench.local, environment: development}\n"
+                        + "server: {enabled: false}\n",
                     Map.of()))
             .agent(Agent.of("m"))
             .start();

@@ -7,9 +7,6 @@ import dev.agentweave.mesh.Capability;
 import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.http.Gateway;
-import dev.agentweave.mesh.http.GatewayClient;
-import dev.agentweave.mesh.identity.IdentitySource;
-import dev.agentweave.mesh.identity.IdentitySources;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -128,13 +125,12 @@ public final class CrossNodeLoad {
                 Agent.of("echo")
                     .withCapability(Capability.of("echo", Query.class, Query.class, (c, q) -> q)))
             .start();
-    IdentitySource serverIds = IdentitySources.fromSettings(serverSettings);
-    Gateway gateway = Gateway.start(server, serverIds);
+    Gateway gateway = server.component(Gateway.class).orElseThrow();
     MeshSettings clientSettings =
         settings(
             "client",
             dir,
-            "server: {host: 127.0.0.1, port: 0}\n"
+            "server: {enabled: false}\n"
                 + "transport:\n"
                 + "  concurrency_limit: {max_in_flight: 4096}\n"
                 + "  connection_pool: {max_connections: "
@@ -145,8 +141,6 @@ public final class CrossNodeLoad {
                 + gateway.url()
                 + "\"]}\n");
     MeshNode client = MeshNode.builder(clientSettings).agent(Agent.of("client")).start();
-    IdentitySource clientIds = IdentitySources.fromSettings(clientSettings);
-    GatewayClient.start(client, clientIds);
     AgentRef ref = client.agent("client").ref("spiffe://bench.local/agent/echo");
     Query query = new Query("test query", 10);
     Supplier<CompletionStage<?>> secureCall = () -> ref.ask("echo", query, Query.class);
@@ -199,8 +193,6 @@ public final class CrossNodeLoad {
     } finally {
       client.close();
       server.close();
-      clientIds.close();
-      serverIds.close();
       binding.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
       bare.terminate();
       bare.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -82,6 +82,7 @@ public class LocalAskBenchmark {
                   actions: [ping]
             transport:
               concurrency_limit: {max_in_flight: 1024, max_queued: 0}
+            server: {enabled: false}
             """,
             Map.of());
     node =

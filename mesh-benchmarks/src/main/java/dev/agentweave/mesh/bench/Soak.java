@@ -43,10 +43,10 @@ import javax.net.ssl.TrustManagerFactory;
 import org.HdrHistogram.Recorder;
 
 /**
- * The soak profile (not run in CI): a node with its mutual-TLS gateway under mixed load for
- * {@code minutes} (default 30) while its SVIDs rotate every minute (dev CA, 120 s lifetime,
- * renewed at half), the clients' certificates are re-issued every minute and the Cedar policy file
- * is rewritten every minute (a reload with a new version). Load: {@code POST /task} search and
+ * The soak profile (not run in CI): a node with its mutual-TLS gateway under mixed load for {@code
+ * minutes} (default 30) while its SVIDs rotate every minute (dev CA, 120 s lifetime, renewed at
+ * half), the clients' certificates are re-issued every minute and the Cedar policy file is
+ * rewritten every minute (a reload with a new version). Load: {@code POST /task} search and
  * process, {@code GET /whoami}, a {@code GET /metrics} scrape every 10 s, and local {@code
  * AgentRef.ask} calls. Every call must succeed; the heap after a full GC must stay flat (at most
  * 25% + 16 MiB above the first minute's). Prints one line a minute and a summary; exits 1 on a
@@ -109,9 +109,10 @@ public final class Soak {
     Agent app = Agent.of("app");
     DevCertificateAuthority ca =
         DevCertificateAuthority.openOrCreate(dir.resolve("ca"), new TrustDomain("example.org"));
-    try (MeshNode node = MeshNode.builder(settings).agent(search).agent(app).start();
-        IdentitySource identities = IdentitySources.fromSettings(settings);
-        Gateway gateway = Gateway.start(node, identities)) {
+    try (IdentitySource identities = IdentitySources.fromSettings(settings);
+        MeshNode node =
+            MeshNode.builder(settings).agent(search).agent(app).identities(identities).start()) {
+      Gateway gateway = node.component(Gateway.class).orElseThrow();
       AtomicReference<HttpClient> client = new AtomicReference<>(client(ca));
       AgentRef local = node.agent("app").ref("spiffe://example.org/agent/search");
       URI base = gateway.url();
@@ -149,9 +150,14 @@ public final class Soak {
       long firstHeap = -1;
       long lastHeap = 0;
       long lastCalls = 0;
-      String lastVersion = node.checkAuthorization(SpiffeId.parse("spiffe://example.org/agent/x"),
-              SpiffeId.parse("spiffe://example.org/agent/search"), "search")
-          .toCompletableFuture().join().policyVersion();
+      String lastVersion =
+          node.checkAuthorization(
+                  SpiffeId.parse("spiffe://example.org/agent/x"),
+                  SpiffeId.parse("spiffe://example.org/agent/search"),
+                  "search")
+              .toCompletableFuture()
+              .join()
+              .policyVersion();
       int versions = 1;
       System.out.printf(
           Locale.ROOT,
@@ -261,7 +267,9 @@ public final class Soak {
           HttpRequest.newBuilder(base.resolve("/whoami")).timeout(Duration.ofSeconds(10)).build();
     }
     HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-    return r.statusCode() == 200 ? null : request.uri().getPath() + " " + r.statusCode() + " " + r.body();
+    return r.statusCode() == 200
+        ? null
+        : request.uri().getPath() + " " + r.statusCode() + " " + r.body();
   }
 
   private static HttpRequest post(URI base, String body) {

@@ -87,11 +87,14 @@ final class AuthzCommand implements Callable<Integer> {
         err.flush();
         return 2;
       }
-      // A dry run: the question is not a call, so it is not written to the audit log.
+      // A dry run: the question is not a call, so it is not written to the audit log, and the
+      // node serves no gateway.
       MeshSettings.AuthorizationSettings a = settings.authorization();
       MeshSettings quiet =
-          settings.withAuthorization(
-              a.withAudit(new MeshSettings.AuditSettings(false, a.audit().destination())));
+          settings
+              .withAuthorization(
+                  a.withAudit(new MeshSettings.AuditSettings(false, a.audit().destination())))
+              .withServer(settings.server().withEnabled(false));
       MeshNode node;
       try {
         node = MeshNode.builder(quiet).start();

@@ -174,7 +174,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
           "%npolicy check: batch -> storage.retrieve was %s%n",
           denied ? "denied (no policy permits it; deny by default)" : "NOT denied (unexpected)");
       out.printf(
-          "%nmetrics excerpt (Prometheus text, %s):%n", "GET /metrics arrives with the gateway");
+          "%nmetrics excerpt (Prometheus text, %s):%n",
+          "as a node's gateway serves it at GET /metrics");
       excerpt(node.metrics().scrape()).forEach(l -> out.println("  " + l));
       out.printf(
           "%ndone in %.1f s; %s%n",

@@ -6,7 +6,6 @@ import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.config.ConfigException;
 import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.http.Gateway;
-import dev.agentweave.mesh.http.GatewayClient;
 import dev.agentweave.mesh.identity.IdentityException;
 import dev.agentweave.mesh.identity.IdentitySource;
 import dev.agentweave.mesh.identity.IdentitySources;
@@ -105,26 +104,21 @@ final class NodeCommand implements Callable<Integer> {
       err.flush();
       return 2;
     }
-    MeshNode.Builder builder = MeshNode.builder(settings).agents(agents);
+    // The gateway and its pooled client start with the node (mesh-http's node extension).
+    MeshNode.Builder builder = MeshNode.builder(settings).agents(agents).identities(identities);
     keyed.forEach(builder::agent);
     MeshNode node;
     try {
       node = builder.start();
     } catch (IllegalStateException | IllegalArgumentException e) {
+      // a wrong setting, or a part that could not start (such as a gateway port in use)
       err.println(e.getMessage());
       err.flush();
       identities.close();
       return 2;
-    }
-    Gateway gateway;
-    try {
-      gateway = Gateway.start(node, identities);
-      // Agents listed in transport.peers are called on their nodes through the pooled client.
-      GatewayClient.start(node, identities);
     } catch (RuntimeException e) {
       err.println(e.getMessage());
       err.flush();
-      node.close();
       identities.close();
       return 1;
     }
@@ -156,7 +150,10 @@ final class NodeCommand implements Callable<Integer> {
               out.flush();
               return CompletableFuture.completedFuture(Done.getInstance());
             });
-    out.println("ready " + gateway.url());
+    out.println(
+        node.component(Gateway.class)
+            .map(g -> "ready " + g.url())
+            .orElse("ready (no gateway: server.enabled is false)"));
     out.flush();
     node.actorSystem().getWhenTerminated().toCompletableFuture().join();
     if (signal.get() != null) {

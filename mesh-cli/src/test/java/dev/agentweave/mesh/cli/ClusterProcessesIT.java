@@ -7,6 +7,7 @@ import dev.agentweave.mesh.Agent;
 import dev.agentweave.mesh.AgentRef;
 import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.SpiffeId;
+import dev.agentweave.mesh.cluster.ClusterAgentDirectory;
 import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.http.GatewayClient;
 import dev.agentweave.mesh.identity.IdentitySource;
@@ -84,14 +85,16 @@ class ClusterProcessesIT {
               split_brain_resolver: {stable_after_seconds: 5}
             transport:
               retry: {max_attempts: 3, backoff_base_seconds: 0.05, backoff_max_seconds: 0.2}
+            server: {enabled: false}
             """
                 .formatted(dir.resolve("ca"), seed),
             Map.of());
-    MeshNode observer = MeshNode.builder(settings).agent(Agent.of("observer")).start();
     IdentitySource ids = IdentitySources.fromSettings(settings);
+    MeshNode observer =
+        MeshNode.builder(settings).agent(Agent.of("observer")).identities(ids).start();
     toClose.add(ids);
     toClose.add(observer);
-    GatewayClient client = GatewayClient.start(observer, ids);
+    GatewayClient client = observer.component(GatewayClient.class).orElseThrow();
 
     // Directory convergence: the observer finds the search agent on all three processes.
     await()
@@ -99,7 +102,14 @@ class ClusterProcessesIT {
         .failFast(
             "a node process exited (its log is kept in target/node-logs)",
             () -> nodes.stream().anyMatch(p -> !p.isAlive()))
-        .until(() -> observer.agentDirectory().orElseThrow().gateways(SEARCH).size() == 3);
+        .until(
+            () ->
+                observer
+                        .component(ClusterAgentDirectory.class)
+                        .orElseThrow()
+                        .gateways(SEARCH)
+                        .size()
+                    == 3);
 
     // Warm-up on cold JVMs (TLS handshakes, JIT, first authorization decisions): generous time.
     AgentRef patient = observer.agent("observer").ref(SEARCH).withTimeout(Duration.ofSeconds(60));
@@ -141,7 +151,14 @@ class ClusterProcessesIT {
     await()
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(50))
-        .until(() -> observer.agentDirectory().orElseThrow().gateways(SEARCH).size() == 2);
+        .until(
+            () ->
+                observer
+                        .component(ClusterAgentDirectory.class)
+                        .orElseThrow()
+                        .gateways(SEARCH)
+                        .size()
+                    == 2);
     long droppedMs = (System.nanoTime() - killedAt[0]) / 1_000_000;
     CompletableFuture.allOf(loops.toArray(new CompletableFuture[0])).get(120, TimeUnit.SECONDS);
 
@@ -152,7 +169,8 @@ class ClusterProcessesIT {
     }
     long lastFailureMs =
         failuresAt.stream().mapToLong(t -> (t - killedAt[0]) / 1_000_000).max().orElse(0);
-    assertThat(observer.agentDirectory().orElseThrow().gateways(SEARCH)).hasSize(2);
+    assertThat(observer.component(ClusterAgentDirectory.class).orElseThrow().gateways(SEARCH))
+        .hasSize(2);
     System.out.printf(
         "cluster kill -9: %d calls answered, %d failed (last %d ms after the kill), directory"
             + " without the node %d ms after the kill%n",
@@ -169,7 +187,14 @@ class ClusterProcessesIT {
     await()
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(50))
-        .until(() -> observer.agentDirectory().orElseThrow().gateways(SEARCH).size() == 1);
+        .until(
+            () ->
+                observer
+                        .component(ClusterAgentDirectory.class)
+                        .orElseThrow()
+                        .gateways(SEARCH)
+                        .size()
+                    == 1);
     System.out.printf(
         "cluster SIGTERM: the member exited 0 and left the directory %d ms after the signal%n",
         (System.nanoTime() - termAt) / 1_000_000);

@@ -7,8 +7,8 @@ import dev.agentweave.mesh.Agent;
 import dev.agentweave.mesh.AgentRef;
 import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.SpiffeId;
+import dev.agentweave.mesh.cluster.ClusterAgentDirectory;
 import dev.agentweave.mesh.config.MeshSettings;
-import dev.agentweave.mesh.http.GatewayClient;
 import dev.agentweave.mesh.identity.IdentitySource;
 import dev.agentweave.mesh.identity.IdentitySources;
 import dev.agentweave.samples.ConversationAgent;
@@ -107,17 +107,25 @@ class KeyedAgentsProcessesIT {
               port: 0
               seed_nodes: ["127.0.0.1:%d"]
               split_brain_resolver: {stable_after_seconds: 5}
+            server: {enabled: false}
             """
                 .formatted(dir.resolve("ca"), dir.resolve("nothing.cedar"), seed),
             Map.of());
-    MeshNode observer = MeshNode.builder(settings).agent(Agent.of("observer")).start();
     IdentitySource ids = IdentitySources.fromSettings(settings);
+    MeshNode observer =
+        MeshNode.builder(settings).agent(Agent.of("observer")).identities(ids).start();
     toClose.add(ids);
     toClose.add(observer);
-    GatewayClient.start(observer, ids);
     await()
         .atMost(Duration.ofSeconds(120))
-        .until(() -> observer.agentDirectory().orElseThrow().gateways(CONVERSATIONS).size() == 2);
+        .until(
+            () ->
+                observer
+                        .component(ClusterAgentDirectory.class)
+                        .orElseThrow()
+                        .gateways(CONVERSATIONS)
+                        .size()
+                    == 2);
     AgentRef conversations =
         observer.agent("observer").ref(CONVERSATIONS).withTimeout(Duration.ofSeconds(60));
 
@@ -207,7 +215,14 @@ class KeyedAgentsProcessesIT {
         .atMost(Duration.ofSeconds(120))
         .pollInterval(Duration.ofMillis(200))
         .ignoreExceptions()
-        .until(() -> observer.agentDirectory().orElseThrow().gateways(CONVERSATIONS).size() == 2);
+        .until(
+            () ->
+                observer
+                        .component(ClusterAgentDirectory.class)
+                        .orElseThrow()
+                        .gateways(CONVERSATIONS)
+                        .size()
+                    == 2);
     Set<String> nodesAfter = new HashSet<>();
     for (int k = 0; k < 30; k++) {
       nodesAfter.add(history(conversations, "c" + k).node());

@@ -1,15 +1,15 @@
 package dev.agentweave.mesh.cluster;
 
-import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.cluster.internal.NodeReadinessCheck;
 import dev.agentweave.mesh.cluster.internal.ShardedEntityRouter;
 import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.config.MeshSettings.ClusterSettings;
 import dev.agentweave.mesh.identity.IdentitySource;
-import dev.agentweave.mesh.identity.IdentitySources;
 import dev.agentweave.mesh.internal.RateLimitedLog;
+import dev.agentweave.mesh.spi.NodeContext;
 import dev.agentweave.mesh.spi.NodeExtension;
+import dev.agentweave.mesh.spi.NodeSetup;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,9 +43,7 @@ public final class ClusterNodeExtension implements NodeExtension {
 
   private static final Logger LOG = LoggerFactory.getLogger("agentweave.cluster");
 
-  private record Owned(AutoCloseable registration, IdentitySource source, boolean ownsSource) {}
-
-  private final Map<SpiffeId, Owned> owned = new ConcurrentHashMap<>();
+  private final Map<SpiffeId, AutoCloseable> registrations = new ConcurrentHashMap<>();
 
   /** Creates the extension (for {@link java.util.ServiceLoader}). */
   public ClusterNodeExtension() {}
@@ -65,19 +63,15 @@ public final class ClusterNodeExtension implements NodeExtension {
   }
 
   @Override
-  public String pekkoConfig(MeshSettings settings, Optional<IdentitySource> identities) {
-    return pekkoConfig(settings, identities, List.of());
-  }
-
-  @Override
-  public String pekkoConfig(
-      MeshSettings settings, Optional<IdentitySource> identities, List<SpiffeId> keyedAgents) {
+  public String pekkoConfig(NodeSetup setup) {
+    MeshSettings settings = setup.settings();
+    List<SpiffeId> keyedAgents = setup.keyedAgentIds();
     ClusterSettings c = settings.cluster();
     if (!c.enabled()) {
       return "";
     }
     SpiffeId node = nodeId(settings);
-    IdentitySource source = identities.orElseGet(() -> IdentitySources.fromSettings(settings));
+    IdentitySource source = setup.identities();
     RateLimitedLog refusals = new RateLimitedLog(LOG, Duration.ofSeconds(1));
     AutoCloseable registration =
         SpiffeRemotingTls.register(
@@ -85,7 +79,7 @@ public final class ClusterNodeExtension implements NodeExtension {
             node,
             settings.transport().tlsMinVersion(),
             reason -> refusals.warn("refused a remoting peer: {}", reason));
-    owned.put(node, new Owned(registration, source, identities.isEmpty()));
+    registrations.put(node, registration);
     return SpiffeRemotingTls.config(node)
         + "pekko.actor.provider = cluster\n"
         + "pekko.remote.artery.canonical.hostname = \""
@@ -241,7 +235,7 @@ public final class ClusterNodeExtension implements NodeExtension {
             : "");
   }
 
-  private static void startManagement(MeshNode node) {
+  private static void startManagement(NodeContext node) {
     MeshSettings.ManagementSettings m = node.settings().cluster().management();
     String where = m.host() + ":" + m.port();
     try {
@@ -266,7 +260,7 @@ public final class ClusterNodeExtension implements NodeExtension {
   }
 
   @Override
-  public void started(MeshNode node) {
+  public void started(NodeContext node) {
     MeshSettings settings = node.settings();
     if (!settings.cluster().enabled()) {
       return;
@@ -292,8 +286,9 @@ public final class ClusterNodeExtension implements NodeExtension {
     // The agent directory: other nodes learn this node's agents once its gateway serves.
     ClusterAgentDirectory directory = ClusterAgentDirectory.start(node.actorSystem());
     node.useAgentDirectory(directory);
+    node.register(ClusterAgentDirectory.class, directory);
     List<SpiffeId> hosted = new ArrayList<>();
-    node.agents().forEach(a -> hosted.add(a.spiffeId()));
+    hosted.addAll(node.hostedAgents());
     node.advertisedGateway().thenAccept(url -> directory.publish(url, hosted));
     if (!node.keyedAgents().isEmpty()) {
       node.useEntityRouter(ShardedEntityRouter.start(node));
@@ -305,15 +300,12 @@ public final class ClusterNodeExtension implements NodeExtension {
         .getWhenTerminated()
         .thenRun(
             () -> {
-              Owned o = owned.remove(id);
-              if (o != null) {
+              AutoCloseable registration = registrations.remove(id);
+              if (registration != null) {
                 try {
-                  o.registration().close();
+                  registration.close();
                 } catch (Exception e) {
                   LOG.debug("closing the remoting registration failed", e);
-                }
-                if (o.ownsSource()) {
-                  o.source().close();
                 }
               }
             });

@@ -10,7 +10,6 @@ import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.http.Gateway;
-import dev.agentweave.mesh.http.GatewayClient;
 import dev.agentweave.mesh.identity.IdentitySource;
 import dev.agentweave.mesh.identity.IdentitySources;
 import java.nio.file.Files;
@@ -79,12 +78,11 @@ class AgentDirectoryIT {
                         return new Done(j.n(), name);
                       })));
     }
-    MeshNode n = MeshNode.builder(s).agents(agents).start();
     IdentitySource ids = IdentitySources.fromSettings(s);
+    MeshNode n = MeshNode.builder(s).agents(agents).identities(ids).start();
     toClose.add(ids);
     toClose.add(n);
-    gateways.put(name, Gateway.start(n, ids));
-    GatewayClient.start(n, ids);
+    gateways.put(name, n.component(Gateway.class).orElseThrow());
     return n;
   }
 
@@ -99,12 +97,18 @@ class AgentDirectoryIT {
     // The directory converges: node a sees the worker on b and on c.
     await()
         .atMost(Duration.ofSeconds(60))
-        .until(() -> a.agentDirectory().orElseThrow().gateways(WORKER).size() == 2);
+        .until(
+            () ->
+                a.component(ClusterAgentDirectory.class).orElseThrow().gateways(WORKER).size()
+                    == 2);
     // A node's directory lists other nodes only: b sees the worker of c, not its own.
     await()
         .atMost(Duration.ofSeconds(60))
-        .until(() -> b.agentDirectory().orElseThrow().gateways(WORKER).size() == 1);
-    assertThat(b.agentDirectory().orElseThrow().gateways(WORKER))
+        .until(
+            () ->
+                b.component(ClusterAgentDirectory.class).orElseThrow().gateways(WORKER).size()
+                    == 1);
+    assertThat(b.component(ClusterAgentDirectory.class).orElseThrow().gateways(WORKER))
         .containsExactly(gateways.get("c").url());
 
     AgentRef worker = a.agent("a").ref(WORKER);
@@ -123,7 +127,10 @@ class AgentDirectoryIT {
     c.close();
     await()
         .atMost(Duration.ofSeconds(60))
-        .until(() -> a.agentDirectory().orElseThrow().gateways(WORKER).size() == 1);
+        .until(
+            () ->
+                a.component(ClusterAgentDirectory.class).orElseThrow().gateways(WORKER).size()
+                    == 1);
     int servedByC = servedBy.get("c").get();
     for (int i = 0; i < 20; i++) {
       assertThat(

@@ -73,7 +73,7 @@ class ClusterBootstrapIT {
             required_contact_points: 3
             stable_margin_seconds: 1
             contact_points: [%s]
-        server: {graceful_shutdown_seconds: 2}
+        server: {enabled: false, graceful_shutdown_seconds: 2}
         """
             .formatted(
                 name,

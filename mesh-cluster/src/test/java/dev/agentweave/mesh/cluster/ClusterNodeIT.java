@@ -30,6 +30,7 @@ class ClusterNodeIT {
         identity: {provider: dev-ca, dev_ca: {directory: "%s"}}
         authorization: {provider: allow-all}
         cluster: {enabled: true, host: 127.0.0.1, port: 0, seed_nodes: [%s]}
+        server: {enabled: false}
         """
             .formatted(node, ca, seeds),
         Map.of());

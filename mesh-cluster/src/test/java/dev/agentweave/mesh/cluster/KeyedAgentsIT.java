@@ -110,7 +110,7 @@ class KeyedAgentsIT {
               seed_nodes: [%s]
               roles: [%s]
               sharding: {role: "%s"}
-            server: {graceful_shutdown_seconds: 5}
+            server: {enabled: false, graceful_shutdown_seconds: 5}
             """
                 .formatted(name, dir.resolve("ca"), allowed, seeds, roles, shardingRole),
             Map.of());

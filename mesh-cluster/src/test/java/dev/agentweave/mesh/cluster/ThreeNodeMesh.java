@@ -98,7 +98,7 @@ final class ThreeNodeMesh implements AutoCloseable {
               cedar: {policy_file: "%s"}
               audit: {enabled: false}
             cluster: {enabled: true, host: 127.0.0.1, port: 0, seed_nodes: [%s]}
-            server: {graceful_shutdown_seconds: 5}
+            server: {enabled: false, graceful_shutdown_seconds: 5}
             """
                 .formatted(name, dir.resolve("ca"), policyFile, seed),
             Map.of());

@@ -374,6 +374,7 @@ public record MeshSettings(
   /**
    * The {@code server} section.
    *
+   * @param enabled whether the node serves its gateway (mesh-http)
    * @param host the gateway bind address
    * @param port the gateway port
    * @param protocol the wire protocol
@@ -387,6 +388,7 @@ public record MeshSettings(
    * @param connections the gateway's connection limits and timeouts
    */
   public record ServerSettings(
+      boolean enabled,
       String host,
       int port,
       String protocol,
@@ -397,7 +399,29 @@ public record MeshSettings(
       int blockingPoolSize,
       List<String> agents,
       String advertisedHost,
-      ConnectionSettings connections) {}
+      ConnectionSettings connections) {
+    /**
+     * These settings with the gateway turned on or off.
+     *
+     * @param value whether the node serves its gateway
+     * @return the copy
+     */
+    public ServerSettings withEnabled(boolean value) {
+      return new ServerSettings(
+          value,
+          host,
+          port,
+          protocol,
+          maxBodyBytes,
+          maxConcurrentRequests,
+          requestTimeout,
+          gracefulShutdown,
+          blockingPoolSize,
+          agents,
+          advertisedHost,
+          connections);
+    }
+  }
 
   /**
    * The gateway's connection limits and timeouts ({@code server.*} keys). Beyond a limit, a new
@@ -929,6 +953,7 @@ public record MeshSettings(
             List.copyOf(peers));
     ServerSettings server =
         new ServerSettings(
+            v.bool("server.enabled"),
             v.str("server.host"),
             v.integer("server.port"),
             v.str("server.protocol"),

@@ -560,6 +560,12 @@ public final class ConfigSchema {
     root.put("transport", new Section(transport, null));
 
     Map<String, Spec> server = new LinkedHashMap<>();
+    server.put(
+        "enabled",
+        bool(
+            true,
+            "Serve the node's mutual-TLS gateway (with the mesh-http module on the class path);"
+                + " false for a node that only calls out."));
     server.put("host", str("0.0.0.0", "Gateway bind address."));
     server.put(
         "port",

@@ -12,7 +12,6 @@ import dev.agentweave.mesh.config.MeshSettings.CapabilitySettings;
 import dev.agentweave.mesh.config.MeshSettings.DefaultAction;
 import dev.agentweave.mesh.spi.Authorizer;
 import dev.agentweave.mesh.spi.CallInterceptor;
-import dev.agentweave.mesh.spi.RemoteTransport;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,6 +48,7 @@ public final class MeshRuntime {
   private final ObjectMapper json = Json.newMapper();
   private final InboundCallsImpl inbound = new InboundCallsImpl(this);
   private final CallPipeline pipeline;
+  private final NodeContextImpl context;
   private volatile dev.agentweave.mesh.spi.EntityRouter entityRouter;
   private final Map<SpiffeId, KeyedAgentRuntime> keyed = new LinkedHashMap<>();
   private final Map<SpiffeId, AgentRuntime> agents = new LinkedHashMap<>();
@@ -80,9 +80,10 @@ public final class MeshRuntime {
       Authorizer authorizer,
       PrometheusMeterRegistry registry,
       java.util.Optional<dev.agentweave.mesh.identity.IdentitySource> identities,
-      List<CallInterceptor> interceptors) {
+      List<CallInterceptor> interceptors,
+      List<dev.agentweave.mesh.spi.NodeExtension> extensions) {
     return new MeshRuntime(
-        settings, agentList, keyedList, authorizer, registry, identities, interceptors);
+        settings, agentList, keyedList, authorizer, registry, identities, interceptors, extensions);
   }
 
   private MeshRuntime(
@@ -92,8 +93,10 @@ public final class MeshRuntime {
       Authorizer customAuthorizer,
       PrometheusMeterRegistry registry,
       java.util.Optional<dev.agentweave.mesh.identity.IdentitySource> identities,
-      List<CallInterceptor> interceptors) {
+      List<CallInterceptor> interceptors,
+      List<dev.agentweave.mesh.spi.NodeExtension> explicitExtensions) {
     this.settings = settings;
+    this.context = new NodeContextImpl(this, settings, identities.orElse(null));
     this.defaultTimeout = settings.transport().timeout();
     List<Agent> agentList = new ArrayList<>(plainAgents);
     for (dev.agentweave.mesh.KeyedAgent<?> k : keyedList) {
@@ -120,9 +123,9 @@ public final class MeshRuntime {
             interceptors);
     String systemName = "agentweave-" + settings.agent().name();
     Config config = pekkoConfig(settings);
-    this.extensions = loadExtensions();
+    this.extensions = loadExtensions(explicitExtensions);
     for (dev.agentweave.mesh.spi.NodeExtension ext : extensions) {
-      String extra = ext.pekkoConfig(settings, identities, List.copyOf(keyed.keySet()));
+      String extra = ext.pekkoConfig(context);
       if (!extra.isBlank()) {
         config = ConfigFactory.parseString(extra).withFallback(config);
       }
@@ -164,12 +167,31 @@ public final class MeshRuntime {
     return extensions;
   }
 
-  private static List<dev.agentweave.mesh.spi.NodeExtension> loadExtensions() {
+  private static List<dev.agentweave.mesh.spi.NodeExtension> loadExtensions(
+      List<dev.agentweave.mesh.spi.NodeExtension> explicit) {
     List<dev.agentweave.mesh.spi.NodeExtension> out = new ArrayList<>();
     java.util.ServiceLoader.load(
             dev.agentweave.mesh.spi.NodeExtension.class, MeshRuntime.class.getClassLoader())
         .forEach(out::add);
+    out.addAll(explicit);
     return out;
+  }
+
+  /** Starts the extensions' parts, in order; the first failure is thrown. */
+  public void startExtensions() {
+    for (dev.agentweave.mesh.spi.NodeExtension ext : extensions) {
+      ext.started(context);
+    }
+  }
+
+  /** The parts extensions registered, by type. */
+  public <T> java.util.Optional<T> component(Class<T> type) {
+    return context.component(type);
+  }
+
+  /** The identities of the keyed agents hosted here. */
+  List<SpiffeId> keyedAgentIds() {
+    return List.copyOf(keyed.keySet());
   }
 
   /** The hosted keyed agents, in the order given at start. */
@@ -178,7 +200,7 @@ public final class MeshRuntime {
   }
 
   /** Sets the router that sends calls of keyed agents to their entities (mesh-cluster). */
-  public void useEntityRouter(dev.agentweave.mesh.spi.EntityRouter router) {
+  void useEntityRouter(dev.agentweave.mesh.spi.EntityRouter router) {
     this.entityRouter = router;
   }
 
@@ -314,6 +336,7 @@ public final class MeshRuntime {
                 LOG.warn("authorizer {} failed to close", authorizer.name(), ex);
               }
               meters.close();
+              context.closeOwned();
               stopped.complete(null);
             });
   }
@@ -404,21 +427,6 @@ public final class MeshRuntime {
   /** The node's call pipeline. */
   CallPipeline pipeline() {
     return pipeline;
-  }
-
-  /** Sets the transport for agents not hosted here (mesh-http's pooled client). */
-  public void useRemoteTransport(RemoteTransport transport) {
-    pipeline.resolver().useTransport(transport);
-  }
-
-  /** Sets the directory of agents on other nodes (mesh-cluster). */
-  public void useAgentDirectory(dev.agentweave.mesh.spi.AgentDirectory directory) {
-    pipeline.resolver().useDirectory(directory);
-  }
-
-  /** The directory of agents on other nodes, or {@code null}. */
-  public dev.agentweave.mesh.spi.AgentDirectory agentDirectory() {
-    return pipeline.resolver().directory();
   }
 
   /** One inbound decision through the authorizer, fail closed. */

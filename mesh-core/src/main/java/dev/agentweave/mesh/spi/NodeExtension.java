@@ -1,15 +1,15 @@
 package dev.agentweave.mesh.spi;
 
-import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.config.MeshSettings;
-import dev.agentweave.mesh.identity.IdentitySource;
 import java.util.Optional;
 
 /**
- * A module's hook into every node's start, found with {@link java.util.ServiceLoader}: it may add
- * Pekko configuration before the node's actor system starts and start its own parts once the node
- * runs. mesh-cluster uses it to make the node a cluster member (remoting over TLS, joining), so
- * that mesh-core stays free of cluster code.
+ * A module's hook into every node's start, found with {@link java.util.ServiceLoader} (or given to
+ * {@link dev.agentweave.mesh.MeshNode.Builder#extension}): it may add Pekko configuration before
+ * the node's actor system starts and start its own parts once the node runs. mesh-http serves the
+ * gateway and installs its pooled client this way, mesh-cluster makes the node a cluster member,
+ * authz-actor joins the decision cache to the cluster's coordination; mesh-core stays free of their
+ * code.
  */
 public interface NodeExtension {
   /** A short name for logs. */
@@ -18,28 +18,11 @@ public interface NodeExtension {
   /**
    * Pekko configuration (HOCON) to add to the node's actor system, or an empty string.
    *
-   * @param settings the node settings
-   * @param identities the node's identity source, if the node was given one
+   * @param node the node about to start
    * @return HOCON text
    */
-  default String pekkoConfig(MeshSettings settings, Optional<IdentitySource> identities) {
+  default String pekkoConfig(NodeSetup node) {
     return "";
-  }
-
-  /**
-   * Pekko configuration (HOCON) to add to the node's actor system, knowing the keyed agents the
-   * node will host. By default the same as {@link #pekkoConfig(MeshSettings, Optional)}.
-   *
-   * @param settings the node settings
-   * @param identities the node's identity source, if the node was given one
-   * @param keyedAgents the keyed agents the node hosts
-   * @return HOCON text
-   */
-  default String pekkoConfig(
-      MeshSettings settings,
-      Optional<IdentitySource> identities,
-      java.util.List<dev.agentweave.mesh.SpiffeId> keyedAgents) {
-    return pekkoConfig(settings, identities);
   }
 
   /**
@@ -54,9 +37,10 @@ public interface NodeExtension {
   }
 
   /**
-   * Called once the node's actor system runs, before the node is ready.
+   * Called once the node's actor system runs, before the node is ready. A failure stops the node
+   * and fails its start with this exception.
    *
    * @param node the node
    */
-  default void started(MeshNode node) {}
+  default void started(NodeContext node) {}
 }

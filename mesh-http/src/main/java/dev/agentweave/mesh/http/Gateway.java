@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
-import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.http.internal.GatewayServer;
 import dev.agentweave.mesh.http.internal.ProtocolErrors;
@@ -12,6 +11,7 @@ import dev.agentweave.mesh.identity.IdentitySource;
 import dev.agentweave.mesh.identity.IdentitySources;
 import dev.agentweave.mesh.identity.SpiffeTls;
 import dev.agentweave.mesh.internal.RateLimitedLog;
+import dev.agentweave.mesh.spi.NodeContext;
 import io.micrometer.core.instrument.Counter;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -48,7 +48,7 @@ public final class Gateway implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger("agentweave.gateway");
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final MeshNode node;
+  private final NodeContext node;
   private final GatewayServer connections;
   private final InetSocketAddress address;
   private final URI url;
@@ -57,7 +57,7 @@ public final class Gateway implements AutoCloseable {
   private final LoggingAdapter serverLog;
 
   private Gateway(
-      MeshNode node,
+      NodeContext node,
       GatewayServer connections,
       InetSocketAddress address,
       URI url,
@@ -77,14 +77,13 @@ public final class Gateway implements AutoCloseable {
    * Binds the gateway of a node on {@code server.host}:{@code server.port} ({@code 0} picks a free
    * port) and waits until it serves.
    *
-   * @param node the running node
-   * @param identities the node's identity source
+   * @param node the running node (its identity source holds the gateway's SVID)
    * @return the bound gateway
    * @throws IllegalStateException if the port cannot be bound within 30 seconds, naming the address
    */
-  public static Gateway start(MeshNode node, IdentitySource identities) {
+  static Gateway start(NodeContext node) {
     requireNonNull(node, "node");
-    requireNonNull(identities, "identities");
+    IdentitySource identities = node.identities();
     var settings = node.settings();
     SpiffeId serverId = SpiffeId.forAgent(settings.agent().trustDomain(), settings.agent().name());
     Counter rejected =

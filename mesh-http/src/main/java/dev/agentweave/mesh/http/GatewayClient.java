@@ -8,7 +8,6 @@ import dev.agentweave.mesh.DeadlineExceededException;
 import dev.agentweave.mesh.ErrorCode;
 import dev.agentweave.mesh.InternalErrorException;
 import dev.agentweave.mesh.MeshException;
-import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.OverloadedException;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.UnavailableException;
@@ -19,6 +18,7 @@ import dev.agentweave.mesh.identity.IdentitySource;
 import dev.agentweave.mesh.identity.IdentitySources;
 import dev.agentweave.mesh.identity.SpiffeTls;
 import dev.agentweave.mesh.internal.RateLimitedLog;
+import dev.agentweave.mesh.spi.NodeContext;
 import dev.agentweave.mesh.spi.RemoteRoute;
 import dev.agentweave.mesh.spi.RemoteTransport;
 import java.net.URI;
@@ -66,7 +66,7 @@ import org.slf4j.LoggerFactory;
  * ({@code transport.retry}) only when the other node did not process them, and each gateway has a
  * circuit breaker ({@code transport.circuit_breaker}). Thread-safe.
  */
-public final class GatewayClient implements RemoteTransport, AutoCloseable {
+public final class GatewayClient implements RemoteTransport {
   private static final Logger LOG = LoggerFactory.getLogger("agentweave.transport");
 
   /** Statistics of connection pools. */
@@ -99,11 +99,10 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
     }
   }
 
-  private final MeshNode node;
+  private final NodeContext node;
   private final ActorSystem system;
   private final Http http;
   private final SpiffeTls tls;
-  private final IdentitySource ownedIdentities;
   private final ConnectionPoolSettings pool;
   private final RetrySettings retry;
   private final MeshSettings.CircuitBreakerSettings breakerSettings;
@@ -120,12 +119,11 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
   private final io.micrometer.core.instrument.Counter retries;
   private final io.micrometer.core.instrument.Counter opened;
 
-  private GatewayClient(MeshNode node, SpiffeTls tls, IdentitySource ownedIdentities) {
+  private GatewayClient(NodeContext node, SpiffeTls tls) {
     this.node = node;
     this.system = node.actorSystem().classicSystem();
     this.http = Http.get(system);
     this.tls = tls;
-    this.ownedIdentities = ownedIdentities;
     MeshSettings settings = node.settings();
     this.pool = settings.transport().connectionPool();
     this.retry = settings.transport().retry();
@@ -173,18 +171,17 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
    * Creates the client of a node and makes it the node's {@link RemoteTransport}: from now on an
    * {@code AgentRef} to an agent in {@code transport.peers} calls it through this client.
    *
-   * @param node the running node
-   * @param identities the node's identity source (the SVIDs of its agents)
+   * @param node the running node (its identity source holds the SVIDs of its agents)
    * @return the client
    */
-  public static GatewayClient start(MeshNode node, IdentitySource identities) {
+  static GatewayClient start(NodeContext node) {
     requireNonNull(node, "node");
-    requireNonNull(identities, "identities");
+    IdentitySource identities = node.identities();
     RateLimitedLog refused = new RateLimitedLog(LOG, Duration.ofSeconds(1));
     SpiffeTls tls =
         IdentitySources.tls(
             identities, node.settings(), reason -> refused.warn("refused a gateway: {}", reason));
-    GatewayClient client = new GatewayClient(node, tls, null);
+    GatewayClient client = new GatewayClient(node, tls);
     node.useRemoteTransport(client);
     // Pools close with the node, after its calls drained, before its actor system stops.
     org.apache.pekko.actor.CoordinatedShutdown.get(node.actorSystem())
@@ -882,13 +879,6 @@ public final class GatewayClient implements RemoteTransport, AutoCloseable {
               + ": "
               + getCause().getMessage()
               + ")");
-    }
-  }
-
-  @Override
-  public void close() {
-    if (ownedIdentities != null) {
-      ownedIdentities.close();
     }
   }
 

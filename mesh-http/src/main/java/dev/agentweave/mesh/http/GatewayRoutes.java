@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentweave.mesh.ErrorCode;
 import dev.agentweave.mesh.InvalidRequestException;
 import dev.agentweave.mesh.MeshException;
-import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.NodeState;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.http.internal.ProtocolErrors;
@@ -15,6 +14,7 @@ import dev.agentweave.mesh.internal.Bounded;
 import dev.agentweave.mesh.spi.AuthzDecision;
 import dev.agentweave.mesh.spi.InboundCalls;
 import dev.agentweave.mesh.spi.JsonBody;
+import dev.agentweave.mesh.spi.NodeContext;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,7 +82,7 @@ final class GatewayRoutes extends AllDirectives {
   private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
   private static final Pattern AGENT_NAME = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
-  private final MeshNode node;
+  private final NodeContext node;
   private final InboundCalls inbound;
   private final ObjectMapper json;
   private final Materializer materializer;
@@ -93,7 +93,7 @@ final class GatewayRoutes extends AllDirectives {
   private final Duration requestTimeout;
   private final AtomicInteger inFlight = new AtomicInteger();
 
-  GatewayRoutes(MeshNode node, Materializer materializer) {
+  GatewayRoutes(NodeContext node, Materializer materializer) {
     this.node = node;
     this.inbound = node.inbound();
     this.json = inbound.json();

@@ -68,9 +68,9 @@ class GatewayDrainIT {
                 Capability.ofAsync(
                     "park", Map.class, String.class, (ctx, p) -> (CompletionStage<String>) gate))
             .withCapability(Capability.of("echo", Map.class, Map.class, (ctx, p) -> p));
-    MeshNode node = MeshNode.builder(settings).agent(worker).start();
     IdentitySource identities = IdentitySources.fromSettings(settings);
-    Gateway gateway = Gateway.start(node, identities);
+    MeshNode node = MeshNode.builder(settings).agent(worker).identities(identities).start();
+    Gateway gateway = node.component(Gateway.class).orElseThrow();
     SSLContext tls =
         TestTls.context(
             ca.issue(SpiffeId.parse(CALLER), Duration.ofMinutes(10), List.of()), ca.certificate());

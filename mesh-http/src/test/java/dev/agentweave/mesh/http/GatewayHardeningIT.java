@@ -105,9 +105,9 @@ class GatewayHardeningIT {
     gatewayLog = new ListAppender<>();
     gatewayLog.start();
     ((Logger) LoggerFactory.getLogger("agentweave.gateway")).addAppender(gatewayLog);
-    node = MeshNode.builder(settings).agent(search).start();
     identities = IdentitySources.fromSettings(settings);
-    gateway = Gateway.start(node, identities);
+    node = MeshNode.builder(settings).agent(search).identities(identities).start();
+    gateway = node.component(Gateway.class).orElseThrow();
     orchestratorTls =
         TestTls.context(
             ca.issue(SpiffeId.parse(ORCHESTRATOR), Duration.ofMinutes(10), List.of()),
@@ -488,9 +488,10 @@ class GatewayHardeningIT {
                 .formatted(dir.resolve("ca")),
             Map.of());
     List<Socket> held = new ArrayList<>();
-    try (MeshNode small = MeshNode.builder(settings).agent(Agent.of("small")).start();
-        IdentitySource ids = IdentitySources.fromSettings(settings);
-        Gateway g = Gateway.start(small, ids)) {
+    try (IdentitySource ids = IdentitySources.fromSettings(settings);
+        MeshNode small =
+            MeshNode.builder(settings).agent(Agent.of("small")).identities(ids).start()) {
+      Gateway g = small.component(Gateway.class).orElseThrow();
       for (int i = 0; i < 15; i++) {
         Socket s = new Socket();
         s.connect(new InetSocketAddress("127.0.0.1", g.port()), 5_000);

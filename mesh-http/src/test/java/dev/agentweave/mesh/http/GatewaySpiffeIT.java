@@ -64,9 +64,10 @@ class GatewaySpiffeIT {
         assertThatThrownBy(() -> identities.svid(SpiffeId.parse("spiffe://test.local/agent/ghost")))
             .isInstanceOf(IdentityException.class)
             .hasMessageContaining("register the agent's SPIFFE ID");
-        MeshNode node = MeshNode.builder(settings).agent(Agent.of("node")).start();
+        MeshNode node =
+            MeshNode.builder(settings).agent(Agent.of("node")).identities(identities).start();
         try {
-          Gateway gateway = Gateway.start(node, identities);
+          Gateway gateway = node.component(Gateway.class).orElseThrow();
           X509Svid client =
               ca.issue(
                   SpiffeId.parse("spiffe://test.local/agent/alice"),

@@ -104,9 +104,9 @@ class GatewayTaskIT {
                       throw new IllegalStateException("secret internals: db password hunter2");
                     }))
             .withCapability(Capability.ofAsync("park", Map.class, String.class, (ctx, p) -> gate));
-    node = MeshNode.builder(settings).agent(search).start();
     identities = IdentitySources.fromSettings(settings);
-    gateway = Gateway.start(node, identities);
+    node = MeshNode.builder(settings).agent(search).identities(identities).start();
+    gateway = node.component(Gateway.class).orElseThrow();
     orchestrator = client(ORCHESTRATOR);
     outsider = client(OUTSIDER);
   }

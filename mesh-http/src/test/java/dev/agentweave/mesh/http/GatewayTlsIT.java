@@ -72,9 +72,9 @@ class GatewayTlsIT {
                 .formatted(
                     dir.resolve("partner.pem"), dir.resolve("stranger.pem"), dir.resolve("ca")),
             Map.of());
-    node = MeshNode.builder(settings).agent(Agent.of("node")).start();
     identities = IdentitySources.fromSettings(settings);
-    gateway = Gateway.start(node, identities);
+    node = MeshNode.builder(settings).agent(Agent.of("node")).identities(identities).start();
+    gateway = node.component(Gateway.class).orElseThrow();
   }
 
   @AfterAll

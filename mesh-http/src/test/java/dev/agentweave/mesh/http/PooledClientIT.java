@@ -81,16 +81,18 @@ class PooledClientIT {
                 .formatted(
                     name,
                     dir.resolve("ca"),
-                    yaml.contains("server:") ? "" : "server: {host: 127.0.0.1, port: 0}",
+                    yaml.contains("server:")
+                        ? ""
+                        : serve ? "server: {host: 127.0.0.1, port: 0}" : "server: {enabled: false}",
                     ALLOW_ALL_OF_TEST_LOCAL,
                     yaml),
             Map.of());
-    MeshNode node = MeshNode.builder(settings).agent(agent).start();
     IdentitySource ids = IdentitySources.fromSettings(settings);
+    MeshNode node = MeshNode.builder(settings).agent(agent).identities(ids).start();
     toClose.add(ids);
     toClose.add(node);
-    Gateway gateway = serve ? Gateway.start(node, ids) : null;
-    GatewayClient client = call ? GatewayClient.start(node, ids) : null;
+    Gateway gateway = serve ? node.component(Gateway.class).orElseThrow() : null;
+    GatewayClient client = call ? node.component(GatewayClient.class).orElseThrow() : null;
     return new Node(node, ids, gateway, client);
   }
 

@@ -103,9 +103,9 @@ class RemoteAgentRefIT {
                       return Map.of();
                     }))
             .withCapability(Capability.of("secret", Map.class, Map.class, (ctx, q) -> Map.of()));
-    searchNode = MeshNode.builder(searchSettings).agent(search).start();
     searchIds = IdentitySources.fromSettings(searchSettings);
-    searchGateway = Gateway.start(searchNode, searchIds);
+    searchNode = MeshNode.builder(searchSettings).agent(search).identities(searchIds).start();
+    searchGateway = searchNode.component(Gateway.class).orElseThrow();
 
     MeshSettings orchestratorSettings =
         settings(
@@ -123,10 +123,13 @@ class RemoteAgentRefIT {
                 - {spiffe_id: "spiffe://test.local/agent/ghost", urls: ["https://127.0.0.1:%d"]}
             """
                 .formatted(searchGateway.url(), deadPort));
-    orchestratorNode =
-        MeshNode.builder(orchestratorSettings).agent(Agent.of("orchestrator")).start();
     orchestratorIds = IdentitySources.fromSettings(orchestratorSettings);
-    client = GatewayClient.start(orchestratorNode, orchestratorIds);
+    orchestratorNode =
+        MeshNode.builder(orchestratorSettings)
+            .agent(Agent.of("orchestrator"))
+            .identities(orchestratorIds)
+            .start();
+    client = orchestratorNode.component(GatewayClient.class).orElseThrow();
   }
 
   @AfterAll

@@ -88,9 +88,9 @@ class StreamingIT {
                               return ByteString.fromArrayUnsafe(b);
                             })))
             .withCapability(Capability.streaming("closed", (ctx, in) -> in));
-    store = MeshNode.builder(storeSettings).agent(agent).start();
     storeIds = IdentitySources.fromSettings(storeSettings);
-    gateway = Gateway.start(store, storeIds);
+    store = MeshNode.builder(storeSettings).agent(agent).identities(storeIds).start();
+    gateway = store.component(Gateway.class).orElseThrow();
     MeshSettings clientSettings =
         settings(
             "client",
@@ -100,9 +100,10 @@ class StreamingIT {
                 - {spiffe_id: "spiffe://test.local/agent/store", urls: ["%s"]}
             """
                 .formatted(gateway.url()));
-    client = MeshNode.builder(clientSettings).agent(Agent.of("client")).start();
     clientIds = IdentitySources.fromSettings(clientSettings);
-    transport = GatewayClient.start(client, clientIds);
+    client =
+        MeshNode.builder(clientSettings).agent(Agent.of("client")).identities(clientIds).start();
+    transport = client.component(GatewayClient.class).orElseThrow();
   }
 
   @AfterAll

@@ -34,9 +34,9 @@ final class TestGateway implements AutoCloseable {
             """
                 .formatted(caDir, devCaExtra, extraYaml),
             Map.of());
-    node = MeshNode.builder(settings).agent(Agent.of("node")).start();
     identities = IdentitySources.fromSettings(settings);
-    gateway = Gateway.start(node, identities);
+    node = MeshNode.builder(settings).agent(Agent.of("node")).identities(identities).start();
+    gateway = node.component(Gateway.class).orElseThrow();
   }
 
   @Override

@@ -1,7 +1,7 @@
 package dev.agentweave.mesh.cluster.internal;
 
-import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.NodeState;
+import dev.agentweave.mesh.spi.NodeContext;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -16,7 +16,7 @@ import org.apache.pekko.actor.ActorSystem;
  * check (the member is Up) runs beside it. Pekko creates it by class name with the actor system.
  */
 public final class NodeReadinessCheck implements Supplier<CompletionStage<Boolean>> {
-  private static final Map<ActorSystem, MeshNode> NODES = new ConcurrentHashMap<>();
+  private static final Map<ActorSystem, NodeContext> NODES = new ConcurrentHashMap<>();
 
   private final ActorSystem system;
 
@@ -34,7 +34,7 @@ public final class NodeReadinessCheck implements Supplier<CompletionStage<Boolea
    *
    * @param node the node
    */
-  public static void register(MeshNode node) {
+  public static void register(NodeContext node) {
     ActorSystem classic =
         org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(node.actorSystem());
     NODES.put(classic, node);
@@ -43,7 +43,7 @@ public final class NodeReadinessCheck implements Supplier<CompletionStage<Boolea
 
   @Override
   public CompletionStage<Boolean> get() {
-    MeshNode node = NODES.get(system);
+    NodeContext node = NODES.get(system);
     return CompletableFuture.completedFuture(node != null && node.state() == NodeState.READY);
   }
 }

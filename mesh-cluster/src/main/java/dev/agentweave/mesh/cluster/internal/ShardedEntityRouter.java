@@ -1,12 +1,12 @@
 package dev.agentweave.mesh.cluster.internal;
 
-import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.NotFoundException;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.config.MeshSettings.ShardingSettings;
 import dev.agentweave.mesh.spi.EntityCall;
 import dev.agentweave.mesh.spi.EntityRouter;
 import dev.agentweave.mesh.spi.KeyedAgentHost;
+import dev.agentweave.mesh.spi.NodeContext;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -55,7 +55,7 @@ public final class ShardedEntityRouter implements EntityRouter {
    * @param node the node
    * @return the router, to register with {@link MeshNode#useEntityRouter}
    */
-  public static ShardedEntityRouter start(MeshNode node) {
+  public static ShardedEntityRouter start(NodeContext node) {
     ActorSystem<Void> system = node.actorSystem();
     ShardingSettings s = node.settings().cluster().sharding();
     ShardedEntityRouter router =
