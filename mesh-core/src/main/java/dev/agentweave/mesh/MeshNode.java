@@ -145,8 +145,7 @@ public final class MeshNode implements AutoCloseable {
    * @return the authorizer, if it has that type
    */
   public <T extends Authorizer> Optional<T> authorizer(Class<T> type) {
-    Authorizer a = runtime.authorizer();
-    return type.isInstance(a) ? Optional.of(type.cast(a)) : Optional.empty();
+    return runtime.authorizer(type);
   }
 
   /** Calls accepted by this node's capabilities and not yet finished. */

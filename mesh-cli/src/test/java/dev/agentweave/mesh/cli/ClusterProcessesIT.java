@@ -92,6 +92,7 @@ class ClusterProcessesIT {
     IdentitySource ids = IdentitySources.fromSettings(settings);
     MeshNode observer =
         MeshNode.builder(settings).agent(Agent.of("observer")).identities(ids).start();
+    ClusterAgentDirectory directory = observer.component(ClusterAgentDirectory.class).orElseThrow();
     toClose.add(ids);
     toClose.add(observer);
     GatewayClient client = observer.component(GatewayClient.class).orElseThrow();
@@ -102,14 +103,7 @@ class ClusterProcessesIT {
         .failFast(
             "a node process exited (its log is kept in target/node-logs)",
             () -> nodes.stream().anyMatch(p -> !p.isAlive()))
-        .until(
-            () ->
-                observer
-                        .component(ClusterAgentDirectory.class)
-                        .orElseThrow()
-                        .gateways(SEARCH)
-                        .size()
-                    == 3);
+        .until(() -> directory.gateways(SEARCH).size() == 3);
 
     // Warm-up on cold JVMs (TLS handshakes, JIT, first authorization decisions): generous time.
     AgentRef patient = observer.agent("observer").ref(SEARCH).withTimeout(Duration.ofSeconds(60));
@@ -151,14 +145,7 @@ class ClusterProcessesIT {
     await()
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(50))
-        .until(
-            () ->
-                observer
-                        .component(ClusterAgentDirectory.class)
-                        .orElseThrow()
-                        .gateways(SEARCH)
-                        .size()
-                    == 2);
+        .until(() -> directory.gateways(SEARCH).size() == 2);
     long droppedMs = (System.nanoTime() - killedAt[0]) / 1_000_000;
     CompletableFuture.allOf(loops.toArray(new CompletableFuture[0])).get(120, TimeUnit.SECONDS);
 
@@ -169,8 +156,7 @@ class ClusterProcessesIT {
     }
     long lastFailureMs =
         failuresAt.stream().mapToLong(t -> (t - killedAt[0]) / 1_000_000).max().orElse(0);
-    assertThat(observer.component(ClusterAgentDirectory.class).orElseThrow().gateways(SEARCH))
-        .hasSize(2);
+    assertThat(directory.gateways(SEARCH)).hasSize(2);
     System.out.printf(
         "cluster kill -9: %d calls answered, %d failed (last %d ms after the kill), directory"
             + " without the node %d ms after the kill%n",
@@ -187,14 +173,7 @@ class ClusterProcessesIT {
     await()
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(50))
-        .until(
-            () ->
-                observer
-                        .component(ClusterAgentDirectory.class)
-                        .orElseThrow()
-                        .gateways(SEARCH)
-                        .size()
-                    == 1);
+        .until(() -> directory.gateways(SEARCH).size() == 1);
     System.out.printf(
         "cluster SIGTERM: the member exited 0 and left the directory %d ms after the signal%n",
         (System.nanoTime() - termAt) / 1_000_000);

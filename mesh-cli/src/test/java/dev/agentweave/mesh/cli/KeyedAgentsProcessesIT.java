@@ -114,18 +114,12 @@ class KeyedAgentsProcessesIT {
     IdentitySource ids = IdentitySources.fromSettings(settings);
     MeshNode observer =
         MeshNode.builder(settings).agent(Agent.of("observer")).identities(ids).start();
+    ClusterAgentDirectory directory = observer.component(ClusterAgentDirectory.class).orElseThrow();
     toClose.add(ids);
     toClose.add(observer);
     await()
         .atMost(Duration.ofSeconds(120))
-        .until(
-            () ->
-                observer
-                        .component(ClusterAgentDirectory.class)
-                        .orElseThrow()
-                        .gateways(CONVERSATIONS)
-                        .size()
-                    == 2);
+        .until(() -> directory.gateways(CONVERSATIONS).size() == 2);
     AgentRef conversations =
         observer.agent("observer").ref(CONVERSATIONS).withTimeout(Duration.ofSeconds(60));
 
@@ -215,14 +209,7 @@ class KeyedAgentsProcessesIT {
         .atMost(Duration.ofSeconds(120))
         .pollInterval(Duration.ofMillis(200))
         .ignoreExceptions()
-        .until(
-            () ->
-                observer
-                        .component(ClusterAgentDirectory.class)
-                        .orElseThrow()
-                        .gateways(CONVERSATIONS)
-                        .size()
-                    == 2);
+        .until(() -> directory.gateways(CONVERSATIONS).size() == 2);
     Set<String> nodesAfter = new HashSet<>();
     for (int k = 0; k < 30; k++) {
       nodesAfter.add(history(conversations, "c" + k).node());

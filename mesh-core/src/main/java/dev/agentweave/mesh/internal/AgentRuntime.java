@@ -20,6 +20,7 @@ public final class AgentRuntime implements AgentHandle {
   private final Map<String, CapabilityRuntime> capabilities = new LinkedHashMap<>();
   private final ConcurrentHashMap<SpiffeId, Bulkhead> outboundLimits = new ConcurrentHashMap<>();
   private final MeshMeters.AgentMeters meters;
+  private final Route.Local route = new Route.Local(this);
 
   AgentRuntime(MeshRuntime runtime, Agent agent, SpiffeId id, List<CapabilitySettings> overrides) {
     this.runtime = runtime;
@@ -39,6 +40,11 @@ public final class AgentRuntime implements AgentHandle {
 
   MeshMeters.AgentMeters meters() {
     return meters;
+  }
+
+  /** The route of calls to this agent (one value for the agent's life, not one per call). */
+  Route.Local route() {
+    return route;
   }
 
   @Override

@@ -11,15 +11,12 @@ import org.slf4j.Logger;
 /** The context of one call, handed to its handler. */
 final class CallContextImpl implements CallContext {
   private final CapabilityRuntime capability;
-  private final SpiffeId caller;
+  private final PipelineCall call;
   private final long deadlineNanos;
-  private volatile String requestId;
 
-  CallContextImpl(
-      CapabilityRuntime capability, SpiffeId caller, String requestId, long deadlineNanos) {
+  CallContextImpl(CapabilityRuntime capability, PipelineCall call, long deadlineNanos) {
     this.capability = capability;
-    this.caller = caller;
-    this.requestId = requestId;
+    this.call = call;
     this.deadlineNanos = deadlineNanos;
   }
 
@@ -29,7 +26,7 @@ final class CallContextImpl implements CallContext {
 
   @Override
   public SpiffeId caller() {
-    return caller;
+    return call.caller;
   }
 
   @Override
@@ -44,17 +41,7 @@ final class CallContextImpl implements CallContext {
 
   @Override
   public String requestId() {
-    String id = requestId;
-    if (id != null) {
-      return id;
-    }
-    synchronized (this) {
-      // Generated on first use only: most calls never read their id.
-      if (requestId == null) {
-        requestId = RequestIds.format(RequestIds.next());
-      }
-      return requestId;
-    }
+    return call.requestId();
   }
 
   @Override
@@ -92,6 +79,14 @@ final class CallContextImpl implements CallContext {
 
   @Override
   public String toString() {
-    return "CallContext[" + caller + " -> " + self() + " " + action() + " " + requestId() + "]";
+    return "CallContext["
+        + call.caller
+        + " -> "
+        + self()
+        + " "
+        + action()
+        + " "
+        + requestId()
+        + "]";
   }
 }

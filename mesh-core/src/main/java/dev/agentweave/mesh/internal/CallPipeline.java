@@ -149,7 +149,7 @@ final class CallPipeline {
     }
     AgentRuntime agent = resolver.hosted(target);
     if (agent != null) {
-      call.route = new Route.Local(agent);
+      call.route = agent.route();
       send(call);
       return;
     }
@@ -333,7 +333,7 @@ final class CallPipeline {
       return;
     }
     runtime.admitted();
-    CallContextImpl ctx = new CallContextImpl(cap, call.caller, call.givenRequestId(), deadline);
+    CallContextImpl ctx = new CallContextImpl(cap, call, deadline);
     cap.dispatch(new Envelope(ctx, mapped, sink, acceptedAt));
     sink.accepted();
   }
@@ -489,7 +489,7 @@ final class CallPipeline {
             call.action(),
             call.request(),
             call.requestId(),
-            new EntitySink(out));
+            null);
     intercept(info, out);
     long deadline = System.nanoTime() + call.timeout().toNanos();
     AgentRuntime front = host.front();
@@ -506,7 +506,7 @@ final class CallPipeline {
                 noCapability(host.spiffeId(), call.action(), front.capabilityNames()));
             return;
           }
-          runEntity(host, keyed, cap, state, call, deadline, out);
+          runEntity(host, keyed, cap, state, call, info, deadline, out);
         },
         out::completeExceptionally);
     return out;
@@ -518,6 +518,7 @@ final class CallPipeline {
       CapabilityRuntime cap,
       Object state,
       EntityCall call,
+      PipelineCall info,
       long deadline,
       CompletableFuture<byte[]> out) {
     PermissionDeniedException refused = cap.refusePeer(call.caller());
@@ -547,7 +548,7 @@ final class CallPipeline {
                   "request for", keyed.name(), host.spiffeId(), keyed.requestType(), e)));
       return;
     }
-    CallContextImpl ctx = new CallContextImpl(cap, call.caller(), call.requestId(), deadline);
+    CallContextImpl ctx = new CallContextImpl(cap, info, deadline);
     Runnable invoke =
         () -> {
           try {
@@ -575,27 +576,5 @@ final class CallPipeline {
                   + host.spiffeId()
                   + ": the blocking dispatcher refused the call"));
     }
-  }
-
-  /** Where the failures of an entity's call go before its handler runs. */
-  private record EntitySink(CompletableFuture<byte[]> out) implements ReplySink {
-    @Override
-    public void accepted() {}
-
-    @Override
-    public void succeed(Object value) {}
-
-    @Override
-    public void fail(Throwable error) {
-      out.completeExceptionally(error);
-    }
-
-    @Override
-    public boolean abandoned() {
-      return out.isDone();
-    }
-
-    @Override
-    public void armDeadline(long deadlineNanos, String message) {}
   }
 }

@@ -162,11 +162,6 @@ public final class MeshRuntime {
     meters.bindNode(this);
   }
 
-  /** The node extensions this node loaded (one instance each, used for its whole life). */
-  public List<dev.agentweave.mesh.spi.NodeExtension> extensions() {
-    return extensions;
-  }
-
   private static List<dev.agentweave.mesh.spi.NodeExtension> loadExtensions(
       List<dev.agentweave.mesh.spi.NodeExtension> explicit) {
     List<dev.agentweave.mesh.spi.NodeExtension> out = new ArrayList<>();
@@ -368,6 +363,13 @@ public final class MeshRuntime {
   /** The authorizer. */
   public Authorizer authorizer() {
     return authorizer;
+  }
+
+  /** The authorizer, if it is of the given type. */
+  public <T extends Authorizer> java.util.Optional<T> authorizer(Class<T> type) {
+    return type.isInstance(authorizer)
+        ? java.util.Optional.of(type.cast(authorizer))
+        : java.util.Optional.empty();
   }
 
   /** The metrics facade. */

@@ -153,8 +153,7 @@ final class NodeContextImpl implements NodeContext {
 
   @Override
   public <T extends Authorizer> Optional<T> authorizer(Class<T> type) {
-    Authorizer a = runtime.authorizer();
-    return type.isInstance(a) ? Optional.of(type.cast(a)) : Optional.empty();
+    return runtime.authorizer(type);
   }
 
   @Override

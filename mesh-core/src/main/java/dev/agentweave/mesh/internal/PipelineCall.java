@@ -7,7 +7,9 @@ import dev.agentweave.mesh.spi.CallOrigin;
 /**
  * One call on its way through the {@link CallPipeline}: what the entrance knew (origin, caller,
  * target, action, request, where the outcome goes) and what the stages decide (deadline, route).
- * Each stage hands the call to the next; a call is moved on by one thread at a time.
+ * Each stage hands the call to the next; a call is moved on by one thread at a time. The handler's
+ * {@link CallContextImpl} reads the caller and the request ID from here, so interceptors and the
+ * handler see the same ID.
  */
 final class PipelineCall implements CallInfo, Runnable {
   final CallPipeline pipeline;
@@ -68,11 +70,6 @@ final class PipelineCall implements CallInfo, Runnable {
     return action;
   }
 
-  /** The request ID as given, {@code null} when none was given or made yet. */
-  String givenRequestId() {
-    return requestId;
-  }
-
   @Override
   public String requestId() {
     String id = requestId;
@@ -80,6 +77,7 @@ final class PipelineCall implements CallInfo, Runnable {
       return id;
     }
     synchronized (this) {
+      // Made on first use only: most calls never read their id.
       if (requestId == null) {
         requestId = RequestIds.format(RequestIds.next());
       }

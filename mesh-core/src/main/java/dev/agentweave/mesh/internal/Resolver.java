@@ -54,7 +54,7 @@ final class Resolver {
   Route resolve(SpiffeId target) {
     AgentRuntime local = hosted.get(target);
     if (local != null) {
-      return new Route.Local(local);
+      return local.route();
     }
     if (transport == null) {
       return new Route.Unknown("");

@@ -341,13 +341,16 @@ public final class GatewayClient implements RemoteTransport {
   private record Call(
       RemoteRoute route,
       SpiffeId caller,
-      SpiffeId target,
       String action,
       byte[] request,
       long deadline,
       String requestId,
       boolean tell,
-      CompletableFuture<byte[]> result) {}
+      CompletableFuture<byte[]> result) {
+    SpiffeId target() {
+      return route.target();
+    }
+  }
 
   private CompletionStage<byte[]> send(
       RemoteRoute route,
@@ -361,7 +364,6 @@ public final class GatewayClient implements RemoteTransport {
         new Call(
             route,
             caller,
-            route.target(),
             action,
             request,
             System.nanoTime() + timeout.toNanos(),
