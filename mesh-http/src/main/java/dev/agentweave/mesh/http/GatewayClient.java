@@ -14,7 +14,6 @@ import dev.agentweave.mesh.UnavailableException;
 import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.config.MeshSettings.ConnectionPoolSettings;
 import dev.agentweave.mesh.config.MeshSettings.RetrySettings;
-import dev.agentweave.mesh.identity.IdentitySource;
 import dev.agentweave.mesh.identity.IdentitySources;
 import dev.agentweave.mesh.identity.SpiffeTls;
 import dev.agentweave.mesh.internal.RateLimitedLog;
@@ -85,6 +84,7 @@ public final class GatewayClient implements RemoteTransport {
       this.key = key;
       destinationGauges(key.gateway());
       this.gate = new PoolGate(pool.maxConnections(), pool.maxWaitingRequests());
+      SpiffeTls tls = tls();
       SSLContext context = tls.clientContext(key.caller(), id -> true);
       // Engines without a peer address: a session is never resumed with an identity that rotated.
       this.https =
@@ -102,7 +102,8 @@ public final class GatewayClient implements RemoteTransport {
   private final NodeContext node;
   private final ActorSystem system;
   private final Http http;
-  private final SpiffeTls tls;
+  private final RateLimitedLog refusedGateways = new RateLimitedLog(LOG, Duration.ofSeconds(1));
+  private volatile SpiffeTls tls;
   private final ConnectionPoolSettings pool;
   private final RetrySettings retry;
   private final MeshSettings.CircuitBreakerSettings breakerSettings;
@@ -119,11 +120,10 @@ public final class GatewayClient implements RemoteTransport {
   private final io.micrometer.core.instrument.Counter retries;
   private final io.micrometer.core.instrument.Counter opened;
 
-  private GatewayClient(NodeContext node, SpiffeTls tls) {
+  private GatewayClient(NodeContext node) {
     this.node = node;
     this.system = node.actorSystem().classicSystem();
     this.http = Http.get(system);
-    this.tls = tls;
     MeshSettings settings = node.settings();
     this.pool = settings.transport().connectionPool();
     this.retry = settings.transport().retry();
@@ -176,12 +176,7 @@ public final class GatewayClient implements RemoteTransport {
    */
   static GatewayClient start(NodeContext node) {
     requireNonNull(node, "node");
-    IdentitySource identities = node.identities();
-    RateLimitedLog refused = new RateLimitedLog(LOG, Duration.ofSeconds(1));
-    SpiffeTls tls =
-        IdentitySources.tls(
-            identities, node.settings(), reason -> refused.warn("refused a gateway: {}", reason));
-    GatewayClient client = new GatewayClient(node, tls);
+    GatewayClient client = new GatewayClient(node);
     node.useRemoteTransport(client);
     // Pools close with the node, after its calls drained, before its actor system stops.
     org.apache.pekko.actor.CoordinatedShutdown.get(node.actorSystem())
@@ -198,6 +193,27 @@ public final class GatewayClient implements RemoteTransport {
         node.settings().agent().name(),
         node.settings().transport().peers().size());
     return client;
+  }
+
+  /**
+   * The TLS of the calling agents' SVIDs, made when the first pool opens: a node that never calls
+   * another node never needs its identity source.
+   */
+  private SpiffeTls tls() {
+    SpiffeTls t = tls;
+    if (t != null) {
+      return t;
+    }
+    synchronized (this) {
+      if (tls == null) {
+        tls =
+            IdentitySources.tls(
+                node.identities(),
+                node.settings(),
+                reason -> refusedGateways.warn("refused a gateway: {}", reason));
+      }
+      return tls;
+    }
   }
 
   // ---- RemoteTransport --------------------------------------------------------------------------
