@@ -34,22 +34,25 @@ public abstract class MeshException extends RuntimeException {
    *
    * @param code the code
    * @param message the message
-   * @param retryAfter for {@link ErrorCode#OVERLOADED}, when to retry; ignored otherwise
+   * @param retryAfter for {@link ErrorCode#OVERLOADED} and {@link ErrorCode#UNAVAILABLE}, when to
+   *     retry ({@code null}: one second); ignored otherwise
    * @return the exception
    */
   public static MeshException of(ErrorCode code, String message, java.time.Duration retryAfter) {
     requireNonNull(code, "code");
+    java.time.Duration retry = retryAfter != null ? retryAfter : java.time.Duration.ofSeconds(1);
+    if (code.isProtocol()) {
+      return new InvalidRequestException(code, message);
+    }
     return switch (code) {
       case INVALID_REQUEST -> new InvalidRequestException(message);
       case PERMISSION_DENIED -> new PermissionDeniedException(message);
       case NOT_FOUND -> new NotFoundException(message);
       case REJECTED -> new HandlerRejectedException(message);
-      case OVERLOADED ->
-          new OverloadedException(
-              message, retryAfter != null ? retryAfter : java.time.Duration.ofSeconds(1));
-      case UNAVAILABLE -> new UnavailableException(message);
+      case OVERLOADED -> new OverloadedException(message, retry);
+      case UNAVAILABLE -> new UnavailableException(message, retry);
       case DEADLINE_EXCEEDED -> new DeadlineExceededException(message);
-      case INTERNAL -> new InternalErrorException(message);
+      default -> new InternalErrorException(message);
     };
   }
 }

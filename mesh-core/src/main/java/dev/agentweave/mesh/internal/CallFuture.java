@@ -130,27 +130,12 @@ final class CallFuture<R> extends CompletableFuture<R>
   public void accepted() {}
 
   @Override
-  @SuppressWarnings("unchecked")
   public void succeed(Object value) {
-    if (value == null || responseType.isInstance(value)) {
-      complete((R) value);
-      return;
-    }
     R mapped;
     try {
-      mapped =
-          value instanceof RawJson raw
-              ? runtime.json().readValue(raw.bytes(), responseType)
-              : runtime.json().convertValue(value, responseType);
-    } catch (java.io.IOException | IllegalArgumentException e) {
-      completeExceptionally(
-          new InternalErrorException(
-              "response of '"
-                  + action
-                  + "' does not map to "
-                  + responseType.getSimpleName()
-                  + ": "
-                  + Json.describe(e)));
+      mapped = runtime.codec().decodeResponse(value, responseType, action, target);
+    } catch (InternalErrorException e) {
+      completeExceptionally(e);
       return;
     }
     complete(mapped);

@@ -1,6 +1,5 @@
 package dev.agentweave.mesh.internal;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentweave.mesh.CapabilityException;
 import dev.agentweave.mesh.DeadlineExceededException;
 import dev.agentweave.mesh.ErrorCode;
@@ -19,6 +18,7 @@ import dev.agentweave.mesh.spi.CallInterceptor;
 import dev.agentweave.mesh.spi.CallOrigin;
 import dev.agentweave.mesh.spi.Direction;
 import dev.agentweave.mesh.spi.EntityCall;
+import dev.agentweave.mesh.spi.JsonBody;
 import dev.agentweave.mesh.spi.RemoteRoute;
 import dev.agentweave.mesh.spi.RemoteTransport;
 import java.time.Duration;
@@ -61,7 +61,7 @@ final class CallPipeline {
   private final Resolver resolver;
   private final AuthorizationStage authorization;
   private final MeshMeters meters;
-  private final ObjectMapper json;
+  private final WireCodec codec;
   private final List<CallInterceptor> interceptors;
 
   CallPipeline(
@@ -69,13 +69,13 @@ final class CallPipeline {
       Resolver resolver,
       AuthorizationStage authorization,
       MeshMeters meters,
-      ObjectMapper json,
+      WireCodec codec,
       List<CallInterceptor> interceptors) {
     this.runtime = runtime;
     this.resolver = resolver;
     this.authorization = authorization;
     this.meters = meters;
-    this.json = json;
+    this.codec = codec;
     this.interceptors = List.copyOf(interceptors);
   }
 
@@ -361,9 +361,9 @@ final class CallPipeline {
       }
       byte[] body;
       try {
-        body = json.writeValueAsBytes(call.request);
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        sink.fail(new InvalidRequestException(Json.cannotWrite(call.action, call.target, e)));
+        body = codec.encodeRequest(call.request, call.action, call.target);
+      } catch (InvalidRequestException e) {
+        sink.fail(e);
         return;
       }
       if (call.tell) {
@@ -540,12 +540,15 @@ final class CallPipeline {
     }
     Object request;
     try {
-      request = json.readValue(call.request(), keyed.requestType());
-    } catch (java.io.IOException e) {
-      out.completeExceptionally(
-          new InvalidRequestException(
-              Json.doesNotMap(
-                  "request for", keyed.name(), host.spiffeId(), keyed.requestType(), e)));
+      request =
+          codec.decodeRequest(
+              new JsonBody(call.request()),
+              keyed.requestType(),
+              keyed.name(),
+              host.spiffeId(),
+              cap.meters()::payloadSize);
+    } catch (InvalidRequestException e) {
+      out.completeExceptionally(e);
       return;
     }
     CallContextImpl ctx = new CallContextImpl(cap, info, deadline);
@@ -553,7 +556,7 @@ final class CallPipeline {
         () -> {
           try {
             Object response = keyed.invoke(ctx, state, request);
-            out.complete(json.writeValueAsBytes(response));
+            out.complete(codec.encodeResponse(response, keyed.name(), host.spiffeId()));
           } catch (Throwable t) {
             out.completeExceptionally(
                 handlerFailure(

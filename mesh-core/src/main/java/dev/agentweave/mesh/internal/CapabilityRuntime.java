@@ -1,7 +1,6 @@
 package dev.agentweave.mesh.internal;
 
 import dev.agentweave.mesh.Capability;
-import dev.agentweave.mesh.InvalidRequestException;
 import dev.agentweave.mesh.OverloadedException;
 import dev.agentweave.mesh.PermissionDeniedException;
 import dev.agentweave.mesh.SpiffeId;
@@ -177,26 +176,12 @@ public final class CapabilityRuntime {
             + requiredPeers);
   }
 
-  /** The request as the capability's request type; JSON bodies are read in one pass. */
+  /** The request as the capability's request type (see {@link WireCodec#decodeRequest}). */
   Object mapRequest(Object request) {
-    Class<?> type = capability.requestType();
-    if (request != null && type.isInstance(request)) {
-      return request;
-    }
-    try {
-      if (request instanceof com.fasterxml.jackson.databind.JsonNode tree) {
-        return agent.runtime().json().treeToValue(tree, type);
-      }
-      if (request instanceof dev.agentweave.mesh.spi.JsonBody body) {
-        meters.payloadSize(body.json().length);
-        return agent.runtime().json().readValue(body.json(), type);
-      }
-      byte[] bytes = agent.runtime().json().writeValueAsBytes(request);
-      meters.payloadSize(bytes.length);
-      return agent.runtime().json().readValue(bytes, type);
-    } catch (java.io.IOException | IllegalArgumentException e) {
-      throw new InvalidRequestException(
-          Json.doesNotMap("request for", name(), agent.spiffeId(), type, e));
-    }
+    return agent
+        .runtime()
+        .codec()
+        .decodeRequest(
+            request, capability.requestType(), name(), agent.spiffeId(), meters::payloadSize);
   }
 }

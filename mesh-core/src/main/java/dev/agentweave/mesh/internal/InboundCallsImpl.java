@@ -3,10 +3,13 @@ package dev.agentweave.mesh.internal;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentweave.mesh.InvalidRequestException;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.spi.InboundCalls;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
 
 /** {@link InboundCalls} of one node: the transports' entrance to the {@link CallPipeline}. */
 final class InboundCallsImpl implements InboundCalls {
@@ -17,7 +20,40 @@ final class InboundCallsImpl implements InboundCalls {
   }
 
   @Override
-  public CompletionStage<Object> call(
+  public CompletionStage<byte[]> call(
+      SpiffeId caller,
+      SpiffeId target,
+      String action,
+      Object request,
+      Duration timeout,
+      String requestId) {
+    CallFuture<Object> answer = deliver(caller, target, action, request, timeout, requestId);
+    WireCodec codec = runtime.codec();
+    return answer.thenApply(value -> codec.encodeResponse(value, action, target));
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public CompletionStage<Source<ByteString, ?>> stream(
+      SpiffeId caller,
+      SpiffeId target,
+      String action,
+      Source<ByteString, ?> request,
+      Duration timeout,
+      String requestId) {
+    requireNonNull(request, "request");
+    return deliver(caller, target, action, request, timeout, requestId)
+        .thenApply(
+            value -> {
+              if (value instanceof Source<?, ?> bytes) {
+                return (Source<ByteString, ?>) bytes;
+              }
+              throw new InvalidRequestException(
+                  "'" + action + "' of " + target + " is not a streaming capability");
+            });
+  }
+
+  private CallFuture<Object> deliver(
       SpiffeId caller,
       SpiffeId target,
       String action,

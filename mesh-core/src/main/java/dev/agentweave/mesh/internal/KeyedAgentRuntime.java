@@ -1,7 +1,6 @@
 package dev.agentweave.mesh.internal;
 
 import dev.agentweave.mesh.Agent;
-import dev.agentweave.mesh.InternalErrorException;
 import dev.agentweave.mesh.InvalidRequestException;
 import dev.agentweave.mesh.KeyedAgent;
 import dev.agentweave.mesh.KeyedCapability;
@@ -88,10 +87,9 @@ public final class KeyedAgentRuntime implements KeyedAgentHost {
     String key = cap.keyOf(request);
     byte[] body;
     try {
-      body = runtime.json().writeValueAsBytes(request);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      return CompletableFuture.failedFuture(
-          new InvalidRequestException(Json.cannotWrite(cap.name(), id, e)));
+      body = runtime.codec().encodeRequest(request, cap.name(), id);
+    } catch (InvalidRequestException e) {
+      return CompletableFuture.failedFuture(e);
     }
     EntityCall call =
         new EntityCall(
@@ -106,14 +104,7 @@ public final class KeyedAgentRuntime implements KeyedAgentHost {
     return router
         .ask(call)
         .thenApply(
-            bytes -> {
-              try {
-                return runtime.json().readValue(bytes, cap.responseType());
-              } catch (java.io.IOException e) {
-                throw new InternalErrorException(
-                    Json.doesNotMap("response of", cap.name(), id, cap.responseType(), e));
-              }
-            });
+            bytes -> runtime.codec().decodeResponse(bytes, cap.responseType(), cap.name(), id));
   }
 
   // ---- the entity's node ----------------------------------------------------------------------

@@ -222,6 +222,9 @@ final class MeshMeters {
               .tag("agent", agent)
               .register(reg);
       for (ErrorCode c : ErrorCode.values()) {
+        if (c.isProtocol()) {
+          continue; // a gateway's refusal before any call: counted as an invalid request
+        }
         errors.put(
             c,
             Counter.builder(MeterNames.REQUESTS_ERROR)
@@ -241,7 +244,7 @@ final class MeshMeters {
     }
 
     void failed(ErrorCode code) {
-      errors.get(code).increment();
+      errors.get(code.isProtocol() ? ErrorCode.INVALID_REQUEST : code).increment();
     }
   }
 

@@ -46,6 +46,7 @@ public final class MeshRuntime {
   private final MeshMeters meters;
   private final Authorizer authorizer;
   private final ObjectMapper json = Json.newMapper();
+  private final WireCodec codec = new WireCodec(json);
   private final InboundCallsImpl inbound = new InboundCallsImpl(this);
   private final CallPipeline pipeline;
   private final NodeContextImpl context;
@@ -119,7 +120,7 @@ public final class MeshRuntime {
                 meters,
                 settings.authorization().defaultAction() == DefaultAction.LOG_ONLY),
             meters,
-            json,
+            codec,
             interceptors);
     String systemName = "agentweave-" + settings.agent().name();
     Config config = pekkoConfig(settings);
@@ -383,6 +384,11 @@ public final class MeshRuntime {
 
   ObjectMapper json() {
     return json;
+  }
+
+  /** How requests and answers leave this node and are read back. */
+  WireCodec codec() {
+    return codec;
   }
 
   ActorSystem<Void> system() {

@@ -25,15 +25,38 @@ public interface InboundCalls {
    *     failure is an {@link dev.agentweave.mesh.InvalidRequestException} naming the field)
    * @param timeout the time the call has left
    * @param requestId the caller's request ID for logs, or {@code null}
-   * @return the handler's response; fails with a {@link dev.agentweave.mesh.MeshException}
+   * @return the handler's response as JSON, written with the node's mapping (a response that cannot
+   *     be written fails the call as an internal error); fails with a {@link
+   *     dev.agentweave.mesh.MeshException}
    */
-  CompletionStage<Object> call(
+  CompletionStage<byte[]> call(
       SpiffeId caller,
       SpiffeId target,
       String action,
       Object request,
       Duration timeout,
       String requestId);
+
+  /**
+   * Delivers one call of a streaming capability: the request's bytes go to the handler as they
+   * arrive, and its response's bytes go back as the handler produces them.
+   *
+   * @param caller the caller, as authenticated by the transport
+   * @param target the agent called
+   * @param action the streaming capability
+   * @param request the request's bytes
+   * @param timeout the time the call has left to start answering
+   * @param requestId the caller's request ID, or {@code null}
+   * @return the response's bytes; fails with a {@link dev.agentweave.mesh.MeshException}
+   */
+  CompletionStage<org.apache.pekko.stream.javadsl.Source<org.apache.pekko.util.ByteString, ?>>
+      stream(
+          SpiffeId caller,
+          SpiffeId target,
+          String action,
+          org.apache.pekko.stream.javadsl.Source<org.apache.pekko.util.ByteString, ?> request,
+          Duration timeout,
+          String requestId);
 
   /**
    * Delivers one call whose outcome the caller does not wait for.
@@ -67,7 +90,9 @@ public interface InboundCalls {
   boolean isIdempotent(SpiffeId target, String action);
 
   /**
-   * The node's JSON mapping for requests and responses (strict about unknown fields).
+   * The node's strict JSON mapper (unknown fields and duplicate keys refused), for a transport that
+   * reads a request's envelope itself before it hands the request's fields to {@link #call} (the
+   * gateway's {@code POST /task}). The requests and answers themselves are encoded by the node.
    *
    * @return the mapper; do not reconfigure it
    */

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import dev.agentweave.mesh.SpiffeId;
+import dev.agentweave.mesh.http.internal.GatewayRoutes;
 import dev.agentweave.mesh.http.internal.GatewayServer;
 import dev.agentweave.mesh.http.internal.ProtocolErrors;
 import dev.agentweave.mesh.identity.IdentitySource;

@@ -10,6 +10,7 @@ import dev.agentweave.mesh.HandlerRejectedException;
 import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.config.MeshSettings;
+import dev.agentweave.mesh.http.internal.WireProtocol;
 import dev.agentweave.mesh.identity.DevCertificateAuthority;
 import dev.agentweave.mesh.identity.IdentitySource;
 import dev.agentweave.mesh.identity.IdentitySources;
@@ -291,7 +292,7 @@ class GatewayTaskIT {
     return orchestrator.sendAsync(
         HttpRequest.newBuilder(URI.create(gateway.url() + "/task"))
             .timeout(Duration.ofSeconds(30))
-            .header(GatewayRoutes.TIMEOUT_HEADER, "20000")
+            .header(WireProtocol.TIMEOUT_HEADER, "20000")
             .POST(HttpRequest.BodyPublishers.ofString("{\"action\":\"park\"}"))
             .build(),
         HttpResponse.BodyHandlers.ofString());

@@ -8,6 +8,7 @@ import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.PermissionDeniedException;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.config.MeshSettings;
+import dev.agentweave.mesh.http.internal.WireProtocol;
 import dev.agentweave.mesh.identity.DevCertificateAuthority;
 import dev.agentweave.mesh.identity.IdentitySource;
 import dev.agentweave.mesh.identity.IdentitySources;
@@ -181,12 +182,12 @@ class StreamingIT {
     new Random(7).nextBytes(body);
     HttpResponse<byte[]> r =
         http.send(
-            HttpRequest.newBuilder(gateway.url().resolve(GatewayRoutes.CALL_PATH))
+            HttpRequest.newBuilder(gateway.url().resolve(WireProtocol.CALL_PATH))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/octet-stream")
-                .header(GatewayRoutes.TARGET_HEADER, "spiffe://test.local/agent/store")
-                .header(GatewayRoutes.ACTION_HEADER, "invert")
-                .header(GatewayRoutes.TIMEOUT_HEADER, "20000")
+                .header(WireProtocol.TARGET_HEADER, "spiffe://test.local/agent/store")
+                .header(WireProtocol.ACTION_HEADER, "invert")
+                .header(WireProtocol.TIMEOUT_HEADER, "20000")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build(),
             HttpResponse.BodyHandlers.ofByteArray());

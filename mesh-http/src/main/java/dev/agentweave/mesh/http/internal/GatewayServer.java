@@ -285,7 +285,7 @@ public final class GatewayServer {
       answer =
           CompletableFuture.completedFuture(
               drainingAnswer
-                  .apply(ProtocolErrors.newRequestId())
+                  .apply(WireProtocol.requestId(request))
                   .addHeader(Connection.create("close")));
     } else {
       try {
@@ -300,8 +300,10 @@ public final class GatewayServer {
               HttpResponse r =
                   failure == null
                       ? response
-                      : ProtocolErrors.response(
-                          500, "internal", "internal error", ProtocolErrors.newRequestId());
+                      : WireProtocol.error(
+                          dev.agentweave.mesh.ErrorCode.INTERNAL,
+                          "internal error",
+                          WireProtocol.requestId(request));
               if (failure != null) {
                 LOG.error("a gateway request failed unexpectedly", failure);
               }

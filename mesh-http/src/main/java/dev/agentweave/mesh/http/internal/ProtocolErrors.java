@@ -1,20 +1,15 @@
 package dev.agentweave.mesh.http.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentweave.mesh.internal.Bounded;
 import dev.agentweave.mesh.internal.RateLimitedLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.http.ParsingErrorHandler;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
-import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.scaladsl.model.ErrorInfo;
 import org.apache.pekko.http.scaladsl.model.StatusCode;
@@ -26,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * The gateway's answer to requests that Pekko HTTP refuses before they reach a route (a request
  * line or header that does not parse, headers or a URI over their limits, an unknown method,
  * framing that could smuggle a request): our JSON error body with a request ID, instead of Pekko's
- * plain text. Each refusal is counted ({@code gateway.requests.malformed}, tag {@code reason}) and
- * warned about at most once a second per gateway.
+ * plain text, with the {@linkplain dev.agentweave.mesh.ErrorCode#isProtocol() protocol refusal}'s
+ * code ({@link WireProtocol#refusal}). Each refusal is counted ({@code gateway.requests.malformed},
+ * tag {@code reason}) and warned about at most once a second per gateway.
  *
  * <p>Pekko HTTP creates this handler by class name ({@code
  * pekko.http.server.parsing.error-handler}) and gives it the logging adapter of the server; a
@@ -36,7 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProtocolErrors extends ParsingErrorHandler {
   private static final Logger LOG = LoggerFactory.getLogger("agentweave.gateway");
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Map<LoggingAdapter, Sink> SINKS = new ConcurrentHashMap<>();
 
   /** Created by Pekko HTTP, by class name. */
@@ -106,13 +101,8 @@ public final class ProtocolErrors extends ParsingErrorHandler {
     if (sink != null) {
       sink.refused(reason, summary);
     }
-    return response(code, reason, message(code, summary), newRequestId());
-  }
-
-  /** A new request ID: 16 hex digits. */
-  public static String newRequestId() {
-    return Long.toHexString(
-        java.util.concurrent.ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+    return WireProtocol.error(
+        WireProtocol.refusal(code), message(code, summary), WireProtocol.newRequestId());
   }
 
   /** A fixed reason per status: a bounded tag value. */
@@ -162,32 +152,5 @@ public final class ProtocolErrors extends ParsingErrorHandler {
       clean.append(c < 0x20 || c == 0x7f ? '?' : c);
     }
     return Bounded.shown(clean.toString());
-  }
-
-  /**
-   * Our JSON error response.
-   *
-   * @param status the HTTP status
-   * @param code the error code
-   * @param message the message
-   * @param requestId the request ID
-   * @return the response, with the {@code X-Request-Id} header
-   */
-  public static HttpResponse response(int status, String code, String message, String requestId) {
-    Map<String, Object> err = new LinkedHashMap<>();
-    err.put("code", code);
-    err.put("message", message);
-    err.put("request_id", requestId);
-    byte[] body;
-    try {
-      body = JSON.writeValueAsBytes(Map.of("error", err));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-    return HttpResponse.create()
-        .withStatus(status)
-        .addHeader(
-            org.apache.pekko.http.javadsl.model.headers.RawHeader.create("X-Request-Id", requestId))
-        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body));
   }
 }

@@ -1,4 +1,4 @@
-package dev.agentweave.mesh.http;
+package dev.agentweave.mesh.http.internal;
 
 import dev.agentweave.mesh.config.MeshSettings.CircuitBreakerSettings;
 import java.util.function.LongSupplier;

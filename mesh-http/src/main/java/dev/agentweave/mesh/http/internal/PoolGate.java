@@ -1,4 +1,4 @@
-package dev.agentweave.mesh.http;
+package dev.agentweave.mesh.http.internal;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
