@@ -6,27 +6,22 @@ import dev.agentweave.mesh.ErrorCode;
 import dev.agentweave.mesh.HandlerRejectedException;
 import dev.agentweave.mesh.InternalErrorException;
 import dev.agentweave.mesh.InvalidRequestException;
-import dev.agentweave.mesh.KeyedCapability;
 import dev.agentweave.mesh.MeshException;
 import dev.agentweave.mesh.NotFoundException;
 import dev.agentweave.mesh.OverloadedException;
 import dev.agentweave.mesh.PermissionDeniedException;
 import dev.agentweave.mesh.SpiffeId;
-import dev.agentweave.mesh.UnavailableException;
 import dev.agentweave.mesh.spi.AuthzRequest;
 import dev.agentweave.mesh.spi.CallInterceptor;
 import dev.agentweave.mesh.spi.CallOrigin;
 import dev.agentweave.mesh.spi.Direction;
 import dev.agentweave.mesh.spi.EntityCall;
-import dev.agentweave.mesh.spi.JsonBody;
 import dev.agentweave.mesh.spi.RemoteRoute;
 import dev.agentweave.mesh.spi.RemoteTransport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
@@ -63,6 +58,7 @@ final class CallPipeline {
   private final MeshMeters meters;
   private final WireCodec codec;
   private final List<CallInterceptor> interceptors;
+  private final EntityStage entities;
 
   CallPipeline(
       MeshRuntime runtime,
@@ -77,6 +73,7 @@ final class CallPipeline {
     this.meters = meters;
     this.codec = codec;
     this.interceptors = List.copyOf(interceptors);
+    this.entities = new EntityStage(this, runtime, authorization, meters, codec);
   }
 
   Resolver resolver() {
@@ -164,7 +161,7 @@ final class CallPipeline {
   // ---- stages ----------------------------------------------------------------------------------
 
   /** Stage: the interceptors learn of the call; their observers learn its outcome. */
-  private void intercept(PipelineCall call, CompletionStage<?> outcome) {
+  void intercept(PipelineCall call, CompletionStage<?> outcome) {
     if (interceptors.isEmpty()) {
       return;
     }
@@ -472,112 +469,8 @@ final class CallPipeline {
 
   // ---- the entity's node -----------------------------------------------------------------------
 
-  /**
-   * A keyed agent's call on the node that runs the entity of its key: intercept, inbound
-   * authorization with the caller the call carries, capability lookup, required peers, deadline,
-   * request mapping, then the keyed handler on the key's state (on the blocking dispatcher when the
-   * capability blocks); the response as JSON.
-   */
+  /** A keyed agent's call on the node that runs the entity of its key (see {@link EntityStage}). */
   CompletionStage<byte[]> entity(KeyedAgentRuntime host, Object state, EntityCall call) {
-    CompletableFuture<byte[]> out = new CompletableFuture<>();
-    PipelineCall info =
-        new PipelineCall(
-            this,
-            CallOrigin.ENTITY,
-            call.caller(),
-            host.spiffeId(),
-            call.action(),
-            call.request(),
-            call.requestId(),
-            null);
-    intercept(info, out);
-    long deadline = System.nanoTime() + call.timeout().toNanos();
-    AgentRuntime front = host.front();
-    CapabilityRuntime cap = front.capabilities().get(call.action());
-    MeshMeters.ActionMeters am =
-        cap != null ? cap.authzMeters() : meters.undeclared(Direction.INBOUND);
-    authorization.authorize(
-        new AuthzRequest(call.caller(), host.spiffeId(), call.action(), Direction.INBOUND),
-        am,
-        () -> {
-          KeyedCapability<Object, Object, Object> keyed = host.capability(call.action());
-          if (cap == null || keyed == null) {
-            out.completeExceptionally(
-                noCapability(host.spiffeId(), call.action(), front.capabilityNames()));
-            return;
-          }
-          runEntity(host, keyed, cap, state, call, info, deadline, out);
-        },
-        out::completeExceptionally);
-    return out;
-  }
-
-  private void runEntity(
-      KeyedAgentRuntime host,
-      KeyedCapability<Object, Object, Object> keyed,
-      CapabilityRuntime cap,
-      Object state,
-      EntityCall call,
-      PipelineCall info,
-      long deadline,
-      CompletableFuture<byte[]> out) {
-    PermissionDeniedException refused = cap.refusePeer(call.caller());
-    if (refused != null) {
-      out.completeExceptionally(refused);
-      return;
-    }
-    if (deadline - System.nanoTime() <= 0) {
-      out.completeExceptionally(
-          new DeadlineExceededException(
-              "'"
-                  + keyed.name()
-                  + "' of "
-                  + host.spiffeId()
-                  + " for key '"
-                  + call.key()
-                  + "': deadline passed before the handler started"));
-      return;
-    }
-    Object request;
-    try {
-      request =
-          codec.decodeRequest(
-              new JsonBody(call.request()),
-              keyed.requestType(),
-              keyed.name(),
-              host.spiffeId(),
-              cap.meters()::payloadSize);
-    } catch (InvalidRequestException e) {
-      out.completeExceptionally(e);
-      return;
-    }
-    CallContextImpl ctx = new CallContextImpl(cap, info, deadline);
-    Runnable invoke =
-        () -> {
-          try {
-            Object response = keyed.invoke(ctx, state, request);
-            out.complete(codec.encodeResponse(response, keyed.name(), host.spiffeId()));
-          } catch (Throwable t) {
-            out.completeExceptionally(
-                handlerFailure(
-                    t, cap.logger(), keyed.name(), host.spiffeId(), ctx.requestId(), ctx.caller()));
-          }
-        };
-    if (!keyed.blocking()) {
-      invoke.run();
-      return;
-    }
-    Executor blocking = runtime.blockingExecutor();
-    try {
-      blocking.execute(invoke);
-    } catch (RuntimeException rejected) {
-      out.completeExceptionally(
-          new UnavailableException(
-              "'"
-                  + keyed.name()
-                  + "' of "
-                  + host.spiffeId()
-                  + ": the blocking dispatcher refused the call"));
-    }
+    return entities.handle(host, state, call);
   }
 }

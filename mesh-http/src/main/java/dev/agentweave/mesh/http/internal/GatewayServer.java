@@ -1,15 +1,12 @@
 package dev.agentweave.mesh.http.internal;
 
 import dev.agentweave.mesh.config.MeshSettings;
-import dev.agentweave.mesh.internal.RateLimitedLog;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -21,8 +18,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -96,10 +91,7 @@ public final class GatewayServer {
   private final Map<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
   private final AtomicInteger total = new AtomicInteger();
   private final AtomicInteger requestsInFlight = new AtomicInteger();
-  private final MeterRegistry registry;
-  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
-  private final RateLimitedLog refusals = new RateLimitedLog(LOG, Duration.ofSeconds(1));
-  private final RateLimitedLog handshakeLog = new RateLimitedLog(LOG, Duration.ofSeconds(1));
+  private final ConnectionEvents events;
   private volatile boolean draining;
   private volatile long drainStartedAt;
   private volatile Tcp.ServerBinding binding;
@@ -134,7 +126,7 @@ public final class GatewayServer {
     this.engines = engines;
     this.handler = handler;
     this.drainingAnswer = drainingAnswer;
-    this.registry = registry;
+    this.events = new ConnectionEvents(registry);
     Gauge.builder("gateway.connections.open", total, AtomicInteger::get)
         .description("Connections the gateway holds open (handshaking, idle or serving)")
         .register(registry);
@@ -320,10 +312,7 @@ public final class GatewayServer {
   }
 
   private void refuse(Tcp.IncomingConnection incoming, String reason) {
-    count("gateway.connections.refused", reason, "Connections closed at once on accept, by reason");
-    refusals.warn(
-        "closed a new connection at once: {}",
-        reason + " (from " + incoming.remoteAddress().getAddress().getHostAddress() + ")");
+    events.refused(reason, incoming.remoteAddress().getAddress());
     incoming.handleWith(
         Flow.fromSinkAndSource(Sink.cancelled(), Source.<ByteString>empty()), materializer);
   }
@@ -342,63 +331,8 @@ public final class GatewayServer {
   /** Counts (once) why a handshake did not complete, when it did not. */
   private void tlsEnded(Conn conn, Throwable failure) {
     if (!conn.handshakeDone && conn.closeReason == null && !conn.handshakeCounted.getAndSet(true)) {
-      String reason = handshakeFailure(failure);
-      count(
-          "gateway.handshakes.failed",
-          reason,
-          "TLS handshakes on the gateway that did not complete, by reason");
-      // refused peers are logged by the TLS layer; a probe that connects and leaves is no news
-      if (!reason.equals("peer_rejected") && !reason.equals("closed_before_handshake")) {
-        handshakeLog.warn(
-            "TLS handshake failed: {}",
-            reason + " (from " + conn.remote.getAddress().getHostAddress() + ")");
-      }
+      events.handshakeFailed(failure, conn.remote.getAddress());
     }
-  }
-
-  /** A fixed reason for a failed handshake (never the peer's text). */
-  static String handshakeFailure(Throwable failure) {
-    Throwable t = failure;
-    while (t != null && !(t instanceof SSLException) && t.getCause() != null) {
-      t = t.getCause();
-    }
-    if (t == null) {
-      return "closed_before_handshake";
-    }
-    String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
-    if (m.contains("empty client certificate chain")
-        || m.contains("certificate_required")
-        || m.contains("certificate required")) {
-      return "no_client_certificate";
-    }
-    if (m.contains("unsupported or unrecognized ssl message") || m.contains("plaintext")) {
-      return "not_tls";
-    }
-    if (m.contains("protocol") && (m.contains("version") || m.contains("not supported"))) {
-      return "protocol_version";
-    }
-    if (m.contains("cipher") || m.contains("no common")) {
-      return "no_common_cipher";
-    }
-    if (m.contains("certificate") || m.contains("spiffe") || m.contains("trust")) {
-      return "peer_rejected";
-    }
-    if (t instanceof SSLHandshakeException) {
-      return "handshake_error";
-    }
-    return "tls_error";
-  }
-
-  private void count(String name, String reason, String description) {
-    counters
-        .computeIfAbsent(
-            name + "|" + reason,
-            k ->
-                Counter.builder(name)
-                    .description(description)
-                    .tag("reason", reason)
-                    .register(registry))
-        .increment();
   }
 
   private void sweep() {
@@ -407,10 +341,7 @@ public final class GatewayServer {
       String reason = c.expired(now);
       if (reason != null) {
         c.close(reason);
-        count(
-            "gateway.connections.closed",
-            reason,
-            "Connections the gateway closed for a timeout or a drain, by reason");
+        events.closed(reason);
       }
     }
   }
@@ -453,6 +384,7 @@ public final class GatewayServer {
                     }
                     for (Conn c : open) {
                       c.close("drain_deadline");
+                      events.closed("drain_deadline");
                     }
                     empty.complete(null);
                   }
@@ -473,6 +405,7 @@ public final class GatewayServer {
     }
     for (Conn c : open) {
       c.close("stopped");
+      events.closed("stopped");
     }
   }
 
