@@ -3,6 +3,9 @@ package dev.agentweave.mesh;
 import static dev.agentweave.mesh.TestSettings.id;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.agentweave.mesh.spi.Authorizer;
 import dev.agentweave.mesh.spi.AuthzDecision;
 import dev.agentweave.mesh.spi.AuthzRequest;
@@ -17,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class AuthorizationTest {
   record Msg(String text) {}
@@ -90,8 +94,11 @@ class AuthorizationTest {
     assertThat(
             failure(node.agent("intruder").ref(id("vault")).ask("read", new Msg("b"), Msg.class)))
         .isInstanceOf(PermissionDeniedException.class)
-        .hasMessageContaining("spiffe://test.local/agent/intruder may not call 'read'")
-        .hasMessageContaining("no allow rule matches");
+        .hasMessageStartingWith(
+            "permission denied: spiffe://test.local/agent/intruder may not call 'read' on")
+        .hasMessageMatching(".*\\(decision [0-9a-f]{32}\\)")
+        .message()
+        .doesNotContain("no allow rule");
     assertThat(failure(node.agent("client").ref(id("vault")).ask("admin", new Msg("c"), Msg.class)))
         .isInstanceOf(PermissionDeniedException.class);
     assertThat(handled).hasValue(1);
@@ -139,8 +146,55 @@ class AuthorizationTest {
     assertThat(ok.text()).isEqualTo("a");
     assertThat(failure(node.agent("client").ref(id("vault")).ask("admin", new Msg("b"), Msg.class)))
         .isInstanceOf(PermissionDeniedException.class)
-        .hasMessageContaining("does not match the peers required by 'admin'");
+        .hasMessageContaining("does not match the peers required by 'admin'")
+        .message()
+        .doesNotContain("ops-*");
     assertThat(handled).hasValue(1);
+  }
+
+  @Test
+  void denial_carriesTheDecisionId_andTheReasonGoesOnlyToTheNodeLog() throws Exception {
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    Logger authz = (Logger) LoggerFactory.getLogger("agentweave.authz");
+    authz.addAppender(log);
+    try {
+      node =
+          MeshNode.builder(TestSettings.allowAllAgents(""))
+              .authorizer(
+                  new Authorizer() {
+                    @Override
+                    public CompletionStage<AuthzDecision> authorize(AuthzRequest request) {
+                      return CompletableFuture.completedFuture(
+                          new AuthzDecision(
+                              false, "policy vault-17 forbids this", "v42", "00ff".repeat(8)));
+                    }
+
+                    @Override
+                    public String name() {
+                      return "secretive";
+                    }
+                  })
+              .agent(Agent.of("client"))
+              .agent(target())
+              .start();
+      Throwable denied =
+          failure(node.agent("client").ref(id("vault")).ask("read", new Msg("x"), Msg.class));
+      assertThat(denied)
+          .isInstanceOf(PermissionDeniedException.class)
+          .hasMessageEndingWith("(decision " + "00ff".repeat(8) + ")");
+      assertThat(denied.getMessage()).doesNotContain("vault-17").doesNotContain("v42");
+      assertThat(log.list)
+          .extracting(ILoggingEvent::getFormattedMessage)
+          .anySatisfy(
+              line ->
+                  assertThat(line)
+                      .contains("policy vault-17 forbids this")
+                      .contains("v42")
+                      .contains("decision " + "00ff".repeat(8)));
+    } finally {
+      authz.detachAppender(log);
+    }
   }
 
   /** An authorizer that records every question and answers by a predicate. */
@@ -199,7 +253,9 @@ class AuthorizationTest {
             .start();
     assertThat(failure(node.agent("client").ref(id("vault")).ask("read", new Msg("a"), Msg.class)))
         .isInstanceOf(PermissionDeniedException.class)
-        .hasMessageContaining("test says no");
+        .hasMessageContaining("may not call 'read'")
+        .message()
+        .doesNotContain("test says no");
     assertThat(handled).hasValue(0);
   }
 

@@ -73,6 +73,17 @@ public final class AuditLog implements AutoCloseable {
       boolean cacheHit,
       long evaluationNanos) {}
 
+  /**
+   * The {@code decision_id} of a record, as its line shows it: 32 hex digits.
+   *
+   * @param high the high 64 bits
+   * @param low the low 64 bits
+   * @return the id
+   */
+  public static String decisionId(long high, long low) {
+    return HEX.toHexDigits(high) + HEX.toHexDigits(low);
+  }
+
   private final ConcurrentLinkedQueue<Record> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
   private final Writer out;
@@ -228,8 +239,7 @@ public final class AuditLog implements AutoCloseable {
       g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
       g.writeStartObject();
       g.writeStringField("timestamp", Instant.ofEpochMilli(r.epochMillis()).toString());
-      g.writeStringField(
-          "decision_id", HEX.toHexDigits(r.decisionIdHigh()) + HEX.toHexDigits(r.decisionIdLow()));
+      g.writeStringField("decision_id", decisionId(r.decisionIdHigh(), r.decisionIdLow()));
       g.writeStringField("direction", r.direction());
       g.writeStringField("caller", r.caller().toString());
       g.writeStringField("callee", r.callee().toString());

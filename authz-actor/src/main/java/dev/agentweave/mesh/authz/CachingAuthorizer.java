@@ -195,7 +195,22 @@ public final class CachingAuthorizer implements Authorizer {
   public CompletionStage<AuthzDecision> authorize(AuthzRequest request) {
     long start = System.nanoTime();
     if (cache == null) {
-      return evaluate(request).whenComplete((d, e) -> audit(request, d, e, false, start));
+      CompletableFuture<AuthzDecision> out = new CompletableFuture<>();
+      evaluate(request)
+          .whenComplete(
+              (d, e) -> {
+                if (e != null || d == null) {
+                  // audited as the denial it becomes; the node fails closed on the error
+                  audit(request, timedOutOrFailed(e), false, start);
+                  out.completeExceptionally(
+                      e != null
+                          ? e
+                          : new IllegalStateException(engine.name() + " gave no decision"));
+                } else {
+                  out.complete(audit(request, d, false, start));
+                }
+              });
+      return out;
     }
     DecisionCache.Key key =
         new DecisionCache.Key(request.caller(), request.callee(), request.action());
@@ -209,8 +224,8 @@ public final class CachingAuthorizer implements Authorizer {
             });
     if (f.isDone() && !f.isCompletedExceptionally()) {
       AuthzDecision d = f.getNow(null);
-      audit(request, d, null, !evaluated[0], start);
-      return f;
+      AuthzDecision audited = audit(request, d, !evaluated[0], start);
+      return audited == d ? f : CompletableFuture.completedFuture(audited);
     }
     boolean hit = !evaluated[0];
     return f.copy()
@@ -218,8 +233,7 @@ public final class CachingAuthorizer implements Authorizer {
         .handle(
             (d, e) -> {
               AuthzDecision decided = d != null && e == null ? d : timedOutOrFailed(e);
-              audit(request, decided, null, hit, start);
-              return decided;
+              return audit(request, decided, hit, start);
             });
   }
 
@@ -254,16 +268,21 @@ public final class CachingAuthorizer implements Authorizer {
         engine.policyVersion());
   }
 
-  private void audit(AuthzRequest r, AuthzDecision d, Throwable error, boolean hit, long start) {
+  /**
+   * Writes the decision's audit record; a denial is returned under the record's id (an allow as it
+   * is, without an allocation on the hot path).
+   */
+  private AuthzDecision audit(AuthzRequest r, AuthzDecision decided, boolean hit, long start) {
     if (audit == null) {
-      return;
+      return decided;
     }
-    AuthzDecision decided = d != null ? d : timedOutOrFailed(error);
+    long high = ThreadLocalRandom.current().nextLong();
+    long low = ThreadLocalRandom.current().nextLong();
     audit.record(
         new AuditLog.Record(
             System.currentTimeMillis(),
-            ThreadLocalRandom.current().nextLong(),
-            ThreadLocalRandom.current().nextLong(),
+            high,
+            low,
             r.direction() == Direction.INBOUND ? "inbound" : "outbound",
             r.caller(),
             r.callee(),
@@ -273,6 +292,7 @@ public final class CachingAuthorizer implements Authorizer {
             decided.policyVersion(),
             hit,
             System.nanoTime() - start));
+    return decided.allowed() ? decided : decided.withDecisionId(AuditLog.decisionId(high, low));
   }
 
   @Override

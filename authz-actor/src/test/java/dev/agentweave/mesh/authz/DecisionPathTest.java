@@ -104,6 +104,7 @@ class DecisionPathTest {
             .agent(Agent.of("mallory"))
             .start();
     int calls = 400;
+    String deniedAs = null;
     try {
       AgentRef allowed = node.agent("orchestrator").ref("spiffe://test.local/agent/search");
       AgentRef denied = node.agent("mallory").ref("spiffe://test.local/agent/search");
@@ -119,9 +120,16 @@ class DecisionPathTest {
             .get(10, TimeUnit.SECONDS);
         throw new AssertionError("mallory was allowed");
       } catch (ExecutionException e) {
+        // The caller learns the decision's id, never the engine's reason or policy.
         assertThat(e.getCause())
             .isInstanceOf(PermissionDeniedException.class)
-            .hasMessageContaining("forbidden by policy");
+            .hasMessageStartingWith("permission denied: spiffe://test.local/agent/mallory")
+            .hasMessageMatching(".*\\(decision [0-9a-f]{32}\\)")
+            .message()
+            .doesNotContain("forbidden")
+            .doesNotContain("cedar:");
+        String m = e.getCause().getMessage();
+        deniedAs = m.substring(m.length() - 33, m.length() - 1);
       }
       assertThat(handled.get()).isEqualTo(calls);
     } finally {
@@ -141,6 +149,10 @@ class DecisionPathTest {
     }
     assertThat(hits).isGreaterThanOrEqualTo(calls * 2 - 2);
     assertThat(lines.get(lines.size() - 1))
-        .contains("\"caller\":\"spiffe://test.local/agent/mallory\"", "\"allowed\":false");
+        .contains(
+            "\"caller\":\"spiffe://test.local/agent/mallory\"",
+            "\"allowed\":false",
+            "\"decision_id\":\"" + deniedAs + "\"",
+            "forbidden");
   }
 }

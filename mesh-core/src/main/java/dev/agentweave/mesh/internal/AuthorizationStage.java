@@ -17,10 +17,17 @@ import org.slf4j.LoggerFactory;
 /**
  * The pipeline's authorization stages, outbound and inbound: one question to the node's {@link
  * Authorizer}, fail closed, timed and counted; {@code log_only} lets denied calls pass with a
- * warning.
+ * warning. A denied caller learns that permission was denied and the decision id; why (the engine's
+ * reason, the policy version) goes to the node's log under that id (at most one line a second; an
+ * auditing authorizer also writes every decision to its audit log under the same id).
  */
 final class AuthorizationStage {
   private static final Logger LOG = LoggerFactory.getLogger("agentweave.node");
+  private static final java.util.HexFormat HEX = java.util.HexFormat.of();
+
+  private final RateLimitedLog denials =
+      new RateLimitedLog(
+          LoggerFactory.getLogger("agentweave.authz"), java.time.Duration.ofSeconds(1));
 
   private final Authorizer authorizer;
   private final MeshMeters meters;
@@ -80,24 +87,28 @@ final class AuthorizationStage {
         .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     if (error != null || decision == null) {
       meters.authzError(error);
+      String id = newDecisionId();
       LOG.warn(
-          "authorizer {} failed on {} {} -> {} '{}'; denying (fail closed)",
+          "authorizer {} failed on {} {} -> {} '{}'; denying (fail closed, decision {})",
           authorizer.name(),
           request.direction(),
           request.caller(),
           request.callee(),
           request.action(),
+          id,
           error);
       am.denied();
       onDenied.accept(
           new PermissionDeniedException(
-              "authorization of "
+              "permission denied: authorization of "
                   + request.caller()
                   + " calling '"
                   + request.action()
                   + "' on "
                   + request.callee()
-                  + " failed; denied (fail closed)"));
+                  + " failed; denied (fail closed) (decision "
+                  + id
+                  + ")"));
       return;
     }
     if (decision.allowed()) {
@@ -117,15 +128,71 @@ final class AuthorizationStage {
       onAllowed.run();
       return;
     }
+    String id = logged(request, decision);
     onDenied.accept(
         new PermissionDeniedException(
-            request.caller()
+            "permission denied: "
+                + request.caller()
                 + " may not call '"
                 + request.action()
                 + "' on "
                 + request.callee()
-                + ": "
-                + decision.reason()));
+                + " (decision "
+                + id
+                + ")"));
+  }
+
+  /** Writes why a call was denied to the node's log; returns the decision's id. */
+  private String logged(AuthzRequest request, AuthzDecision decision) {
+    String id = decision.decisionId().isEmpty() ? newDecisionId() : decision.decisionId();
+    denials.warn(
+        "denied: {}",
+        request.direction()
+            + " "
+            + request.caller()
+            + " -> "
+            + request.callee()
+            + " '"
+            + request.action()
+            + "': "
+            + decision.reason()
+            + " (policy "
+            + decision.policyVersion()
+            + ", decision "
+            + id
+            + ")");
+    return id;
+  }
+
+  /**
+   * The denial of a caller that matches none of a capability's required peers: the patterns stay in
+   * the node's log.
+   */
+  PermissionDeniedException peerRefused(
+      SpiffeId caller, SpiffeId agent, String capability, String requiredPeers) {
+    AuthzRequest request = new AuthzRequest(caller, agent, capability, Direction.INBOUND);
+    String id =
+        logged(
+            request,
+            AuthzDecision.deny(
+                "does not match the peers required by '" + capability + "': " + requiredPeers,
+                "required_peers"));
+    return new PermissionDeniedException(
+        "permission denied: "
+            + caller
+            + " does not match the peers required by '"
+            + capability
+            + "' of "
+            + agent
+            + " (decision "
+            + id
+            + ")");
+  }
+
+  /** A new decision id: 32 hex digits, like an audit record's. */
+  static String newDecisionId() {
+    java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+    return HEX.toHexDigits(r.nextLong()) + HEX.toHexDigits(r.nextLong());
   }
 
   /** One inbound decision through the authorizer, fail closed (for routes outside the pipeline). */
@@ -136,12 +203,16 @@ final class AuthorizationStage {
     } catch (RuntimeException e) {
       stage = CompletableFuture.failedFuture(e);
     }
+    AuthzRequest request = new AuthzRequest(caller, callee, action, Direction.INBOUND);
     return stage.handle(
-        (d, e) ->
-            d != null && e == null
-                ? d
-                : AuthzDecision.deny(
-                    "authorizer " + authorizer.name() + " failed; denied (fail closed)",
-                    "unknown"));
+        (d, e) -> {
+          AuthzDecision decided =
+              d != null && e == null
+                  ? d
+                  : AuthzDecision.deny(
+                      "authorizer " + authorizer.name() + " failed; denied (fail closed)",
+                      "unknown");
+          return decided.allowed() ? decided : decided.withDecisionId(logged(request, decided));
+        });
   }
 }

@@ -162,7 +162,7 @@ final class CallFuture<R> extends CompletableFuture<R>
 
   @Override
   public boolean completeExceptionally(Throwable ex) {
-    boolean done = super.completeExceptionally(ex);
+    boolean done = super.completeExceptionally(Failures.delivered(ex));
     if (done) {
       onCompleted();
     }

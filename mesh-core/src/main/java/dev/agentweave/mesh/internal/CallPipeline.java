@@ -393,37 +393,53 @@ final class CallPipeline {
     }
   }
 
-  /** Stage: a handler finished (or could not start); its outcome goes to the caller. Idempotent. */
+  /** Stage: a handler finished; its outcome goes to the caller. Idempotent. */
   void complete(CapabilityRuntime cap, Envelope env, Object value, Throwable error) {
+    finish(
+        cap,
+        env,
+        value,
+        error == null
+            ? null
+            : handlerFailure(
+                error,
+                cap.logger(),
+                cap.name(),
+                cap.agent().spiffeId(),
+                env.ctx.requestId(),
+                env.ctx.caller()));
+  }
+
+  /**
+   * Stage: the pipeline ends a dispatched call itself before its handler answered (the caller
+   * stopped waiting, the deadline passed, the node stopped); the failure reaches the caller as it
+   * is. Idempotent.
+   */
+  void fail(CapabilityRuntime cap, Envelope env, MeshException failure) {
+    finish(cap, env, null, failure);
+  }
+
+  private void finish(CapabilityRuntime cap, Envelope env, Object value, MeshException failure) {
     if (!env.markFinished()) {
       return;
     }
     runtime.finished();
     long took = System.nanoTime() - env.acceptedAtNanos;
     cap.meters().record(took);
-    if (error == null) {
+    if (failure == null) {
       cap.agent().meters().succeeded();
       env.sink.succeed(value);
       return;
     }
-    MeshException mapped =
-        handlerFailure(
-            error,
-            cap.logger(),
-            cap.name(),
-            cap.agent().spiffeId(),
-            env.ctx.requestId(),
-            env.ctx.caller());
-    cap.agent().meters().failed(mapped.code());
-    env.sink.fail(mapped);
+    cap.agent().meters().failed(failure.code());
+    env.sink.fail(failure);
   }
 
   /** Fails an envelope whose deadline passed before its handler started. */
   void expire(CapabilityRuntime cap, Envelope env) {
-    complete(
+    fail(
         cap,
         env,
-        null,
         new DeadlineExceededException(
             "'"
                 + cap.name()
@@ -433,9 +449,11 @@ final class CallPipeline {
   }
 
   /**
-   * What a handler's failure becomes for its caller: mesh exceptions as they are, a {@link
-   * CapabilityException} as a rejection with its message, anything else logged here and reported as
-   * an internal error without details.
+   * What a handler's failure becomes for its caller. Only a {@link CapabilityException} crosses to
+   * the caller with its message (as a rejection); a {@link MeshException} the mesh handed the
+   * handler (the outcome of an onward call) passes on unchanged; anything else, including a mesh
+   * exception the handler made itself, is logged here and reported as an internal error without
+   * details.
    */
   static MeshException handlerFailure(
       Throwable error,
@@ -445,13 +463,26 @@ final class CallPipeline {
       String requestId,
       SpiffeId caller) {
     Throwable t = Failures.unwrap(error);
-    if (t instanceof MeshException m) {
-      return m;
-    }
     if (t instanceof CapabilityException c) {
       return new HandlerRejectedException(String.valueOf(c.getMessage()));
     }
-    logger.warn("handler of '{}' failed (request {}, caller {})", capability, requestId, caller, t);
+    if (Failures.isDelivered(t)) {
+      return (MeshException) t;
+    }
+    if (t instanceof MeshException m) {
+      logger.warn(
+          "handler of '{}' failed with a {} it did not receive from the mesh (request {}, caller"
+              + " {}): {}; reported as an internal error (throw CapabilityException to refuse a"
+              + " request with a message)",
+          capability,
+          m.getClass().getSimpleName(),
+          requestId,
+          caller,
+          m.getMessage());
+    } else {
+      logger.warn(
+          "handler of '{}' failed (request {}, caller {})", capability, requestId, caller, t);
+    }
     return new InternalErrorException(
         "'" + capability + "' of " + agent + " failed (request " + requestId + ")");
   }

@@ -85,10 +85,9 @@ final class CapabilityActor extends AbstractBehavior<CapabilityActor.Command> {
   private void start(Envelope env) {
     capability.started();
     if (env.sink.abandoned()) {
-      pipeline.complete(
+      pipeline.fail(
           capability,
           env,
-          null,
           new dev.agentweave.mesh.DeadlineExceededException(
               "'"
                   + capability.name()
@@ -107,7 +106,15 @@ final class CapabilityActor extends AbstractBehavior<CapabilityActor.Command> {
       } catch (RuntimeException rejected) {
         running.remove(env);
         inFlight--;
-        pipeline.complete(capability, env, null, rejected);
+        pipeline.fail(
+            capability,
+            env,
+            new UnavailableException(
+                "'"
+                    + capability.name()
+                    + "' of "
+                    + capability.agent().spiffeId()
+                    + ": the blocking dispatcher refused the call"));
       }
       return;
     }
@@ -161,11 +168,11 @@ final class CapabilityActor extends AbstractBehavior<CapabilityActor.Command> {
   private Behavior<Command> onStop() {
     for (Envelope env : pending) {
       capability.started();
-      pipeline.complete(capability, env, null, stopped());
+      pipeline.fail(capability, env, stopped());
     }
     pending.clear();
     for (Envelope env : running) {
-      pipeline.complete(capability, env, null, stopped());
+      pipeline.fail(capability, env, stopped());
     }
     running.clear();
     return this;

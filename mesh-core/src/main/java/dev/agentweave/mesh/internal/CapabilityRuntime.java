@@ -166,14 +166,11 @@ public final class CapabilityRuntime {
         return null;
       }
     }
-    return new PermissionDeniedException(
-        caller
-            + " does not match the peers required by '"
-            + name()
-            + "' of "
-            + agent.spiffeId()
-            + ": "
-            + requiredPeers);
+    return agent
+        .runtime()
+        .pipeline()
+        .authorization()
+        .peerRefused(caller, agent.spiffeId(), name(), requiredPeers.toString());
   }
 
   /** The request as the capability's request type (see {@link WireCodec#decodeRequest}). */

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -82,14 +83,16 @@ public final class KeyedAgentRuntime implements KeyedAgentHost {
     EntityRouter router = runtime.entityRouter();
     if (router == null) {
       return CompletableFuture.failedFuture(
-          new UnavailableException("keyed agent " + id + ": no entity router on this node"));
+          Failures.delivered(
+              new UnavailableException("keyed agent " + id + ": no entity router on this node")));
     }
-    String key = cap.keyOf(request);
+    String key;
     byte[] body;
     try {
+      key = cap.keyOf(request);
       body = runtime.codec().encodeRequest(request, cap.name(), id);
     } catch (InvalidRequestException e) {
-      return CompletableFuture.failedFuture(e);
+      return CompletableFuture.failedFuture(Failures.delivered(e));
     }
     EntityCall call =
         new EntityCall(
@@ -103,8 +106,17 @@ public final class KeyedAgentRuntime implements KeyedAgentHost {
             cap.idempotent());
     return router
         .ask(call)
-        .thenApply(
-            bytes -> runtime.codec().decodeResponse(bytes, cap.responseType(), cap.name(), id));
+        .handle(
+            (bytes, error) -> {
+              if (error != null) {
+                throw new CompletionException(Failures.delivered(Failures.unwrap(error)));
+              }
+              try {
+                return runtime.codec().decodeResponse(bytes, cap.responseType(), cap.name(), id);
+              } catch (RuntimeException e) {
+                throw Failures.delivered(e);
+              }
+            });
   }
 
   // ---- the entity's node ----------------------------------------------------------------------

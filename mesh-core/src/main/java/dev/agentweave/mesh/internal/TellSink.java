@@ -41,7 +41,7 @@ final class TellSink implements ReplySink {
 
   @Override
   public void fail(Throwable error) {
-    acceptance.completeExceptionally(error);
+    acceptance.completeExceptionally(Failures.delivered(error));
     CompletableFuture<Void> o = outcome;
     if (o != null) {
       o.completeExceptionally(error);

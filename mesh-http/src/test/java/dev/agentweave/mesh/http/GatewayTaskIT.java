@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentweave.mesh.Agent;
 import dev.agentweave.mesh.Capability;
-import dev.agentweave.mesh.HandlerRejectedException;
+import dev.agentweave.mesh.CapabilityException;
 import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.config.MeshSettings;
@@ -94,7 +94,7 @@ class GatewayTaskIT {
                     Map.class,
                     Map.class,
                     (ctx, p) -> {
-                      throw new HandlerRejectedException("query too broad");
+                      throw new CapabilityException("query too broad");
                     }))
             .withCapability(
                 Capability.of(

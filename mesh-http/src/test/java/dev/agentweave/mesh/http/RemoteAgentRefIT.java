@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.agentweave.mesh.Agent;
 import dev.agentweave.mesh.AgentRef;
 import dev.agentweave.mesh.Capability;
+import dev.agentweave.mesh.CapabilityException;
 import dev.agentweave.mesh.DeadlineExceededException;
 import dev.agentweave.mesh.HandlerRejectedException;
+import dev.agentweave.mesh.InternalErrorException;
 import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.NotFoundException;
 import dev.agentweave.mesh.PermissionDeniedException;
@@ -74,7 +76,7 @@ class RemoteAgentRefIT {
             authorization:
               provider: allow-list
               allow:
-                - {caller: "spiffe://test.local/agent/orchestrator", callee: "spiffe://test.local/agent/search", actions: [search, reject, park, note, nope]}
+                - {caller: "spiffe://test.local/agent/orchestrator", callee: "spiffe://test.local/agent/search", actions: [search, reject, park, note, nope, forged, relay]}
             """);
     Agent search =
         Agent.of("search")
@@ -90,8 +92,22 @@ class RemoteAgentRefIT {
                     Map.class,
                     Map.class,
                     (ctx, q) -> {
-                      throw new HandlerRejectedException("not today");
+                      throw new CapabilityException("not today");
                     }))
+            .withCapability(
+                Capability.of(
+                    "forged",
+                    Map.class,
+                    Map.class,
+                    (ctx, q) -> {
+                      throw new PermissionDeniedException("the vault key is 1234");
+                    }))
+            .withCapability(
+                Capability.ofAsync(
+                    "relay",
+                    Map.class,
+                    Map.class,
+                    (ctx, q) -> ctx.ref("spiffe://test.local/agent/nobody").ask("x", q, Map.class)))
             .withCapability(Capability.ofAsync("park", Map.class, String.class, (ctx, q) -> gate))
             .withCapability(
                 Capability.of(
@@ -177,6 +193,27 @@ class RemoteAgentRefIT {
     assertThat(Failures.of(ref("search").ask("reject", Map.of(), Map.class).toCompletableFuture()))
         .isInstanceOf(HandlerRejectedException.class)
         .hasMessage("not today");
+  }
+
+  @Test
+  void aMeshExceptionTheHandlerMadeItself_arrivesAsAnInternalErrorWithoutItsText() {
+    assertThat(Failures.of(ref("search").ask("forged", Map.of(), Map.class).toCompletableFuture()))
+        .isInstanceOf(InternalErrorException.class)
+        .hasMessageContaining("the called node failed")
+        .message()
+        .doesNotContain("1234");
+  }
+
+  @Test
+  void theFailureOfAnOnwardCall_passesThroughTheHandlerUnchanged() {
+    // search's own node does not let search call nobody: the handler returns that refusal.
+    assertThat(Failures.of(ref("search").ask("relay", Map.of(), Map.class).toCompletableFuture()))
+        .isInstanceOf(PermissionDeniedException.class)
+        .hasMessageStartingWith(
+            "permission denied: spiffe://test.local/agent/search may not call 'x' on"
+                + " spiffe://test.local/agent/nobody (decision ")
+        .message()
+        .doesNotContain("allow rule");
   }
 
   @Test

@@ -398,10 +398,17 @@ public final class GatewayRoutes extends AllDirectives {
         .handle(
             (AuthzDecision d, Throwable e) -> {
               if (e != null || d == null || !d.allowed()) {
-                String reason = d != null ? d.reason() : "authorization failed";
+                // why is in the node's log under the decision id (the check fails closed)
+                String id = d != null && !d.decisionId().isEmpty() ? d.decisionId() : requestId;
                 return WireProtocol.error(
                     ErrorCode.PERMISSION_DENIED,
-                    caller + " may not read the metrics of " + defaultAgent + ": " + reason,
+                    "permission denied: "
+                        + caller
+                        + " may not read the metrics of "
+                        + defaultAgent
+                        + " (decision "
+                        + id
+                        + ")",
                     requestId);
               }
               return HttpResponse.create()
