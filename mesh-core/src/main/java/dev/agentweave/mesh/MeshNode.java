@@ -124,7 +124,7 @@ public final class MeshNode implements AutoCloseable {
   /**
    * Asks the node's authorizer a question, as the inbound enforcement point would: through the
    * decision cache, audited like any decision. For tools ({@code agentweave authz check}) and
-   * tests.
+   * tests: the decision carries the engine's reason, and a denial is not logged as a refused call.
    *
    * @param caller the caller
    * @param callee the callee

@@ -195,8 +195,14 @@ final class AuthorizationStage {
     return HEX.toHexDigits(r.nextLong()) + HEX.toHexDigits(r.nextLong());
   }
 
-  /** One inbound decision through the authorizer, fail closed (for routes outside the pipeline). */
-  CompletionStage<AuthzDecision> check(SpiffeId caller, SpiffeId callee, String action) {
+  /**
+   * One inbound decision through the authorizer, fail closed, for routes outside the pipeline.
+   *
+   * @param logDenial true when the question is a request being refused (a denial is logged and
+   *     given a decision id); false for a dry run whose asker reads the decision itself
+   */
+  CompletionStage<AuthzDecision> check(
+      SpiffeId caller, SpiffeId callee, String action, boolean logDenial) {
     CompletionStage<AuthzDecision> stage;
     try {
       stage = authorizer.authorize(new AuthzRequest(caller, callee, action, Direction.INBOUND));
@@ -212,7 +218,9 @@ final class AuthorizationStage {
                   : AuthzDecision.deny(
                       "authorizer " + authorizer.name() + " failed; denied (fail closed)",
                       "unknown");
-          return decided.allowed() ? decided : decided.withDecisionId(logged(request, decided));
+          return decided.allowed() || !logDenial
+              ? decided
+              : decided.withDecisionId(logged(request, decided));
         });
   }
 }

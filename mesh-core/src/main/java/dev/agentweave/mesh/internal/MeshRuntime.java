@@ -440,7 +440,7 @@ public final class MeshRuntime {
   /** One inbound decision through the authorizer, fail closed. */
   public CompletionStage<dev.agentweave.mesh.spi.AuthzDecision> checkAuthorization(
       SpiffeId caller, SpiffeId callee, String action) {
-    return pipeline.authorization().check(caller, callee, action);
+    return pipeline.authorization().check(caller, callee, action, false);
   }
 
   /** The entry point for calls that arrive from outside the process. */

@@ -148,7 +148,7 @@ final class NodeContextImpl implements NodeContext {
   @Override
   public CompletionStage<AuthzDecision> checkAuthorization(
       SpiffeId caller, SpiffeId callee, String action) {
-    return runtime.pipeline().authorization().check(caller, callee, action);
+    return runtime.pipeline().authorization().check(caller, callee, action, true);
   }
 
   @Override

@@ -68,7 +68,9 @@ public interface NodeContext extends NodeSetup {
 
   /**
    * One inbound decision through the node's authorizer, fail closed, for requests outside the call
-   * pipeline (the gateway's {@code GET /metrics}).
+   * pipeline (the gateway's {@code GET /metrics}). A denial is logged as a refused request and
+   * carries a decision id ({@link AuthzDecision#decisionId()}) to show the caller instead of the
+   * reason.
    *
    * @param caller the authenticated caller
    * @param callee the agent asked about
