@@ -9,6 +9,7 @@ import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.internal.Bounded;
 import dev.agentweave.mesh.internal.RateLimitedLog;
+import dev.agentweave.mesh.spi.AuthzDecision;
 import io.micrometer.core.instrument.Counter;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -40,7 +41,6 @@ public final class AuditLog implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger("agentweave.audit");
   private static final JsonFactory JSON = new JsonFactory();
-  private static final java.util.HexFormat HEX = java.util.HexFormat.of();
 
   /**
    * One decision. Cheap to create on the call path: the id and the time are formatted by the writer
@@ -72,17 +72,6 @@ public final class AuditLog implements AutoCloseable {
       String policyVersion,
       boolean cacheHit,
       long evaluationNanos) {}
-
-  /**
-   * The {@code decision_id} of a record, as its line shows it: 32 hex digits.
-   *
-   * @param high the high 64 bits
-   * @param low the low 64 bits
-   * @return the id
-   */
-  public static String decisionId(long high, long low) {
-    return HEX.toHexDigits(high) + HEX.toHexDigits(low);
-  }
 
   private final ConcurrentLinkedQueue<Record> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
@@ -239,7 +228,8 @@ public final class AuditLog implements AutoCloseable {
       g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
       g.writeStartObject();
       g.writeStringField("timestamp", Instant.ofEpochMilli(r.epochMillis()).toString());
-      g.writeStringField("decision_id", decisionId(r.decisionIdHigh(), r.decisionIdLow()));
+      g.writeStringField(
+          "decision_id", AuthzDecision.decisionId(r.decisionIdHigh(), r.decisionIdLow()));
       g.writeStringField("direction", r.direction());
       g.writeStringField("caller", r.caller().toString());
       g.writeStringField("callee", r.callee().toString());

@@ -292,7 +292,9 @@ public final class CachingAuthorizer implements Authorizer {
             decided.policyVersion(),
             hit,
             System.nanoTime() - start));
-    return decided.allowed() ? decided : decided.withDecisionId(AuditLog.decisionId(high, low));
+    return decided.allowed()
+        ? decided
+        : decided.withDecisionId(AuthzDecision.decisionId(high, low));
   }
 
   @Override

@@ -23,7 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 final class AuthorizationStage {
   private static final Logger LOG = LoggerFactory.getLogger("agentweave.node");
-  private static final java.util.HexFormat HEX = java.util.HexFormat.of();
 
   private final RateLimitedLog denials =
       new RateLimitedLog(
@@ -145,23 +144,29 @@ final class AuthorizationStage {
   /** Writes why a call was denied to the node's log; returns the decision's id. */
   private String logged(AuthzRequest request, AuthzDecision decision) {
     String id = decision.decisionId().isEmpty() ? newDecisionId() : decision.decisionId();
-    denials.warn(
-        "denied: {}",
-        request.direction()
-            + " "
-            + request.caller()
-            + " -> "
-            + request.callee()
-            + " '"
-            + request.action()
-            + "': "
-            + decision.reason()
-            + " (policy "
-            + decision.policyVersion()
-            + ", decision "
-            + id
-            + ")");
+    denials.warn("denied: {}", new Denial(request, decision, id));
     return id;
+  }
+
+  /** A denial's log line, formatted only when the rate-limited log writes it. */
+  private record Denial(AuthzRequest request, AuthzDecision decision, String id) {
+    @Override
+    public String toString() {
+      return request.direction()
+          + " "
+          + request.caller()
+          + " -> "
+          + request.callee()
+          + " '"
+          + request.action()
+          + "': "
+          + decision.reason()
+          + " (policy "
+          + decision.policyVersion()
+          + ", decision "
+          + id
+          + ")";
+    }
   }
 
   /**
@@ -189,10 +194,10 @@ final class AuthorizationStage {
             + ")");
   }
 
-  /** A new decision id: 32 hex digits, like an audit record's. */
+  /** A new decision id, for a denial no audit record named. */
   static String newDecisionId() {
     java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
-    return HEX.toHexDigits(r.nextLong()) + HEX.toHexDigits(r.nextLong());
+    return AuthzDecision.decisionId(r.nextLong(), r.nextLong());
   }
 
   /**
@@ -203,13 +208,13 @@ final class AuthorizationStage {
    */
   CompletionStage<AuthzDecision> check(
       SpiffeId caller, SpiffeId callee, String action, boolean logDenial) {
+    AuthzRequest request = new AuthzRequest(caller, callee, action, Direction.INBOUND);
     CompletionStage<AuthzDecision> stage;
     try {
-      stage = authorizer.authorize(new AuthzRequest(caller, callee, action, Direction.INBOUND));
+      stage = authorizer.authorize(request);
     } catch (RuntimeException e) {
       stage = CompletableFuture.failedFuture(e);
     }
-    AuthzRequest request = new AuthzRequest(caller, callee, action, Direction.INBOUND);
     return stage.handle(
         (d, e) -> {
           AuthzDecision decided =

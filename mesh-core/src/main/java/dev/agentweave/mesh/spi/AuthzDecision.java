@@ -15,6 +15,8 @@ import static java.util.Objects.requireNonNull;
  */
 public record AuthzDecision(
     boolean allowed, String reason, String policyVersion, String decisionId) {
+  private static final java.util.HexFormat HEX = java.util.HexFormat.of();
+
   /** Validates the components. */
   public AuthzDecision {
     requireNonNull(reason, "reason");
@@ -63,5 +65,17 @@ public record AuthzDecision(
    */
   public static AuthzDecision deny(String reason, String policyVersion) {
     return new AuthzDecision(false, reason, policyVersion);
+  }
+
+  /**
+   * A decision id as audit records and denial messages show it: the 128 bits as 32 lowercase hex
+   * digits.
+   *
+   * @param high the high 64 bits
+   * @param low the low 64 bits
+   * @return the id
+   */
+  public static String decisionId(long high, long low) {
+    return HEX.toHexDigits(high) + HEX.toHexDigits(low);
   }
 }

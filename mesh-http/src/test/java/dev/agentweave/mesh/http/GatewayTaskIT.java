@@ -308,5 +308,10 @@ class GatewayTaskIT {
     HttpResponse<String> denied = TestTls.get(outsider, gateway.url(), "/metrics");
     assertThat(denied.statusCode()).isEqualTo(403);
     assertThat(error(denied).get("code").asText()).isEqualTo("permission_denied");
+    // The caller learns the decision's id, not the policy's reason (that is in the node's log).
+    assertThat(error(denied).get("message").asText())
+        .startsWith("permission denied: ")
+        .matches(".*may not read the metrics of .*\\(decision [0-9a-f]{32}\\)")
+        .doesNotContain("allow rule");
   }
 }
