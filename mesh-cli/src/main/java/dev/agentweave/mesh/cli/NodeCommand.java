@@ -8,7 +8,7 @@ import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.http.Gateway;
 import dev.agentweave.mesh.identity.IdentityException;
 import dev.agentweave.mesh.identity.IdentitySource;
-import dev.agentweave.mesh.identity.IdentitySources;
+import dev.agentweave.mesh.identity.x509.IdentitySources;
 import dev.agentweave.samples.SampleAgents;
 import java.io.PrintWriter;
 import java.nio.file.Files;

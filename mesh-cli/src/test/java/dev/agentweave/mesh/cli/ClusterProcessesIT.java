@@ -11,7 +11,7 @@ import dev.agentweave.mesh.cluster.ClusterAgentDirectory;
 import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.http.GatewayClient;
 import dev.agentweave.mesh.identity.IdentitySource;
-import dev.agentweave.mesh.identity.IdentitySources;
+import dev.agentweave.mesh.identity.x509.IdentitySources;
 import dev.agentweave.samples.SearchAgent;
 import java.nio.file.Path;
 import java.time.Duration;

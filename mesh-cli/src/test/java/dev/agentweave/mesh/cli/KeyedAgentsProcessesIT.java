@@ -10,7 +10,7 @@ import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.cluster.ClusterAgentDirectory;
 import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.identity.IdentitySource;
-import dev.agentweave.mesh.identity.IdentitySources;
+import dev.agentweave.mesh.identity.x509.IdentitySources;
 import dev.agentweave.samples.ConversationAgent;
 import dev.agentweave.samples.ConversationAgent.Conversation;
 import java.nio.file.Files;

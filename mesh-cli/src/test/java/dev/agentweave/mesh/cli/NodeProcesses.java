@@ -197,12 +197,12 @@ final class NodeProcesses {
   /** The TLS context of {@link #mtlsClient}. */
   static javax.net.ssl.SSLContext mtls(Path creds) throws Exception {
     java.util.List<java.security.cert.X509Certificate> chain =
-        dev.agentweave.mesh.identity.Pem.readCertificates(creds.resolve("svid.pem"));
+        dev.agentweave.mesh.identity.x509.Pem.readCertificates(creds.resolve("svid.pem"));
     java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
     keys.load(null, null);
     keys.setKeyEntry(
         "k",
-        dev.agentweave.mesh.identity.Pem.readPrivateKey(creds.resolve("svid.key")),
+        dev.agentweave.mesh.identity.x509.Pem.readPrivateKey(creds.resolve("svid.key")),
         "pw".toCharArray(),
         chain.toArray(new java.security.cert.X509Certificate[0]));
     javax.net.ssl.KeyManagerFactory kmf =
@@ -213,7 +213,7 @@ final class NodeProcesses {
     trust.load(null, null);
     trust.setCertificateEntry(
         "ca",
-        dev.agentweave.mesh.identity.Pem.readCertificates(creds.resolve("bundle.pem")).get(0));
+        dev.agentweave.mesh.identity.x509.Pem.readCertificates(creds.resolve("bundle.pem")).get(0));
     javax.net.ssl.TrustManagerFactory tmf =
         javax.net.ssl.TrustManagerFactory.getInstance(
             javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());

@@ -4,8 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.identity.IdentitySource;
-import dev.agentweave.mesh.identity.SpiffeTls;
 import dev.agentweave.mesh.identity.TrustDomain;
+import dev.agentweave.mesh.identity.x509.SpiffeTls;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -11,7 +11,7 @@ import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.http.Gateway;
 import dev.agentweave.mesh.identity.IdentitySource;
-import dev.agentweave.mesh.identity.IdentitySources;
+import dev.agentweave.mesh.identity.x509.IdentitySources;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

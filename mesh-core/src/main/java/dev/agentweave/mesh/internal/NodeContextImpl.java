@@ -7,7 +7,6 @@ import dev.agentweave.mesh.NodeState;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.identity.IdentitySource;
-import dev.agentweave.mesh.identity.IdentitySources;
 import dev.agentweave.mesh.spi.AgentDirectory;
 import dev.agentweave.mesh.spi.Authorizer;
 import dev.agentweave.mesh.spi.AuthzDecision;
@@ -63,7 +62,7 @@ final class NodeContextImpl implements NodeContext {
     }
     synchronized (this) {
       if (created == null) {
-        created = IdentitySources.fromSettings(settings);
+        created = IdentityProviders.open(settings);
       }
       return created;
     }

@@ -3,9 +3,9 @@ package dev.agentweave.mesh.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentweave.mesh.SpiffeId;
-import dev.agentweave.mesh.identity.DevCertificateAuthority;
 import dev.agentweave.mesh.identity.TrustDomain;
 import dev.agentweave.mesh.identity.X509Svid;
+import dev.agentweave.mesh.identity.x509.DevCertificateAuthority;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;

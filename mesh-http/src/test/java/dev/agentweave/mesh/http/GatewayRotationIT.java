@@ -3,7 +3,7 @@ package dev.agentweave.mesh.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentweave.mesh.SpiffeId;
-import dev.agentweave.mesh.identity.SpiffeTls;
+import dev.agentweave.mesh.identity.x509.SpiffeTls;
 import java.math.BigInteger;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;

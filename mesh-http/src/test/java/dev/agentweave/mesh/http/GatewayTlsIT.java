@@ -7,12 +7,12 @@ import dev.agentweave.mesh.Agent;
 import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.config.MeshSettings;
-import dev.agentweave.mesh.identity.DevCertificateAuthority;
 import dev.agentweave.mesh.identity.IdentitySource;
-import dev.agentweave.mesh.identity.IdentitySources;
-import dev.agentweave.mesh.identity.Pem;
 import dev.agentweave.mesh.identity.TrustDomain;
 import dev.agentweave.mesh.identity.X509Svid;
+import dev.agentweave.mesh.identity.x509.DevCertificateAuthority;
+import dev.agentweave.mesh.identity.x509.IdentitySources;
+import dev.agentweave.mesh.identity.x509.Pem;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -183,8 +183,8 @@ class GatewayTlsIT {
 
   @Test
   void client_refusesAServerThatIsNotThePeerItMeantToReach() throws Exception {
-    dev.agentweave.mesh.identity.SpiffeTls tls =
-        dev.agentweave.mesh.identity.SpiffeTls.create(
+    dev.agentweave.mesh.identity.x509.SpiffeTls tls =
+        dev.agentweave.mesh.identity.x509.SpiffeTls.create(
             identities, new TrustDomain("test.local"), List.of(), "1.3", r -> {});
     SpiffeId alice = SpiffeId.parse("spiffe://test.local/agent/alice");
     HttpClient right =
@@ -200,11 +200,11 @@ class GatewayTlsIT {
         .isInstanceOf(IOException.class);
     assertThatThrownBy(
             () ->
-                dev.agentweave.mesh.identity.SpiffeTls.create(
+                dev.agentweave.mesh.identity.x509.SpiffeTls.create(
                     identities, new TrustDomain("test.local"), List.of(), "1.1", r -> {}))
         .hasMessageContaining("tls_min_version: 1.1 (expected: 1.2 or 1.3)");
     assertThat(
-            dev.agentweave.mesh.identity.SpiffeTls.create(
+            dev.agentweave.mesh.identity.x509.SpiffeTls.create(
                     identities, new TrustDomain("test.local"), List.of(), "1.2", r -> {})
                 .protocols())
         .containsExactly("TLSv1.3", "TLSv1.2");
@@ -332,8 +332,8 @@ class GatewayTlsIT {
     X509Svid server = withUsages("spiffe://test.local/agent/server", usages);
     javax.net.ssl.SSLContext serverCtx = TestTls.context(server, ca.certificate());
     java.util.List<String> refusals = new java.util.concurrent.CopyOnWriteArrayList<>();
-    dev.agentweave.mesh.identity.SpiffeTls tls =
-        dev.agentweave.mesh.identity.SpiffeTls.create(
+    dev.agentweave.mesh.identity.x509.SpiffeTls tls =
+        dev.agentweave.mesh.identity.x509.SpiffeTls.create(
             identities, new TrustDomain("test.local"), List.of(), "1.3", refusals::add);
     javax.net.ssl.SSLContext clientCtx =
         tls.clientContext(SpiffeId.parse("spiffe://test.local/agent/alice"), id -> true);

@@ -16,7 +16,7 @@ import dev.agentweave.mesh.PermissionDeniedException;
 import dev.agentweave.mesh.UnavailableException;
 import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.identity.IdentitySource;
-import dev.agentweave.mesh.identity.IdentitySources;
+import dev.agentweave.mesh.identity.x509.IdentitySources;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import dev.agentweave.mesh.Agent;
 import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.identity.IdentitySource;
-import dev.agentweave.mesh.identity.IdentitySources;
+import dev.agentweave.mesh.identity.x509.IdentitySources;
 import java.nio.file.Path;
 import java.util.Map;
 

@@ -62,7 +62,7 @@ public final class SpiffeSslEngineProvider implements SSLEngineProvider {
   }
 
   private Option<Throwable> verify(SSLSession session) {
-    Optional<SpiffeId> peer = dev.agentweave.mesh.identity.SpiffeTls.peer(session);
+    Optional<SpiffeId> peer = dev.agentweave.mesh.identity.x509.SpiffeTls.peer(session);
     if (peer.isEmpty()) {
       String message = "remoting peer presented no verified SPIFFE ID";
       registration.rejections().accept(message);

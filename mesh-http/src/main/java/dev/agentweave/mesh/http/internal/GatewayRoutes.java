@@ -7,7 +7,7 @@ import dev.agentweave.mesh.MeshException;
 import dev.agentweave.mesh.NodeState;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.UnavailableException;
-import dev.agentweave.mesh.identity.SpiffeTls;
+import dev.agentweave.mesh.identity.x509.SpiffeTls;
 import dev.agentweave.mesh.internal.Bounded;
 import dev.agentweave.mesh.spi.AuthzDecision;
 import dev.agentweave.mesh.spi.InboundCalls;

@@ -1,8 +1,10 @@
-package dev.agentweave.mesh.identity;
+package dev.agentweave.mesh.identity.x509;
 
 import static java.util.Objects.requireNonNull;
 
 import dev.agentweave.mesh.SpiffeId;
+import dev.agentweave.mesh.identity.TrustBundle;
+import dev.agentweave.mesh.identity.TrustDomain;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertPath;
 import java.security.cert.CertPathValidator;

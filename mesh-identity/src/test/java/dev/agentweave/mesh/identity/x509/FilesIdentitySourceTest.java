@@ -1,4 +1,4 @@
-package dev.agentweave.mesh.identity;
+package dev.agentweave.mesh.identity.x509;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.config.MeshSettings;
+import dev.agentweave.mesh.identity.IdentityException;
+import dev.agentweave.mesh.identity.TrustDomain;
+import dev.agentweave.mesh.identity.X509Svid;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,8 +1,13 @@
-package dev.agentweave.mesh.identity;
+package dev.agentweave.mesh.identity.x509;
 
 import static java.util.Objects.requireNonNull;
 
 import dev.agentweave.mesh.SpiffeId;
+import dev.agentweave.mesh.identity.IdentityException;
+import dev.agentweave.mesh.identity.IdentitySource;
+import dev.agentweave.mesh.identity.TrustBundle;
+import dev.agentweave.mesh.identity.TrustDomain;
+import dev.agentweave.mesh.identity.X509Svid;
 import dev.agentweave.mesh.internal.FileWatch;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;

@@ -1,7 +1,8 @@
-package dev.agentweave.mesh.identity;
+package dev.agentweave.mesh.identity.x509;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.agentweave.mesh.identity.IdentityException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.Reader;

@@ -1,9 +1,13 @@
-package dev.agentweave.mesh.identity;
+package dev.agentweave.mesh.identity.x509;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.agentweave.mesh.SpiffeId;
+import dev.agentweave.mesh.identity.IdentityException;
+import dev.agentweave.mesh.identity.TrustBundle;
+import dev.agentweave.mesh.identity.TrustDomain;
+import dev.agentweave.mesh.identity.X509Svid;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;

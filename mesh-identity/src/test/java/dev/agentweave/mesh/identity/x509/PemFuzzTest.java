@@ -1,8 +1,9 @@
-package dev.agentweave.mesh.identity;
+package dev.agentweave.mesh.identity.x509;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.agentweave.mesh.identity.IdentityException;
 import java.nio.charset.StandardCharsets;
 
 /**
