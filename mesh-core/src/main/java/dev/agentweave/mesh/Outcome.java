@@ -2,6 +2,7 @@ package dev.agentweave.mesh;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.agentweave.mesh.support.Completions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -141,6 +142,6 @@ public sealed interface Outcome<T> permits Outcome.Success, Outcome.Failure {
   }
 
   private static Throwable unwrap(Throwable t) {
-    return dev.agentweave.mesh.internal.Failures.unwrap(t);
+    return Completions.unwrap(t);
   }
 }

@@ -7,6 +7,7 @@ import dev.agentweave.mesh.spi.Authorizer;
 import dev.agentweave.mesh.spi.AuthzDecision;
 import dev.agentweave.mesh.spi.AuthzRequest;
 import dev.agentweave.mesh.spi.Direction;
+import dev.agentweave.mesh.support.RateLimitedLog;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;

@@ -18,6 +18,8 @@ import dev.agentweave.mesh.spi.Direction;
 import dev.agentweave.mesh.spi.EntityCall;
 import dev.agentweave.mesh.spi.RemoteRoute;
 import dev.agentweave.mesh.spi.RemoteTransport;
+import dev.agentweave.mesh.support.Bounded;
+import dev.agentweave.mesh.support.Completions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -192,7 +194,7 @@ final class CallPipeline {
 
   private static void observed(
       List<CallInterceptor.Observer> observers, PipelineCall call, Throwable error) {
-    Throwable failure = error == null ? null : Failures.unwrap(error);
+    Throwable failure = error == null ? null : Completions.unwrap(error);
     for (CallInterceptor.Observer o : observers) {
       try {
         o.onComplete(call, failure);
@@ -369,7 +371,7 @@ final class CallPipeline {
             .whenComplete(
                 (ok, e) -> {
                   if (e != null) {
-                    sink.fail(Failures.unwrap(e));
+                    sink.fail(Completions.unwrap(e));
                   } else {
                     // accepted by the other node: all a tell's caller learns of its outcome
                     sink.succeed(null);
@@ -387,7 +389,7 @@ final class CallPipeline {
 
   private static void settle(ReplySink sink, Object value, Throwable error) {
     if (error != null) {
-      sink.fail(Failures.unwrap(error));
+      sink.fail(Completions.unwrap(error));
     } else {
       sink.succeed(value);
     }
@@ -462,7 +464,7 @@ final class CallPipeline {
       SpiffeId agent,
       String requestId,
       SpiffeId caller) {
-    Throwable t = Failures.unwrap(error);
+    Throwable t = Completions.unwrap(error);
     if (t instanceof CapabilityException c) {
       return new HandlerRejectedException(String.valueOf(c.getMessage()));
     }

@@ -1,13 +1,13 @@
 package dev.agentweave.mesh.internal;
 
 import dev.agentweave.mesh.MeshException;
+import dev.agentweave.mesh.support.Completions;
 import java.util.Collections;
 import java.util.Set;
 import java.util.WeakHashMap;
-import java.util.concurrent.CompletionException;
 
-/** Helpers for failures that arrive through completion stages. */
-public final class Failures {
+/** Which failures the mesh itself handed to a caller. */
+final class Failures {
   /**
    * The mesh exceptions the mesh handed to a caller (weakly held, by identity: a {@link
    * Throwable}'s equality is its identity). A handler that fails with one of them passes on the
@@ -27,7 +27,7 @@ public final class Failures {
    * @return {@code error}
    */
   static <T extends Throwable> T delivered(T error) {
-    Throwable t = unwrap(error);
+    Throwable t = Completions.unwrap(error);
     if (t instanceof MeshException) {
       DELIVERED.add(t);
     }
@@ -42,19 +42,5 @@ public final class Failures {
    */
   static boolean isDelivered(Throwable error) {
     return error instanceof MeshException && DELIVERED.contains(error);
-  }
-
-  /**
-   * The failure inside the {@link CompletionException}s a completion stage wrapped it in.
-   *
-   * @param error a failure from a stage
-   * @return the innermost cause that is not a wrapping {@link CompletionException}
-   */
-  public static Throwable unwrap(Throwable error) {
-    Throwable t = error;
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 }

@@ -9,6 +9,7 @@ import dev.agentweave.mesh.UnavailableException;
 import dev.agentweave.mesh.spi.EntityCall;
 import dev.agentweave.mesh.spi.EntityRouter;
 import dev.agentweave.mesh.spi.KeyedAgentHost;
+import dev.agentweave.mesh.support.Completions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -109,7 +110,7 @@ public final class KeyedAgentRuntime implements KeyedAgentHost {
         .handle(
             (bytes, error) -> {
               if (error != null) {
-                throw new CompletionException(Failures.delivered(Failures.unwrap(error)));
+                throw new CompletionException(Failures.delivered(Completions.unwrap(error)));
               }
               try {
                 return runtime.codec().decodeResponse(bytes, cap.responseType(), cap.name(), id);

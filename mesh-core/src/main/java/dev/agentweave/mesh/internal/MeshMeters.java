@@ -2,6 +2,8 @@ package dev.agentweave.mesh.internal;
 
 import dev.agentweave.mesh.ErrorCode;
 import dev.agentweave.mesh.spi.Direction;
+import dev.agentweave.mesh.support.Bounded;
+import dev.agentweave.mesh.support.MeterNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;

@@ -12,6 +12,7 @@ import dev.agentweave.mesh.config.MeshSettings.CapabilitySettings;
 import dev.agentweave.mesh.config.MeshSettings.DefaultAction;
 import dev.agentweave.mesh.spi.Authorizer;
 import dev.agentweave.mesh.spi.CallInterceptor;
+import dev.agentweave.mesh.support.Json;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentweave.mesh.InternalErrorException;
 import dev.agentweave.mesh.InvalidRequestException;
 import dev.agentweave.mesh.spi.JsonBody;
+import dev.agentweave.mesh.support.Bounded;
+import dev.agentweave.mesh.support.JsonErrors;
 import java.io.IOException;
 import java.util.function.IntConsumer;
 
@@ -38,7 +40,7 @@ final class WireCodec {
     try {
       return json.writeValueAsBytes(request);
     } catch (JsonProcessingException e) {
-      throw new InvalidRequestException(Json.cannotWrite(capability, target, e));
+      throw new InvalidRequestException(JsonErrors.cannotWrite(capability, target, e));
     }
   }
 
@@ -63,7 +65,8 @@ final class WireCodec {
       payloadSize.accept(bytes.length);
       return json.readValue(bytes, type);
     } catch (IOException | IllegalArgumentException e) {
-      throw new InvalidRequestException(Json.doesNotMap("request for", capability, agent, type, e));
+      throw new InvalidRequestException(
+          JsonErrors.doesNotMap("request for", capability, agent, type, e));
     }
   }
 
@@ -83,7 +86,7 @@ final class WireCodec {
               + "' of "
               + agent
               + " cannot be written as JSON: "
-              + Bounded.shown(Json.shortMessage(e)));
+              + Bounded.shown(JsonErrors.shortMessage(e)));
     }
   }
 
@@ -107,7 +110,8 @@ final class WireCodec {
       }
       return json.convertValue(value, type);
     } catch (IOException | IllegalArgumentException e) {
-      throw new InternalErrorException(Json.doesNotMap("response of", capability, agent, type, e));
+      throw new InternalErrorException(
+          JsonErrors.doesNotMap("response of", capability, agent, type, e));
     }
   }
 }

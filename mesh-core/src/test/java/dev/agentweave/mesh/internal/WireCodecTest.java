@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.agentweave.mesh.InternalErrorException;
 import dev.agentweave.mesh.InvalidRequestException;
 import dev.agentweave.mesh.spi.JsonBody;
+import dev.agentweave.mesh.support.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

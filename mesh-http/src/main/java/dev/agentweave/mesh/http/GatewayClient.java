@@ -9,10 +9,10 @@ import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.http.internal.ConnectionPools;
 import dev.agentweave.mesh.http.internal.Resilience;
 import dev.agentweave.mesh.http.internal.WireProtocol;
-import dev.agentweave.mesh.internal.Failures;
 import dev.agentweave.mesh.spi.NodeContext;
 import dev.agentweave.mesh.spi.RemoteRoute;
 import dev.agentweave.mesh.spi.RemoteTransport;
+import dev.agentweave.mesh.support.Completions;
 import io.micrometer.core.instrument.Counter;
 import java.net.URI;
 import java.time.Duration;
@@ -244,7 +244,7 @@ public final class GatewayClient implements RemoteTransport {
                 call.result().complete(answer);
                 return;
               }
-              Throwable cause = Failures.unwrap(error);
+              Throwable cause = Completions.unwrap(error);
               resilience.failed(gateway, cause);
               retryOrFail(call, cause, gateway, attempt);
             });
@@ -298,7 +298,7 @@ public final class GatewayClient implements RemoteTransport {
         .handle(
             (response, error) -> {
               if (error != null) {
-                Throwable cause = Failures.unwrap(error);
+                Throwable cause = Completions.unwrap(error);
                 if (cause instanceof TimeoutException) {
                   return CompletableFuture.<byte[]>failedFuture(
                       new DeadlineExceededException(
@@ -363,7 +363,7 @@ public final class GatewayClient implements RemoteTransport {
             (ok, refused) -> {
               if (refused != null) {
                 resilience.released(gateway);
-                result.completeExceptionally(Failures.unwrap(refused));
+                result.completeExceptionally(Completions.unwrap(refused));
                 return;
               }
               exchangeStream(p, target, action, request, deadline, requestId, result);

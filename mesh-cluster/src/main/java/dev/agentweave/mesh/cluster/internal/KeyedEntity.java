@@ -4,6 +4,7 @@ import dev.agentweave.mesh.ErrorCode;
 import dev.agentweave.mesh.MeshException;
 import dev.agentweave.mesh.OverloadedException;
 import dev.agentweave.mesh.spi.KeyedAgentHost;
+import dev.agentweave.mesh.support.Completions;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashSet;
@@ -245,7 +246,7 @@ public final class KeyedEntity extends AbstractBehavior<KeyedEntity.Command> {
 
   static EntityMessage.Reply failure(
       String callId, Throwable error, EntityMessage.Outcome outcome) {
-    Throwable t = dev.agentweave.mesh.internal.Failures.unwrap(error);
+    Throwable t = Completions.unwrap(error);
     if (t instanceof MeshException m) {
       long retry = m instanceof OverloadedException o ? o.retryAfter().toMillis() : 0;
       return new EntityMessage.Reply(

@@ -67,7 +67,7 @@ public final class ShardedEntityRouter implements EntityRouter {
                     (agent, reason) ->
                         node.metrics()
                             .counter(
-                                dev.agentweave.mesh.internal.MeterNames.KEYED_RESENDS,
+                                dev.agentweave.mesh.support.MeterNames.KEYED_RESENDS,
                                 "Keyed calls this node sent again: no answer within"
                                     + " cluster.sharding.resend_after_seconds, or not run by an"
                                     + " entity that stopped",
@@ -89,7 +89,7 @@ public final class ShardedEntityRouter implements EntityRouter {
       router.live.put(host.spiffeId(), count);
       node.metrics()
           .gauge(
-              dev.agentweave.mesh.internal.MeterNames.KEYED_ENTITIES,
+              dev.agentweave.mesh.support.MeterNames.KEYED_ENTITIES,
               "Live entities of a keyed agent on this node",
               count::get,
               "agent",

@@ -1,6 +1,6 @@
 package dev.agentweave.mesh.http.internal;
 
-import dev.agentweave.mesh.internal.RateLimitedLog;
+import dev.agentweave.mesh.support.RateLimitedLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;

@@ -1,7 +1,7 @@
 package dev.agentweave.mesh.http.internal;
 
-import dev.agentweave.mesh.internal.Bounded;
-import dev.agentweave.mesh.internal.RateLimitedLog;
+import dev.agentweave.mesh.support.Bounded;
+import dev.agentweave.mesh.support.RateLimitedLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package dev.agentweave.mesh.http.internal;
 
 import dev.agentweave.mesh.ErrorCode;
 import dev.agentweave.mesh.OverloadedException;
-import dev.agentweave.mesh.internal.Bounded;
+import dev.agentweave.mesh.support.Bounded;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;

@@ -7,7 +7,7 @@ import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.UnavailableException;
 import dev.agentweave.mesh.config.MeshSettings.CircuitBreakerSettings;
 import dev.agentweave.mesh.config.MeshSettings.RetrySettings;
-import dev.agentweave.mesh.internal.Failures;
+import dev.agentweave.mesh.support.Completions;
 import java.net.ConnectException;
 import java.net.URI;
 import java.util.List;
@@ -179,7 +179,7 @@ public final class Resilience {
    * @return a cause for {@link #retryable} and {@link #failureOf}
    */
   public static RuntimeException classify(URI gateway, Throwable error) {
-    Throwable cause = Failures.unwrap(error);
+    Throwable cause = Completions.unwrap(error);
     for (Throwable t = cause; t != null; t = t.getCause()) {
       String m = String.valueOf(t.getMessage());
       if (t instanceof ConnectException
@@ -208,7 +208,7 @@ public final class Resilience {
    * @return the mesh exception
    */
   public static MeshException failureOf(Throwable cause) {
-    Throwable t = Failures.unwrap(cause);
+    Throwable t = Completions.unwrap(cause);
     if (t instanceof NotProcessed n) {
       return n.asUnavailable();
     }

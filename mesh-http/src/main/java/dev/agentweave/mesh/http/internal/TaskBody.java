@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentweave.mesh.InvalidRequestException;
-import dev.agentweave.mesh.internal.Bounded;
-import dev.agentweave.mesh.internal.Json;
+import dev.agentweave.mesh.support.Bounded;
+import dev.agentweave.mesh.support.JsonErrors;
 import java.io.IOException;
 import java.util.Locale;
 
@@ -31,7 +31,7 @@ public record TaskBody(String action, ObjectNode fields) {
     try {
       tree = json.readTree(body);
     } catch (JsonProcessingException e) {
-      throw new InvalidRequestException(Json.malformed(e, " in the request body"));
+      throw new InvalidRequestException(JsonErrors.malformed(e, " in the request body"));
     } catch (IOException e) {
       throw new InvalidRequestException("the request body could not be read");
     }

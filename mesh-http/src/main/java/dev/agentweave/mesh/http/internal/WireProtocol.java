@@ -153,7 +153,7 @@ public final class WireProtocol {
           "header "
               + TIMEOUT_HEADER
               + ": '"
-              + dev.agentweave.mesh.internal.Bounded.shown(h.get().value())
+              + dev.agentweave.mesh.support.Bounded.shown(h.get().value())
               + "' (expected: a whole number of milliseconds > 0)");
     }
     Duration asked = Duration.ofMillis(ms);

@@ -6,8 +6,9 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentweave.mesh.InvalidRequestException;
-import dev.agentweave.mesh.internal.Bounded;
-import dev.agentweave.mesh.internal.Json;
+import dev.agentweave.mesh.support.Bounded;
+import dev.agentweave.mesh.support.Json;
+import dev.agentweave.mesh.support.JsonErrors;
 import java.util.List;
 import java.util.Map;
 
@@ -39,7 +40,7 @@ class TaskBodyFuzzTest {
       JSON.treeToValue(task.fields(), Search.class);
     } catch (JsonProcessingException | IllegalArgumentException mapping) {
       checkMessage(
-          Json.doesNotMap(
+          JsonErrors.doesNotMap(
               "request for", task.action(), "spiffe://x/agent/y", Search.class, mapping),
           input);
     }

@@ -8,7 +8,7 @@ import dev.agentweave.mesh.identity.IdentitySource;
 import dev.agentweave.mesh.identity.TrustBundle;
 import dev.agentweave.mesh.identity.TrustDomain;
 import dev.agentweave.mesh.identity.X509Svid;
-import dev.agentweave.mesh.internal.FileWatch;
+import dev.agentweave.mesh.support.FileWatch;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;

@@ -1,4 +1,4 @@
-package dev.agentweave.mesh.internal;
+package dev.agentweave.mesh.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,7 +30,7 @@ class JsonTest {
     try {
       json.readValue(body.getBytes(StandardCharsets.UTF_8), type);
     } catch (JsonProcessingException e) {
-      return Json.describe(e);
+      return JsonErrors.describe(e);
     } catch (java.io.IOException e) {
       throw new AssertionError(e);
     }
@@ -41,7 +41,7 @@ class JsonTest {
     try {
       json.readTree(body.getBytes(StandardCharsets.UTF_8));
     } catch (JsonProcessingException e) {
-      return Json.malformed(e);
+      return JsonErrors.malformed(e);
     } catch (java.io.IOException e) {
       throw new AssertionError(e);
     }
@@ -127,7 +127,7 @@ class JsonTest {
   @Test
   void mappingMessages_nameNoJavaType() {
     String m =
-        Json.doesNotMap(
+        JsonErrors.doesNotMap(
             "request for",
             "search",
             "spiffe://example.org/agent/search",
@@ -136,7 +136,7 @@ class JsonTest {
     assertThat(m)
         .startsWith("request for 'search' of spiffe://example.org/agent/search does not map: ");
     assertNoJavaNames(m);
-    String map = Json.describe(catchMapping("[1]", Map.class));
+    String map = JsonErrors.describe(catchMapping("[1]", Map.class));
     assertNoJavaNames(map);
     assertThat(map).contains("an array (expected: an object)");
   }

@@ -1,4 +1,4 @@
-package dev.agentweave.mesh.internal;
+package dev.agentweave.mesh.support;
 
 /** The names of the framework's meters, in one place (see docs/metrics.md). */
 public final class MeterNames {

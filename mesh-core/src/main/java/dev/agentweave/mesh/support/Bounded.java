@@ -1,4 +1,4 @@
-package dev.agentweave.mesh.internal;
+package dev.agentweave.mesh.support;
 
 import java.util.regex.Pattern;
 
