@@ -150,7 +150,7 @@ public final class CachingAuthorizer implements Authorizer {
    * @param system the node's actor system (cluster provider)
    * @param authoritative the cache the coordinator uses while it runs on this node
    */
-  public void coordinate(ActorSystem<?> system, DecisionCache authoritative) {
+  void coordinate(ActorSystem<?> system, DecisionCache authoritative) {
     var proxy =
         ClusterSingleton.get(system)
             .init(

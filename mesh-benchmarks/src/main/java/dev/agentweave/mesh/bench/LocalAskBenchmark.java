@@ -53,7 +53,7 @@ public class LocalAskBenchmark {
   public record Ping(int n) {}
 
   /** The raw actor's message. */
-  public record RawPing(int n, ActorRef<Ping> replyTo) {}
+  record RawPing(int n, ActorRef<Ping> replyTo) {}
 
   private ActorSystem<RawPing> system;
   private MeshNode node;

@@ -1,9 +1,6 @@
 package dev.agentweave.mesh.cli;
 
-import dev.agentweave.mesh.internal.ConfigSchema;
-import dev.agentweave.mesh.internal.ConfigSchema.Leaf;
-import java.util.List;
-import java.util.Map;
+import dev.agentweave.mesh.config.ConfigReference;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -45,42 +42,24 @@ final class ConfigCommand implements Callable<Integer> {
     StringBuilder sb = new StringBuilder();
     sb.append("| key | default | expected | environment variable | meaning |\n");
     sb.append("|---|---|---|---|---|\n");
-    Map<String, String> env = ConfigSchema.environmentNames();
-    for (Map.Entry<String, Leaf> e : ConfigSchema.leaves().entrySet()) {
-      Leaf leaf = e.getValue();
-      String variable =
-          env.entrySet().stream()
-              .filter(x -> x.getValue().equals(e.getKey()))
-              .map(x -> "`" + x.getKey() + "`")
-              .findFirst()
-              .orElse("(list item)");
+    for (ConfigReference.Key key : ConfigReference.keys()) {
       sb.append("| `")
-          .append(e.getKey())
+          .append(key.path())
           .append("` | ")
-          .append(leaf.required() ? "required" : render(leaf.defaultValue()))
-          .append(" | ")
-          .append(leaf.expected().replace("|", "\\|"))
-          .append(" | ")
-          .append(variable)
-          .append(" | ")
-          .append(leaf.doc())
           .append(
-              leaf.pending() == null ? "" : " Validated; takes effect with " + leaf.pending() + ".")
+              key.required()
+                  ? "required"
+                  : key.defaultValue().map(v -> "`" + v + "`").orElse("(declared in code)"))
+          .append(" | ")
+          .append(key.expected().replace("|", "\\|"))
+          .append(" | ")
+          .append(key.environmentVariable().map(v -> "`" + v + "`").orElse("(list item)"))
+          .append(" | ")
+          .append(key.description())
+          .append(
+              key.pendingUntil().map(p -> " Validated; takes effect with " + p + ".").orElse(""))
           .append(" |\n");
     }
     return sb.toString();
-  }
-
-  private static String render(Object v) {
-    if (v == null) {
-      return "(declared in code)";
-    }
-    if ("".equals(v)) {
-      return "`\"\"`";
-    }
-    if (v instanceof List<?> l) {
-      return l.isEmpty() ? "`[]`" : "`" + l + "`";
-    }
-    return "`" + v + "`";
   }
 }

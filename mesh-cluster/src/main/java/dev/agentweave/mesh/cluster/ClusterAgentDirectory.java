@@ -61,7 +61,7 @@ public final class ClusterAgentDirectory implements AgentDirectory {
    * @param system the node's actor system (cluster provider)
    * @return the directory
    */
-  public static ClusterAgentDirectory start(ActorSystem<?> system) {
+  static ClusterAgentDirectory start(ActorSystem<?> system) {
     return new ClusterAgentDirectory(requireNonNull(system, "system"));
   }
 
