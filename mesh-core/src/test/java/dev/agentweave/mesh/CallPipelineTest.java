@@ -134,8 +134,11 @@ class CallPipelineTest {
                     "req-1"));
     // the inbound entrance answers in the node's JSON, as the transport sends it
     assertThat(new String(answer, StandardCharsets.UTF_8)).isEqualTo("{\"text\":\"b\"}");
+    // an interceptor hears of the outcome after the caller has it: wait for each before the next
+    await().until(() -> recorder.completed.size() == 1);
     assertThat(failure(node.agent("client").ref(id("echo")).ask("refuse", new Msg("c"), Msg.class)))
         .isInstanceOf(HandlerRejectedException.class);
+    await().until(() -> recorder.completed.size() == 2);
     result(node.agent("client").ref(id("echo")).tell("echo", new Msg("d")));
     await().until(() -> recorder.completed.size() == 3);
     assertThat(recorder.entered)

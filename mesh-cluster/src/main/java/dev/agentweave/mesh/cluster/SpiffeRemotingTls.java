@@ -133,8 +133,8 @@ public final class SpiffeRemotingTls {
    * pekko.remote.artery.advanced.shutdown-streams-timeout}). This adds a task to the system's
    * coordinated shutdown: {@link #CONNECTION_CLOSE_DEADLINE} after the system starts terminating,
    * the TCP connections it still holds are closed (logged at WARN), which ends the waiting streams.
-   * {@link ClusterNodeExtension} calls this for every cluster node; call it for actor systems that
-   * use {@link #config(SpiffeId)} directly.
+   * The cluster extension calls this for every cluster node; call it for actor systems that use
+   * {@link #config(SpiffeId)} directly.
    *
    * @param system an actor system configured with {@link #config(SpiffeId)}
    */

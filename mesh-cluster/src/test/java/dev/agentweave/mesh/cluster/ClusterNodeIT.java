@@ -50,7 +50,8 @@ class ClusterNodeIT {
         Agent.of("a").withCapability(Capability.of("echo", Msg.class, Msg.class, (c, r) -> r));
     try (MeshNode a = MeshNode.builder(settings(ca, "a", "")).agent(echo).start()) {
       assertThat(a.state()).isEqualTo(NodeState.READY);
-      assertThat(a.actorSystem().name()).isEqualTo(ClusterNodeExtension.SYSTEM_NAME);
+      assertThat(a.actorSystem().name())
+          .isEqualTo(dev.agentweave.mesh.cluster.internal.ClusterNodeExtension.SYSTEM_NAME);
       // The split brain resolver is on by default, with the documented strategy.
       assertThat(
               a.actorSystem().settings().config().getString("pekko.cluster.downing-provider-class"))

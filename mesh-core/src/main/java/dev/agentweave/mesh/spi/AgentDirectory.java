@@ -7,9 +7,9 @@ import java.util.List;
 /**
  * Where agents run: the gateways of other nodes that host an agent. mesh-cluster keeps one for a
  * cluster member (each node publishes the agents it hosts and its gateway; unreachable nodes drop
- * out), registered with {@link dev.agentweave.mesh.MeshNode#useAgentDirectory(AgentDirectory)}; the
- * pooled client of mesh-http asks it for agents it has no static {@code transport.peers} entry for.
- * Thread-safe; lookups do not block.
+ * out), registered with {@link NodeContext#useAgentDirectory(AgentDirectory)}; the pooled client of
+ * mesh-http asks it for agents it has no static {@code transport.peers} entry for. Thread-safe;
+ * lookups do not block.
  */
 public interface AgentDirectory {
   /**

@@ -1,8 +1,8 @@
-package dev.agentweave.mesh.cluster;
+package dev.agentweave.mesh.cluster.internal;
 
 import dev.agentweave.mesh.SpiffeId;
-import dev.agentweave.mesh.cluster.internal.NodeReadinessCheck;
-import dev.agentweave.mesh.cluster.internal.ShardedEntityRouter;
+import dev.agentweave.mesh.cluster.ClusterAgentDirectory;
+import dev.agentweave.mesh.cluster.SpiffeRemotingTls;
 import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.config.MeshSettings.ClusterSettings;
 import dev.agentweave.mesh.identity.IdentitySource;
@@ -284,7 +284,7 @@ public final class ClusterNodeExtension implements NodeExtension {
     }
     SpiffeRemotingTls.boundTermination(node.actorSystem());
     // The agent directory: other nodes learn this node's agents once its gateway serves.
-    ClusterAgentDirectory directory = ClusterAgentDirectory.start(node.actorSystem());
+    ReplicatedAgentDirectory directory = ReplicatedAgentDirectory.start(node.actorSystem());
     node.useAgentDirectory(directory);
     node.register(ClusterAgentDirectory.class, directory);
     List<SpiffeId> hosted = new ArrayList<>();
