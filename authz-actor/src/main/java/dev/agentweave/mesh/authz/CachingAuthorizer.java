@@ -4,8 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.agentweave.mesh.Metrics;
 import dev.agentweave.mesh.SpiffeIdPattern;
-import dev.agentweave.mesh.authz.internal.Coordinator;
-import dev.agentweave.mesh.authz.internal.SingletonPolicyEngine;
 import dev.agentweave.mesh.spi.Authorizer;
 import dev.agentweave.mesh.spi.AuthzDecision;
 import dev.agentweave.mesh.spi.AuthzRequest;
@@ -33,6 +31,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class CachingAuthorizer implements Authorizer {
   private static final Logger LOG = LoggerFactory.getLogger("agentweave.authz");
+
+  /**
+   * In a cluster, how often the coordinator announces the policy version in force, so that a near
+   * cache that missed a broadcast (a node that just joined can miss one) drops the decisions of
+   * another version within this time.
+   */
+  public static final Duration POLICY_ANNOUNCE_INTERVAL = Duration.ofSeconds(5);
 
   private final PolicyEngine localEngine;
   private volatile PolicyEngine engine;
@@ -120,11 +125,14 @@ public final class CachingAuthorizer implements Authorizer {
    * @return entries dropped from this node's cache
    */
   public int invalidate(SpiffeIdPattern pattern) {
+    // Local first, then the broadcast: on a one-node cluster the broadcast comes back to this
+    // node's near cache and could otherwise drop the entries before they are counted here.
+    int dropped = cache == null ? 0 : cache.invalidate(pattern);
     var c = coordinator;
     if (c != null) {
       c.tell(new Coordinator.Invalidate(pattern.toString()));
     }
-    return cache == null ? 0 : cache.invalidate(pattern);
+    return dropped;
   }
 
   /**
@@ -133,12 +141,12 @@ public final class CachingAuthorizer implements Authorizer {
    * @param reason why, for logs
    */
   public void clear(String reason) {
+    if (cache != null) {
+      cache.clear();
+    }
     var c = coordinator;
     if (c != null) {
       c.tell(new Coordinator.Clear(reason));
-    }
-    if (cache != null) {
-      cache.clear();
     }
   }
 

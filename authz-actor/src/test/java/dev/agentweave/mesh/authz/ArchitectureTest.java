@@ -10,5 +10,5 @@ import dev.agentweave.mesh.archtest.MeshArchitecture;
  */
 @AnalyzeClasses(packages = "dev.agentweave", importOptions = MeshArchitecture.ThisModule.class)
 class ArchitectureTest {
-  @ArchTest static final ArchTests rules = ArchTests.in(MeshArchitecture.Boundaries.class);
+  @ArchTest static final ArchTests rules = ArchTests.in(MeshArchitecture.class);
 }

@@ -11,8 +11,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.SpiffeIdPattern;
+import dev.agentweave.mesh.authz.CachingAuthorizer;
 import dev.agentweave.mesh.authz.DecisionCache;
-import dev.agentweave.mesh.authz.internal.Coordinator;
 import dev.agentweave.mesh.spi.AuthzDecision;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,7 +84,7 @@ class AuthzCoordinationIT {
           .get();
       assertThat(authz(mesh.c).cache().stats().size()).isEqualTo(2);
       await()
-          .atMost(Coordinator.ANNOUNCE_INTERVAL.multipliedBy(4))
+          .atMost(CachingAuthorizer.POLICY_ANNOUNCE_INTERVAL.multipliedBy(4))
           .until(() -> authz(mesh.c).cache().stats().size() == 1);
       AuthzDecision kept = check(mesh.c, ORCHESTRATOR, SEARCH, "search");
       assertThat(kept.allowed()).isTrue();

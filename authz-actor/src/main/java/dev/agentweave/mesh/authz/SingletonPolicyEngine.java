@@ -1,7 +1,6 @@
-package dev.agentweave.mesh.authz.internal;
+package dev.agentweave.mesh.authz;
 
 import dev.agentweave.mesh.SpiffeId;
-import dev.agentweave.mesh.authz.PolicyEngine;
 import dev.agentweave.mesh.spi.AuthzDecision;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
@@ -14,7 +13,7 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
  * from the authoritative cache or evaluates with its node's engine. Policy changes reach this node
  * through the coordinator's broadcasts, not through this engine.
  */
-public final class SingletonPolicyEngine implements PolicyEngine {
+final class SingletonPolicyEngine implements PolicyEngine {
   private final ActorRef<Coordinator.Command> coordinator;
   private final ActorSystem<?> system;
   private final PolicyEngine local;

@@ -1,9 +1,8 @@
-package dev.agentweave.mesh.authz.internal;
+package dev.agentweave.mesh.authz;
 
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.SpiffeIdPattern;
-import dev.agentweave.mesh.authz.DecisionCache;
-import dev.agentweave.mesh.authz.PolicyEngine;
+import dev.agentweave.mesh.authz.internal.AuthzMessage;
 import dev.agentweave.mesh.spi.AuthzDecision;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -20,18 +19,14 @@ import org.slf4j.LoggerFactory;
  * cache, evaluates misses with the policy engine of the node it runs on, and publishes
  * invalidations to every node's near cache (ADR 0003).
  */
-public final class Coordinator {
+final class Coordinator {
   private static final Logger LOG = LoggerFactory.getLogger("agentweave.authz.coordinator");
 
   /** The topic of near-cache invalidations. */
   public static final String TOPIC = "agentweave-authz-invalidations";
 
-  /**
-   * How often the coordinator announces the policy version in force, so that a near cache that
-   * missed a broadcast (pub/sub reaches a node only once its subscription has spread, so a node
-   * that just joined can miss one) drops the decisions of another version within this time.
-   */
-  public static final Duration ANNOUNCE_INTERVAL = Duration.ofSeconds(5);
+  /** How often the policy version in force is announced. */
+  static final Duration ANNOUNCE_INTERVAL = CachingAuthorizer.POLICY_ANNOUNCE_INTERVAL;
 
   /** The coordinator's own timer message (never sent between nodes). */
   private enum Announce implements Command {
