@@ -23,9 +23,7 @@ public final class AuthzNodeExtension implements NodeExtension {
 
   @Override
   public String pekkoConfig(NodeSetup node) {
-    if (!node.settings().cluster().enabled()) {
-      return "";
-    }
+    // Bound whether or not the node is a cluster member: the binding is inert without remoting.
     return "pekko.actor.serialization-bindings {\n"
         + "  \"dev.agentweave.mesh.authz.internal.AuthzMessage\" = jackson-cbor\n"
         + "}\n";
@@ -33,7 +31,10 @@ public final class AuthzNodeExtension implements NodeExtension {
 
   @Override
   public void started(NodeContext node) {
-    if (!node.settings().cluster().enabled()) {
+    // Coordination needs a cluster member; that is a fact of the actor system (the cluster module
+    // makes it one), not of another module's settings.
+    if (!"cluster"
+        .equals(node.actorSystem().settings().config().getString("pekko.actor.provider"))) {
       return;
     }
     CacheSettings c = node.settings().authorization().cache();

@@ -3,6 +3,7 @@ package dev.agentweave.mesh.cli;
 import dev.agentweave.mesh.Agent;
 import dev.agentweave.mesh.KeyedAgent;
 import dev.agentweave.mesh.MeshNode;
+import dev.agentweave.mesh.cluster.ClusterSettings;
 import dev.agentweave.mesh.config.ConfigException;
 import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.http.Gateway;
@@ -69,12 +70,13 @@ final class NodeCommand implements Callable<Integer> {
       }
     }
     // Keyed samples run on Cluster Sharding: hosted when listed, or by default on cluster members.
-    List<KeyedAgent<?>> keyedSamples = SampleAgents.keyed(settings.cluster().nodeName());
+    List<KeyedAgent<?>> keyedSamples =
+        SampleAgents.keyed(settings.section(ClusterSettings.class).nodeName());
     List<KeyedAgent<?>> keyed = new ArrayList<>();
     for (KeyedAgent<?> k : keyedSamples) {
       if (wanted.contains(k.name())
           || k.name().equals(settings.agent().name())
-          || (wanted.isEmpty() && settings.cluster().enabled())) {
+          || (wanted.isEmpty() && settings.section(ClusterSettings.class).enabled())) {
         keyed.add(k);
       }
     }

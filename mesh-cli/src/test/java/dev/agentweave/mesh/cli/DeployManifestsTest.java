@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.authz.CedarPolicyEngine;
+import dev.agentweave.mesh.cluster.ClusterSettings;
 import dev.agentweave.mesh.config.MeshSettings;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -136,25 +137,26 @@ class DeployManifestsTest {
     MeshSettings s = podSettings();
     assertThat(s.isProduction()).isTrue();
     assertThat(s.identity().provider()).isEqualTo("spiffe");
-    assertThat(s.cluster().enabled()).isTrue();
-    assertThat(s.cluster().host()).isEqualTo("10.42.0.17");
-    assertThat(s.cluster().nodeName()).isEqualTo("search-6f7d9c-x2x4z");
-    assertThat(s.cluster().seedNodes()).isEmpty();
-    assertThat(s.cluster().bootstrap().enabled()).isTrue();
-    assertThat(s.cluster().bootstrap().discovery()).isEqualTo("kubernetes-api");
-    assertThat(s.cluster().management().enabled()).isTrue();
+    assertThat(s.section(ClusterSettings.class).enabled()).isTrue();
+    assertThat(s.section(ClusterSettings.class).host()).isEqualTo("10.42.0.17");
+    assertThat(s.section(ClusterSettings.class).nodeName()).isEqualTo("search-6f7d9c-x2x4z");
+    assertThat(s.section(ClusterSettings.class).seedNodes()).isEmpty();
+    assertThat(s.section(ClusterSettings.class).bootstrap().enabled()).isTrue();
+    assertThat(s.section(ClusterSettings.class).bootstrap().discovery())
+        .isEqualTo("kubernetes-api");
+    assertThat(s.section(ClusterSettings.class).management().enabled()).isTrue();
 
     // Ports of the configuration are the container's named ports.
     assertThat(s.server().port()).isEqualTo(port("gateway"));
-    assertThat(s.cluster().port()).isEqualTo(port("remoting"));
-    assertThat(s.cluster().management().port()).isEqualTo(port("management"));
+    assertThat(s.section(ClusterSettings.class).port()).isEqualTo(port("remoting"));
+    assertThat(s.section(ClusterSettings.class).management().port()).isEqualTo(port("management"));
 
     // Bootstrap lists the pods the Deployment labels.
     String selector =
-        s.cluster()
+        s.section(ClusterSettings.class)
             .bootstrap()
             .labelSelector()
-            .replace("%s", s.cluster().bootstrap().serviceName());
+            .replace("%s", s.section(ClusterSettings.class).bootstrap().serviceName());
     String[] kv = selector.split("=", 2);
     assertThat(podLabels()).containsEntry(kv[0], kv[1]);
 

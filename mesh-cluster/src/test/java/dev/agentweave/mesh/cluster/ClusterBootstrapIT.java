@@ -113,8 +113,8 @@ class ClusterBootstrapIT {
     List<Integer> ports = List.of(freePort(), freePort(), freePort());
     for (int i = 0; i < 3; i++) {
       MeshSettings s = settings("n" + i, ports.get(i), ports);
-      assertThat(s.cluster().bootstrap().enabled()).isTrue();
-      assertThat(s.cluster().management().enabled()).isTrue();
+      assertThat(s.section(ClusterSettings.class).bootstrap().enabled()).isTrue();
+      assertThat(s.section(ClusterSettings.class).management().enabled()).isTrue();
       nodes.add(
           MeshNode.builder(s)
               .agent(Agent.of("n" + i))

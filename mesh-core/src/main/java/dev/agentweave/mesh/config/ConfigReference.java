@@ -47,8 +47,8 @@ public final class ConfigReference {
     Map<String, String> byPath = new java.util.HashMap<>();
     variables.forEach((variable, path) -> byPath.put(path, variable));
     List<Key> out = new ArrayList<>();
-    for (Map.Entry<String, ConfigSchema.Leaf> e : ConfigSchema.leaves().entrySet()) {
-      ConfigSchema.Leaf leaf = e.getValue();
+    for (Map.Entry<String, ConfigSpec.Leaf> e : ConfigSchema.leaves().entrySet()) {
+      ConfigSpec.Leaf leaf = e.getValue();
       out.add(
           new Key(
               e.getKey(),

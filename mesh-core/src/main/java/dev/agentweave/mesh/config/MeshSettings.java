@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.SpiffeIdPattern;
 import dev.agentweave.mesh.internal.ConfigReader;
+import dev.agentweave.mesh.internal.ConfigSections;
+import dev.agentweave.mesh.spi.ConfigSection;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +32,8 @@ import java.util.Map;
  * @param transport the {@code transport} section
  * @param server the {@code server} section
  * @param observability the {@code observability} section
- * @param cluster the {@code cluster} section
+ * @param sections the settings records of the modules' own sections ({@link
+ *     dev.agentweave.mesh.spi.ConfigSection}), one per type; read them with {@link #section}
  * @param warnings keys that were set but take effect only with a later part of the framework
  */
 public record MeshSettings(
@@ -40,7 +43,7 @@ public record MeshSettings(
     TransportSettings transport,
     ServerSettings server,
     ObservabilitySettings observability,
-    ClusterSettings cluster,
+    List<Object> sections,
     List<String> warnings) {
 
   /** Validates the components. */
@@ -51,7 +54,7 @@ public record MeshSettings(
     requireNonNull(transport, "transport");
     requireNonNull(server, "server");
     requireNonNull(observability, "observability");
-    requireNonNull(cluster, "cluster");
+    sections = List.copyOf(sections);
     warnings = List.copyOf(warnings);
   }
 
@@ -445,85 +448,6 @@ public record MeshSettings(
       Duration idleTimeout) {}
 
   /**
-   * The {@code cluster} section.
-   *
-   * @param enabled whether the node is a cluster member
-   * @param nodeName the node name in its identity {@code spiffe://<trust-domain>/node/<name>}
-   * @param host the remoting bind address
-   * @param port the remoting port, 0 for a free one
-   * @param seedNodes {@code host:port} of nodes to join; empty to form a cluster alone
-   * @param roles the node's Pekko Cluster roles
-   * @param splitBrainResolver how unreachable nodes are downed
-   * @param sharding how keyed agents run on Cluster Sharding
-   * @param management Pekko Management HTTP (health checks, bootstrap endpoint)
-   * @param bootstrap Pekko Cluster Bootstrap, instead of seed nodes
-   */
-  public record ClusterSettings(
-      boolean enabled,
-      String nodeName,
-      String host,
-      int port,
-      List<String> seedNodes,
-      List<String> roles,
-      SplitBrainResolverSettings splitBrainResolver,
-      ShardingSettings sharding,
-      ManagementSettings management,
-      BootstrapSettings bootstrap) {}
-
-  /**
-   * The {@code cluster.management} section: Pekko Management HTTP, on when bootstrap is.
-   *
-   * @param enabled whether it runs
-   * @param host the bind address ({@code cluster.host} unless set)
-   * @param port the port, 0 for a free one
-   */
-  public record ManagementSettings(boolean enabled, String host, int port) {}
-
-  /**
-   * The {@code cluster.bootstrap} section: forming the cluster through Pekko Cluster Bootstrap.
-   *
-   * @param enabled whether the node bootstraps instead of joining seed nodes
-   * @param discovery {@code kubernetes-api} or {@code config}
-   * @param serviceName the service whose nodes are contact points, empty for {@code agent.name}
-   * @param labelSelector the Kubernetes pod label selector, {@code %s} for the service name
-   * @param requiredContactPoints contact points needed before a new cluster is formed
-   * @param stableMargin how long contact points must be unchanged before a new cluster is formed
-   * @param contactPoints with {@code config} discovery, the nodes' management {@code host:port}
-   */
-  public record BootstrapSettings(
-      boolean enabled,
-      String discovery,
-      String serviceName,
-      String labelSelector,
-      int requiredContactPoints,
-      Duration stableMargin,
-      List<String> contactPoints) {}
-
-  /**
-   * The {@code cluster.sharding} section: keyed agents on Cluster Sharding.
-   *
-   * @param numberOfShards shards per keyed agent, fixed for the cluster's lifetime
-   * @param passivationIdle how long an entity may stay without calls before it stops
-   * @param role the role of the nodes that run entities, or empty for every hosting node
-   * @param resendAfter how long a keyed call may go unanswered before its node asks the key's
-   *     entity about it again (and sends it again if the entity never got it)
-   */
-  public record ShardingSettings(
-      int numberOfShards, Duration passivationIdle, String role, Duration resendAfter) {}
-
-  /**
-   * The {@code cluster.split_brain_resolver} section: Pekko's split brain resolver.
-   *
-   * @param enabled whether unreachable nodes are downed automatically
-   * @param strategy {@code keep-majority}, {@code keep-oldest}, {@code down-all}, {@code
-   *     lease-majority} or {@code static-quorum}
-   * @param stableAfter how long membership must be stable before a decision
-   * @param staticQuorumSize the quorum of {@code static-quorum}
-   */
-  public record SplitBrainResolverSettings(
-      boolean enabled, String strategy, Duration stableAfter, int staticQuorumSize) {}
-
-  /**
    * The {@code observability} section.
    *
    * @param metrics metrics
@@ -615,10 +539,27 @@ public record MeshSettings(
     requireNonNull(env, "env");
     ConfigReader reader = new ConfigReader(source);
     ConfigReader.Result result = reader.read(yaml, env);
-    MeshSettings settings = build(result);
-    checkRules(settings, reader);
+    MeshSettings core = build(result);
+    checkRules(core, reader);
+    ConfigValues values = new ConfigValues(result.values(), reader::envSource);
+    List<Object> sections = new ArrayList<>();
+    for (ConfigSection<?> section : ConfigSections.found()) {
+      sections.add(readSection(section, values, core.isProduction(), reader));
+    }
     reader.throwIfProblems();
+    return core.withSections(sections);
+  }
+
+  private static <T> T readSection(
+      ConfigSection<T> section, ConfigValues values, boolean production, ConfigReader reader) {
+    T settings = section.read(values);
+    section.check(settings, values, production, reader::addProblem);
     return settings;
+  }
+
+  private MeshSettings withSections(List<Object> value) {
+    return new MeshSettings(
+        agent, identity, authorization, transport, server, observability, value, warnings);
   }
 
   /**
@@ -638,7 +579,7 @@ public record MeshSettings(
    */
   public MeshSettings withAgent(AgentSettings value) {
     return new MeshSettings(
-        value, identity, authorization, transport, server, observability, cluster, warnings);
+        value, identity, authorization, transport, server, observability, sections, warnings);
   }
 
   /**
@@ -649,7 +590,7 @@ public record MeshSettings(
    */
   public MeshSettings withAuthorization(AuthorizationSettings value) {
     return new MeshSettings(
-        agent, identity, value, transport, server, observability, cluster, warnings);
+        agent, identity, value, transport, server, observability, sections, warnings);
   }
 
   /**
@@ -660,18 +601,47 @@ public record MeshSettings(
    */
   public MeshSettings withTransport(TransportSettings value) {
     return new MeshSettings(
-        agent, identity, authorization, value, server, observability, cluster, warnings);
+        agent, identity, authorization, value, server, observability, sections, warnings);
   }
 
   /**
-   * A copy with another {@code cluster} section.
+   * The settings record of a module's section.
    *
-   * @param value the section
+   * @param type the record's type, {@link dev.agentweave.mesh.spi.ConfigSection#type()}
+   * @param <T> the type
+   * @return the record
+   * @throws IllegalStateException if no module on the class path contributes such a section
+   */
+  public <T> T section(Class<T> type) {
+    requireNonNull(type, "type");
+    for (Object s : sections) {
+      if (type.isInstance(s)) {
+        return type.cast(s);
+      }
+    }
+    throw new IllegalStateException(
+        "no configuration section of type "
+            + type.getName()
+            + ": the module that contributes it is not on the class path");
+  }
+
+  /**
+   * A copy with another record of a module's section (replacing the one of the same type).
+   *
+   * @param value the record
    * @return the copy
    */
-  public MeshSettings withCluster(ClusterSettings value) {
+  public MeshSettings withSection(Object value) {
+    requireNonNull(value, "value");
+    List<Object> next = new ArrayList<>();
+    for (Object s : sections) {
+      if (s.getClass() != value.getClass()) {
+        next.add(s);
+      }
+    }
+    next.add(value);
     return new MeshSettings(
-        agent, identity, authorization, transport, server, observability, value, warnings);
+        agent, identity, authorization, transport, server, observability, next, warnings);
   }
 
   /**
@@ -682,7 +652,7 @@ public record MeshSettings(
    */
   public MeshSettings withServer(ServerSettings value) {
     return new MeshSettings(
-        agent, identity, authorization, transport, value, observability, cluster, warnings);
+        agent, identity, authorization, transport, value, observability, sections, warnings);
   }
 
   private static void checkRules(MeshSettings s, ConfigReader reader) {
@@ -694,42 +664,6 @@ public record MeshSettings(
               seconds(retry.backoffMax()),
               ">= transport.retry.backoff_base_seconds (" + seconds(retry.backoffBase()) + ")",
               reader.envSource("transport.retry.backoff_max_seconds")));
-    }
-    SplitBrainResolverSettings sbr = s.cluster().splitBrainResolver();
-    if (sbr.enabled() && sbr.strategy().equals("static-quorum") && sbr.staticQuorumSize() < 1) {
-      reader.addProblem(
-          new ConfigProblem(
-              "cluster.split_brain_resolver.static_quorum_size",
-              String.valueOf(sbr.staticQuorumSize()),
-              "> 0 with strategy static-quorum (more than half of the cluster's nodes)",
-              reader.envSource("cluster.split_brain_resolver.static_quorum_size")));
-    }
-    BootstrapSettings bootstrap = s.cluster().bootstrap();
-    if ((bootstrap.enabled() || s.cluster().management().enabled()) && !s.cluster().enabled()) {
-      reader.addProblem(
-          new ConfigProblem(
-              "cluster.enabled",
-              "false",
-              "true when cluster.bootstrap or cluster.management is enabled",
-              reader.envSource("cluster.enabled")));
-    }
-    if (bootstrap.enabled() && !s.cluster().seedNodes().isEmpty()) {
-      reader.addProblem(
-          new ConfigProblem(
-              "cluster.seed_nodes",
-              String.valueOf(s.cluster().seedNodes()),
-              "empty when cluster.bootstrap.enabled is true (bootstrap finds the nodes to join)",
-              reader.envSource("cluster.seed_nodes")));
-    }
-    if (bootstrap.enabled()
-        && bootstrap.discovery().equals("config")
-        && bootstrap.contactPoints().isEmpty()) {
-      reader.addProblem(
-          new ConfigProblem(
-              "cluster.bootstrap.contact_points",
-              "[]",
-              "at least one host:port with cluster.bootstrap.discovery: config",
-              reader.envSource("cluster.bootstrap.contact_points")));
     }
     List<String> seen = new ArrayList<>();
     for (int i = 0; i < s.agent().capabilities().size(); i++) {
@@ -985,38 +919,8 @@ public record MeshSettings(
                 v.dbl("observability.tracing.sample_rate")),
             new LoggingSettings(
                 v.str("observability.logging.level"), v.str("observability.logging.format")));
-    ClusterSettings cluster =
-        new ClusterSettings(
-            v.bool("cluster.enabled"),
-            v.strOr("cluster.node_name", "agent.name"),
-            v.str("cluster.host"),
-            v.integer("cluster.port"),
-            v.list("cluster.seed_nodes"),
-            List.copyOf(v.list("cluster.roles")),
-            new SplitBrainResolverSettings(
-                v.bool("cluster.split_brain_resolver.enabled"),
-                v.str("cluster.split_brain_resolver.strategy"),
-                v.seconds("cluster.split_brain_resolver.stable_after_seconds"),
-                v.integer("cluster.split_brain_resolver.static_quorum_size")),
-            new ShardingSettings(
-                v.integer("cluster.sharding.number_of_shards"),
-                v.seconds("cluster.sharding.passivation_idle_seconds"),
-                v.str("cluster.sharding.role"),
-                v.seconds("cluster.sharding.resend_after_seconds")),
-            new ManagementSettings(
-                v.bool("cluster.management.enabled") || v.bool("cluster.bootstrap.enabled"),
-                v.strOr("cluster.management.host", "cluster.host"),
-                v.integer("cluster.management.port")),
-            new BootstrapSettings(
-                v.bool("cluster.bootstrap.enabled"),
-                v.str("cluster.bootstrap.discovery"),
-                v.strOr("cluster.bootstrap.service_name", "agent.name"),
-                v.str("cluster.bootstrap.label_selector"),
-                v.integer("cluster.bootstrap.required_contact_points"),
-                v.seconds("cluster.bootstrap.stable_margin_seconds"),
-                v.list("cluster.bootstrap.contact_points")));
     return new MeshSettings(
-        agent, identity, authz, transport, server, obs, cluster, result.warnings());
+        agent, identity, authz, transport, server, obs, List.of(), result.warnings());
   }
 
   private record Values(Map<String, Object> map) {

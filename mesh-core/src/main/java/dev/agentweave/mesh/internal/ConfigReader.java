@@ -8,11 +8,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.agentweave.mesh.config.ConfigException;
 import dev.agentweave.mesh.config.ConfigProblem;
-import dev.agentweave.mesh.internal.ConfigSchema.Kind;
-import dev.agentweave.mesh.internal.ConfigSchema.Leaf;
-import dev.agentweave.mesh.internal.ConfigSchema.ObjectList;
-import dev.agentweave.mesh.internal.ConfigSchema.Section;
-import dev.agentweave.mesh.internal.ConfigSchema.Spec;
+import dev.agentweave.mesh.config.ConfigSpec.Kind;
+import dev.agentweave.mesh.config.ConfigSpec.Leaf;
+import dev.agentweave.mesh.config.ConfigSpec.ObjectList;
+import dev.agentweave.mesh.config.ConfigSpec.Section;
+import dev.agentweave.mesh.config.ConfigSpec.Spec;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -96,7 +96,7 @@ public final class ConfigReader {
     }
     applyEnvironment((ObjectNode) doc, env);
     Map<String, Object> values = new LinkedHashMap<>();
-    readSection(ConfigSchema.ROOT, doc, "", values, true);
+    readSection(ConfigSchema.root(), doc, "", values, true);
     if (!problems.isEmpty()) {
       throw new ConfigException(source, problems);
     }
@@ -138,7 +138,12 @@ public final class ConfigReader {
             e -> {
               String path = names.get(e.getKey());
               if (path == null) {
-                if (!NON_KEY_VARIABLES.contains(e.getKey())) {
+                String module = ConfigSections.missingModuleOfVariable(e.getKey());
+                if (module != null) {
+                  problems.add(
+                      new ConfigProblem(
+                          e.getKey(), e.getValue(), notOnClassPath(module), "the environment"));
+                } else if (!NON_KEY_VARIABLES.contains(e.getKey())) {
                   String hint = Suggestions.closest(e.getKey(), names.keySet());
                   problems.add(
                       new ConfigProblem(
@@ -175,7 +180,11 @@ public final class ConfigReader {
       Iterator<String> names = node.fieldNames();
       while (names.hasNext()) {
         String name = names.next();
-        if (!section.children().containsKey(name)) {
+        String module = root ? ConfigSections.missingModule(name) : null;
+        if (module != null) {
+          problems.add(
+              new ConfigProblem(name, describe(node.get(name)), notOnClassPath(module), null));
+        } else if (!section.children().containsKey(name)) {
           String hint = Suggestions.closest(name, section.children().keySet());
           String path = prefix.isEmpty() ? name : prefix + "." + name;
           problems.add(
@@ -253,7 +262,7 @@ public final class ConfigReader {
       problems.add(new ConfigProblem(path, describe(node), leaf.expected(), env));
       return leaf.defaultValue();
     }
-    if (leaf.check() != null && leaf.check().apply(value) != null) {
+    if (leaf.valid() != null && !leaf.valid().test(value)) {
       problems.add(new ConfigProblem(path, describe(node), leaf.expected(), env));
       return leaf.defaultValue();
     }
@@ -321,6 +330,12 @@ public final class ConfigReader {
       default:
         throw new IllegalStateException("unknown kind " + kind);
     }
+  }
+
+  private static String notOnClassPath(String module) {
+    return "a section read by the module "
+        + module
+        + ", which is not on the class path (add the dependency, or remove the section)";
   }
 
   private static String describe(JsonNode node) {

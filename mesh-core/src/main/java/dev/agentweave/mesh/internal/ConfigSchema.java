@@ -1,91 +1,53 @@
 package dev.agentweave.mesh.internal;
 
+import static dev.agentweave.mesh.config.ConfigSpec.bool;
+import static dev.agentweave.mesh.config.ConfigSpec.intRange;
+import static dev.agentweave.mesh.config.ConfigSpec.leaf;
+import static dev.agentweave.mesh.config.ConfigSpec.list;
+import static dev.agentweave.mesh.config.ConfigSpec.oneOf;
+import static dev.agentweave.mesh.config.ConfigSpec.positive;
+import static dev.agentweave.mesh.config.ConfigSpec.required;
+import static dev.agentweave.mesh.config.ConfigSpec.seconds;
+import static dev.agentweave.mesh.config.ConfigSpec.spiffeIdPattern;
+import static dev.agentweave.mesh.config.ConfigSpec.str;
+
 import dev.agentweave.mesh.SpiffeId;
-import dev.agentweave.mesh.SpiffeIdPattern;
-import java.util.ArrayList;
-import java.util.Collections;
+import dev.agentweave.mesh.config.ConfigSpec.Kind;
+import dev.agentweave.mesh.config.ConfigSpec.Leaf;
+import dev.agentweave.mesh.config.ConfigSpec.ObjectList;
+import dev.agentweave.mesh.config.ConfigSpec.Section;
+import dev.agentweave.mesh.config.ConfigSpec.Spec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * The one definition of every configuration key: its type, default, constraint and description.
- * {@link ConfigReader} validates against it, the environment-variable names are derived from it,
- * and {@code agentweave config reference} prints the documentation table from it, so defaults live
- * in exactly one place.
+ * The one definition of every configuration key: the node's own keys here, each module's section
+ * through {@link dev.agentweave.mesh.spi.ConfigSection}, merged by {@link ConfigSections}. {@link
+ * ConfigReader} validates against the merged schema, the environment-variable names are derived
+ * from it, and {@code agentweave config reference} prints the documentation table from it, so
+ * defaults live in exactly one place.
  */
 public final class ConfigSchema {
-  /** A node of the schema. */
-  public sealed interface Spec permits Section, Leaf, ObjectList {}
-
-  /** Kinds of leaf values. */
-  public enum Kind {
-    STRING,
-    INT,
-    DOUBLE,
-    BOOL,
-    STRING_LIST
-  }
-
-  /**
-   * A mapping of keys.
-   *
-   * @param children the keys in document order
-   * @param pending when set, the section is validated but used only by a later part of the
-   *     framework; the note says which, and setting a key there produces a warning
-   */
-  public record Section(Map<String, Spec> children, String pending) implements Spec {}
-
-  /**
-   * A list of mappings.
-   *
-   * @param item the schema of each item
-   * @param doc what the list is for
-   */
-  public record ObjectList(Section item, String doc) implements Spec {}
-
-  /**
-   * A value.
-   *
-   * @param kind its type
-   * @param defaultValue the default ({@code null} when none)
-   * @param required whether it must be present
-   * @param check returns {@code null} when valid, else the expectation text
-   * @param expected the expectation text used in errors and docs
-   * @param doc what the key does
-   * @param pending when set, the key is validated but used only by a later part of the framework,
-   *     which the note names; setting it produces a warning
-   */
-  public record Leaf(
-      Kind kind,
-      Object defaultValue,
-      boolean required,
-      Function<Object, String> check,
-      String expected,
-      String doc,
-      String pending)
-      implements Spec {
-    /**
-     * A copy marked as used only by a later part of the framework.
-     *
-     * @param note which part
-     * @return the copy
-     */
-    Leaf pendingUntil(String note) {
-      return new Leaf(kind, defaultValue, required, check, expected, doc, note);
-    }
-  }
-
   private static final Pattern AGENT_NAME = Pattern.compile("^[a-z][a-z0-9-]{0,62}$");
   private static final Pattern CAPABILITY_NAME = Pattern.compile("^[a-z][a-z0-9_]{0,62}$");
 
-  /** The root of the schema. */
-  public static final Section ROOT = buildRoot();
-
   private ConfigSchema() {}
+
+  /**
+   * The merged schema.
+   *
+   * @return the root section
+   */
+  public static Section root() {
+    return ConfigSections.ROOT;
+  }
+
+  static Section core() {
+    return buildRoot();
+  }
 
   private static Section buildRoot() {
     Map<String, Spec> root = new LinkedHashMap<>();
@@ -95,7 +57,7 @@ public final class ConfigSchema {
         "name",
         required(
             Kind.STRING,
-            v -> CAPABILITY_NAME.matcher((String) v).matches() ? null : "",
+            v -> CAPABILITY_NAME.matcher((String) v).matches(),
             "a name matching ^[a-z][a-z0-9_]*$ declared by the agent in code",
             "Capability these settings apply to."));
     capability.put("description", str("", "Description shown in agent cards."));
@@ -130,14 +92,14 @@ public final class ConfigSchema {
         "name",
         required(
             Kind.STRING,
-            v -> AGENT_NAME.matcher((String) v).matches() ? null : "",
+            v -> AGENT_NAME.matcher((String) v).matches(),
             "a name matching ^[a-z][a-z0-9-]*$, at most 63 characters",
             "The node's default agent (answers POST /task)."));
     agent.put(
         "trust_domain",
         required(
             Kind.STRING,
-            v -> SpiffeId.trustDomainProblem((String) v) == null ? null : "",
+            v -> SpiffeId.trustDomainProblem((String) v) == null,
             "a trust domain such as example.org (a-z, 0-9, '.', '-', '_')",
             "Trust domain of the node's agents."));
     agent.put("description", str("", "Free text."));
@@ -164,15 +126,14 @@ public final class ConfigSchema {
         leaf(
             Kind.STRING,
             "unix:///run/spire/sockets/agent.sock",
-            v ->
-                ((String) v).startsWith("unix://") || ((String) v).startsWith("tcp://") ? null : "",
+            v -> ((String) v).startsWith("unix://") || ((String) v).startsWith("tcp://"),
             "a unix:// or tcp:// address",
             "SPIFFE Workload API socket (SPIFFE_ENDPOINT_SOCKET replaces the default)."));
     identity.put(
         "allowed_trust_domains",
         list(
             List.of(),
-            v -> SpiffeId.trustDomainProblem((String) v) == null ? null : "",
+            v -> SpiffeId.trustDomainProblem((String) v) == null,
             "a list of trust domains",
             "Foreign trust domains whose agents may call in."));
     Map<String, Spec> bundle = new LinkedHashMap<>();
@@ -180,14 +141,14 @@ public final class ConfigSchema {
         "trust_domain",
         required(
             Kind.STRING,
-            v -> SpiffeId.trustDomainProblem((String) v) == null ? null : "",
+            v -> SpiffeId.trustDomainProblem((String) v) == null,
             "a trust domain such as partner.org",
             "Trust domain of the bundle."));
     bundle.put(
         "file",
         required(
             Kind.STRING,
-            v -> ((String) v).isBlank() ? "" : null,
+            v -> !((String) v).isBlank(),
             "a path to a PEM file",
             "PEM CA certificates."));
     identity.put(
@@ -214,14 +175,14 @@ public final class ConfigSchema {
         leaf(
             Kind.DOUBLE,
             0.5,
-            v -> ((Double) v) > 0 && ((Double) v) < 1 ? null : "",
+            v -> ((Double) v) > 0 && ((Double) v) < 1,
             "a number in (0, 1)",
             "Renew an SVID when this fraction of its lifetime has passed."));
     devCa.put(
         "server_names",
         list(
             List.of("localhost", "127.0.0.1"),
-            v -> ((String) v).isBlank() ? "" : null,
+            v -> !((String) v).isBlank(),
             "a list of DNS names or IP addresses",
             "DNS and IP SANs added to minted SVIDs so tools like curl accept the gateway."));
     identity.put("dev_ca", new Section(devCa, null));
@@ -230,16 +191,13 @@ public final class ConfigSchema {
         "cert_chain",
         required(
             Kind.STRING,
-            v -> ((String) v).isBlank() ? "" : null,
+            v -> !((String) v).isBlank(),
             "a path to a PEM chain, leaf first",
             "SVID chain."));
     svidFile.put(
         "private_key",
         required(
-            Kind.STRING,
-            v -> ((String) v).isBlank() ? "" : null,
-            "a path to a PKCS#8 PEM key",
-            "SVID key."));
+            Kind.STRING, v -> !((String) v).isBlank(), "a path to a PKCS#8 PEM key", "SVID key."));
     Map<String, Spec> files = new LinkedHashMap<>();
     files.put(
         "svids",
@@ -253,7 +211,7 @@ public final class ConfigSchema {
         leaf(
             Kind.DOUBLE,
             5.0,
-            v -> ((Double) v) >= 0.1 ? null : "",
+            v -> ((Double) v) >= 0.1,
             "a number >= 0.1",
             "How often the files are checked for changes."));
     identity.put("files", new Section(files, null));
@@ -264,14 +222,14 @@ public final class ConfigSchema {
         "caller",
         required(
             Kind.STRING,
-            patternCheck(),
+            spiffeIdPattern(),
             "a SPIFFE ID glob ('*' within a segment)",
             "Caller glob."));
     allowRule.put(
         "callee",
         required(
             Kind.STRING,
-            patternCheck(),
+            spiffeIdPattern(),
             "a SPIFFE ID glob ('*' within a segment)",
             "Callee glob."));
     allowRule.put(
@@ -310,7 +268,7 @@ public final class ConfigSchema {
         leaf(
             Kind.STRING,
             "stdout",
-            v -> v.equals("stdout") || ((String) v).startsWith("file://") ? null : "",
+            v -> v.equals("stdout") || ((String) v).startsWith("file://"),
             "stdout or file:///path",
             "Where audit records go."));
     Map<String, Spec> rotation = new LinkedHashMap<>();
@@ -319,7 +277,7 @@ public final class ConfigSchema {
         leaf(
             Kind.DOUBLE,
             100.0,
-            v -> ((Double) v) >= 0.001 ? null : "",
+            v -> ((Double) v) >= 0.001,
             "a number of MiB >= 0.001",
             "A file destination is rotated before it grows past this."));
     rotation.put(
@@ -346,10 +304,7 @@ public final class ConfigSchema {
         leaf(
             Kind.STRING,
             "allow-list",
-            v ->
-                Set.of("allow-list", "allow-all", "cedar", "opa", "opa-wasm").contains(v)
-                    ? null
-                    : "",
+            v -> Set.of("allow-list", "allow-all", "cedar", "opa", "opa-wasm").contains(v),
             "one of allow-list, allow-all, cedar, opa, opa-wasm",
             "Policy engine (cedar, opa and opa-wasm need the authz-actor module)."));
     authz.put(
@@ -368,7 +323,7 @@ public final class ConfigSchema {
         leaf(
             Kind.DOUBLE,
             5.0,
-            v -> ((Double) v) >= 0.1 ? null : "",
+            v -> ((Double) v) >= 0.1,
             "a number >= 0.1",
             "How often the policy file is checked for changes."));
     authz.put("cedar", new Section(cedar, null));
@@ -383,7 +338,7 @@ public final class ConfigSchema {
         leaf(
             Kind.DOUBLE,
             5.0,
-            v -> ((Double) v) >= 0.1 ? null : "",
+            v -> ((Double) v) >= 0.1,
             "a number >= 0.1",
             "How often the files are checked for changes."));
     authz.put("opa_wasm", new Section(wasm, null));
@@ -399,10 +354,7 @@ public final class ConfigSchema {
         (leaf(
             Kind.STRING,
             "http://localhost:8181",
-            v ->
-                ((String) v).startsWith("http://") || ((String) v).startsWith("https://")
-                    ? null
-                    : "",
+            v -> ((String) v).startsWith("http://") || ((String) v).startsWith("https://"),
             "an http:// or https:// URL",
             "OPA server for provider opa.")));
     authz.put("policy_path", (str("agentweave/authz", "OPA policy path for provider opa.")));
@@ -458,7 +410,7 @@ public final class ConfigSchema {
         leaf(
             Kind.DOUBLE,
             0.9,
-            v -> ((Double) v) > 0 && ((Double) v) <= 1 ? null : "",
+            v -> ((Double) v) > 0 && ((Double) v) <= 1,
             "a number in (0, 1]",
             "Utilization that logs a warning."));
     Map<String, Spec> breaker = new LinkedHashMap<>();
@@ -494,20 +446,10 @@ public final class ConfigSchema {
             "Attempts in all, the first included."));
     retry.put(
         "backoff_base_seconds",
-        leaf(
-            Kind.DOUBLE,
-            0.1,
-            v -> ((Double) v) >= 0.001 ? null : "",
-            "a number >= 0.001",
-            "First backoff."));
+        leaf(Kind.DOUBLE, 0.1, v -> ((Double) v) >= 0.001, "a number >= 0.001", "First backoff."));
     retry.put(
         "backoff_max_seconds",
-        leaf(
-            Kind.DOUBLE,
-            30.0,
-            v -> ((Double) v) >= 0.001 ? null : "",
-            "a number >= 0.001",
-            "Backoff cap."));
+        leaf(Kind.DOUBLE, 30.0, v -> ((Double) v) >= 0.001, "a number >= 0.001", "Backoff cap."));
     retry.put("jitter", oneOf("full", "Jitter applied to backoff.", "full", "none"));
 
     Map<String, Spec> peer = new LinkedHashMap<>();
@@ -518,9 +460,9 @@ public final class ConfigSchema {
             v -> {
               try {
                 SpiffeId.parse((String) v);
-                return null;
+                return true;
               } catch (IllegalArgumentException e) {
-                return "";
+                return false;
               }
             },
             "a SPIFFE ID such as spiffe://example.org/agent/search",
@@ -531,7 +473,7 @@ public final class ConfigSchema {
             List.of(),
             v -> {
               String u = (String) v;
-              return u.startsWith("https://") && u.length() > "https://".length() ? null : "";
+              return u.startsWith("https://") && u.length() > "https://".length();
             },
             "a list of https:// gateway URLs",
             "Gateways that serve it; calls spread over them."));
@@ -648,7 +590,7 @@ public final class ConfigSchema {
         leaf(
             Kind.DOUBLE,
             30.0,
-            v -> ((Double) v) >= 0 ? null : "",
+            v -> ((Double) v) >= 0,
             "a number of seconds >= 0",
             "Grace period for draining in-flight calls on stop."));
     server.put(
@@ -669,168 +611,11 @@ public final class ConfigSchema {
         "agents",
         list(
             List.of(),
-            v -> ((String) v).matches("^[a-z][a-z0-9-]*$") ? null : "",
+            v -> ((String) v).matches("^[a-z][a-z0-9-]*$"),
             "a list of agent names",
             "Agents `agentweave node` hosts, from the samples (all of them when empty);"
                 + " agent.name is always hosted."));
     root.put("server", new Section(server, null));
-
-    Map<String, Spec> cluster = new LinkedHashMap<>();
-    cluster.put(
-        "enabled", bool(false, "Make the node a Pekko Cluster member (remoting over TLS)."));
-    cluster.put(
-        "node_name",
-        leaf(
-            Kind.STRING,
-            "",
-            v -> ((String) v).isEmpty() || ((String) v).matches("[a-zA-Z0-9._-]+") ? null : "",
-            "a name of letters, digits, '.', '-', '_' (default: agent.name)",
-            "Node identity spiffe://<trust-domain>/node/<name>."));
-    cluster.put("host", str("127.0.0.1", "Remoting bind address."));
-    cluster.put(
-        "port",
-        leaf(
-            Kind.INT,
-            25520,
-            intRange(0, 65_535),
-            "an integer in 0..65535 (0 picks a free port)",
-            "Remoting port (TLS only)."));
-    cluster.put(
-        "seed_nodes",
-        list(
-            List.of(),
-            v -> ((String) v).matches("[^:\\s]+:\\d{1,5}") ? null : "",
-            "a list of host:port",
-            "Nodes to join; empty: the node forms a cluster of its own."));
-    cluster.put(
-        "roles",
-        list(
-            List.of(),
-            v -> ((String) v).matches("[a-zA-Z0-9._-]+") ? null : "",
-            "a list of role names (letters, digits, '.', '-', '_')",
-            "Pekko Cluster roles of the node."));
-    Map<String, Spec> sbr = new LinkedHashMap<>();
-    sbr.put(
-        "enabled",
-        bool(true, "Down unreachable nodes with Pekko's split brain resolver (on by default)."));
-    sbr.put(
-        "strategy",
-        oneOf(
-            "keep-majority",
-            "Which side of a partition survives.",
-            "keep-majority",
-            "keep-oldest",
-            "down-all",
-            "lease-majority",
-            "static-quorum"));
-    sbr.put(
-        "stable_after_seconds",
-        seconds(20, "Membership must be stable this long before the resolver decides."));
-    sbr.put(
-        "static_quorum_size",
-        leaf(
-            Kind.INT,
-            0,
-            intRange(0, 10_000),
-            "an integer in 0..10000 (required > 0 for static-quorum)",
-            "Quorum size of the static-quorum strategy."));
-    cluster.put("split_brain_resolver", new Section(sbr, null));
-    Map<String, Spec> sharding = new LinkedHashMap<>();
-    sharding.put(
-        "number_of_shards",
-        leaf(
-            Kind.INT,
-            100,
-            intRange(1, 100_000),
-            "an integer in 1..100000 (the same on every node, for the cluster's lifetime)",
-            "Shards of each keyed agent; about ten times the largest planned node count."));
-    sharding.put(
-        "passivation_idle_seconds",
-        seconds(
-            120,
-            "A keyed agent's entity stops after this long without calls (its state is dropped)."));
-    sharding.put(
-        "role",
-        leaf(
-            Kind.STRING,
-            "",
-            v -> ((String) v).isEmpty() || ((String) v).matches("[a-zA-Z0-9._-]+") ? null : "",
-            "a role name (letters, digits, '.', '-', '_') or empty",
-            "Only nodes with this role run keyed entities (empty: every node that hosts the agent)."));
-    sharding.put(
-        "resend_after_seconds",
-        seconds(
-            1,
-            "A keyed call unanswered this long is asked after at its entity and sent again if the"
-                + " entity never got it (messages to a moving shard can be dropped)."));
-    cluster.put("sharding", new Section(sharding, null));
-    Map<String, Spec> management = new LinkedHashMap<>();
-    management.put(
-        "enabled",
-        bool(
-            false,
-            "Run Pekko Management HTTP (health checks /alive and /ready for Kubernetes probes,"
-                + " and the bootstrap endpoint); always on when cluster.bootstrap.enabled."));
-    management.put("host", str("", "Management bind address (default: cluster.host)."));
-    management.put(
-        "port",
-        leaf(
-            Kind.INT,
-            7626,
-            intRange(0, 65_535),
-            "an integer in 0..65535 (0 picks a free port)",
-            "Management HTTP port (plain HTTP: keep it inside the cluster network)."));
-    cluster.put("management", new Section(management, null));
-    Map<String, Spec> bootstrap = new LinkedHashMap<>();
-    bootstrap.put(
-        "enabled",
-        bool(
-            false,
-            "Form or join the cluster through Pekko Cluster Bootstrap instead of seed_nodes."));
-    bootstrap.put(
-        "discovery",
-        oneOf(
-            "kubernetes-api",
-            "How contact points are found: pods of the service (kubernetes-api) or a fixed"
-                + " list (config).",
-            "kubernetes-api",
-            "config"));
-    bootstrap.put(
-        "service_name",
-        leaf(
-            Kind.STRING,
-            "",
-            v ->
-                ((String) v).isEmpty() || ((String) v).matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?")
-                    ? null
-                    : "",
-            "a DNS label (lower-case letters, digits, '-', '.') or empty",
-            "The service whose pods are contact points (default: agent.name)."));
-    bootstrap.put(
-        "label_selector",
-        str(
-            "app=%s",
-            "Kubernetes label selector of the pods; %s is replaced by the service name."));
-    bootstrap.put(
-        "required_contact_points",
-        leaf(
-            Kind.INT,
-            2,
-            intRange(1, 1_000),
-            "an integer in 1..1000",
-            "Contact points that must be found before a new cluster is formed."));
-    bootstrap.put(
-        "stable_margin_seconds",
-        seconds(5, "Contact points must be unchanged this long before a new cluster is formed."));
-    bootstrap.put(
-        "contact_points",
-        list(
-            List.of(),
-            v -> ((String) v).matches("[^:\\s]+:\\d{1,5}") ? null : "",
-            "a list of host:port (management endpoints)",
-            "With discovery: config, the management endpoints of the nodes."));
-    cluster.put("bootstrap", new Section(bootstrap, null));
-    root.put("cluster", new Section(cluster, null));
 
     Map<String, Spec> metrics = new LinkedHashMap<>();
     metrics.put("enabled", bool(true, "Record metrics."));
@@ -849,7 +634,7 @@ public final class ConfigSchema {
         leaf(
             Kind.STRING,
             "/metrics",
-            v -> ((String) v).matches("/[A-Za-z0-9._~/-]*") ? null : "",
+            v -> ((String) v).matches("/[A-Za-z0-9._~/-]*"),
             "a path starting with '/'",
             "Scrape path on the plain scrape port."));
     metrics.put(
@@ -864,7 +649,7 @@ public final class ConfigSchema {
         leaf(
             Kind.DOUBLE,
             1.0,
-            v -> ((Double) v) >= 0 && ((Double) v) <= 1 ? null : "",
+            v -> ((Double) v) >= 0 && ((Double) v) <= 1,
             "a number in [0, 1]",
             "Fraction of traces kept."));
     Map<String, Spec> logging = new LinkedHashMap<>();
@@ -881,7 +666,7 @@ public final class ConfigSchema {
     obs.put("logging", new Section(logging, null));
     root.put("observability", new Section(obs, null));
 
-    return new Section(Collections.unmodifiableMap(root), null);
+    return new Section(root, null);
   }
 
   /**
@@ -892,7 +677,7 @@ public final class ConfigSchema {
    */
   public static Map<String, String> environmentNames() {
     Map<String, String> out = new LinkedHashMap<>();
-    collectEnv(ROOT, "", out);
+    collectEnv(root(), "", out);
     return out;
   }
 
@@ -919,7 +704,7 @@ public final class ConfigSchema {
    */
   public static Map<String, Leaf> leaves() {
     Map<String, Leaf> out = new LinkedHashMap<>();
-    collectLeaves(ROOT, "", out);
+    collectLeaves(root(), "", out);
     return out;
   }
 
@@ -934,85 +719,5 @@ public final class ConfigSchema {
         out.put(path, (Leaf) e.getValue());
       }
     }
-  }
-
-  private static Leaf leaf(
-      Kind kind, Object def, Function<Object, String> check, String expected, String doc) {
-    return new Leaf(kind, def, false, check, expected, doc, null);
-  }
-
-  private static Leaf required(
-      Kind kind, Function<Object, String> check, String expected, String doc) {
-    return new Leaf(kind, null, true, check, expected, doc, null);
-  }
-
-  private static Leaf str(String def, String doc) {
-    return new Leaf(Kind.STRING, def, false, null, "a string", doc, null);
-  }
-
-  private static Leaf bool(boolean def, String doc) {
-    return new Leaf(Kind.BOOL, def, false, null, "true or false", doc, null);
-  }
-
-  private static Leaf seconds(int def, String doc) {
-    return new Leaf(
-        Kind.INT,
-        def,
-        false,
-        intRange(1, 86_400 * 7),
-        "an integer number of seconds in 1..604800",
-        doc,
-        null);
-  }
-
-  private static Leaf list(
-      List<String> def, Function<Object, String> itemCheck, String expected, String doc) {
-    Function<Object, String> check = null;
-    if (itemCheck != null) {
-      check =
-          v -> {
-            for (Object item : (List<?>) v) {
-              if (itemCheck.apply(item) != null) {
-                return "";
-              }
-            }
-            return null;
-          };
-    }
-    return new Leaf(Kind.STRING_LIST, new ArrayList<>(def), false, check, expected, doc, null);
-  }
-
-  private static Leaf oneOf(String def, String doc, String... values) {
-    List<String> allowed = List.of(values);
-    return new Leaf(
-        Kind.STRING,
-        def,
-        false,
-        v -> allowed.contains(v) ? null : "",
-        allowed.size() == 1 ? allowed.get(0) : "one of " + String.join(", ", allowed),
-        doc,
-        null);
-  }
-
-  private static Function<Object, String> intRange(long min, long max) {
-    return v -> {
-      long n = ((Number) v).longValue();
-      return n >= min && n <= max ? null : "";
-    };
-  }
-
-  private static Function<Object, String> positive() {
-    return v -> ((Double) v) > 0 ? null : "";
-  }
-
-  private static Function<Object, String> patternCheck() {
-    return v -> {
-      try {
-        SpiffeIdPattern.of((String) v);
-        return null;
-      } catch (IllegalArgumentException e) {
-        return "";
-      }
-    };
   }
 }

@@ -313,54 +313,32 @@ class MeshSettingsTest {
   }
 
   @Test
-  void cluster_splitBrainResolverIsOnByDefault_andStaticQuorumNeedsASize() {
-    MeshSettings s = parse(MINIMAL + "cluster: {enabled: true, roles: [gateway]}\n");
-    assertThat(s.cluster().roles()).containsExactly("gateway");
-    assertThat(s.cluster().splitBrainResolver().enabled()).isTrue();
-    assertThat(s.cluster().splitBrainResolver().strategy()).isEqualTo("keep-majority");
-    assertThatThrownBy(
-            () -> parse(MINIMAL + "cluster:\n  split_brain_resolver: {strategy: static-quorum}\n"))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("cluster.split_brain_resolver.static_quorum_size")
-        .hasMessageContaining("static-quorum");
-  }
-
-  @Test
-  void bootstrap_defaultsAndCrossFieldRules() {
-    MeshSettings s = parse(MINIMAL + "cluster:\n  enabled: true\n  bootstrap: {enabled: true}\n");
-    assertThat(s.cluster().bootstrap().discovery()).isEqualTo("kubernetes-api");
-    assertThat(s.cluster().bootstrap().serviceName()).isEqualTo(s.agent().name());
-    assertThat(s.cluster().bootstrap().requiredContactPoints()).isEqualTo(2);
-    assertThat(s.cluster().management().enabled()).as("management runs with bootstrap").isTrue();
-    assertThat(s.cluster().management().port()).isEqualTo(7626);
-    assertThat(s.cluster().sharding().resendAfter()).isEqualTo(Duration.ofSeconds(1));
-
-    assertThat(
-            problems(
-                MINIMAL
-                    + "cluster:\n  enabled: true\n  seed_nodes: [\"10.0.0.1:25520\"]\n"
-                    + "  bootstrap: {enabled: true}\n"))
+  void aSectionOfAModuleNotOnTheClassPath_isNamedWithItsModule() {
+    // mesh-core's tests run without mesh-cluster, whose section cluster is.
+    assertThat(problems(MINIMAL + "cluster: {enabled: true}\n"))
         .singleElement()
         .satisfies(
             p -> {
-              assertThat(p.path()).isEqualTo("cluster.seed_nodes");
-              assertThat(p.expected()).contains("cluster.bootstrap.enabled");
+              assertThat(p.path()).isEqualTo("cluster");
+              assertThat(p.expected())
+                  .contains("dev.agentweave:mesh-cluster")
+                  .contains("not on the class path");
             });
-    assertThat(
-            problems(
-                MINIMAL
-                    + "cluster:\n  enabled: true\n  bootstrap: {enabled: true, discovery: config}\n"))
+    assertThat(problems(MINIMAL, Map.of("AGENTWEAVE_CLUSTER_ENABLED", "true")))
         .singleElement()
-        .extracting(ConfigProblem::path)
-        .isEqualTo("cluster.bootstrap.contact_points");
-    assertThat(problems(MINIMAL + "cluster:\n  bootstrap: {enabled: true}\n"))
+        .satisfies(
+            p -> {
+              assertThat(p.path()).isEqualTo("AGENTWEAVE_CLUSTER_ENABLED");
+              assertThat(p.expected()).contains("dev.agentweave:mesh-cluster");
+            });
+    assertThat(problems(MINIMAL + "clustr: {}\n"))
         .singleElement()
-        .extracting(ConfigProblem::path)
-        .isEqualTo("cluster.enabled");
-    assertThat(problems(MINIMAL + "cluster:\n  bootstrap: {discovery: dns}\n"))
-        .singleElement()
-        .extracting(ConfigProblem::path)
-        .isEqualTo("cluster.bootstrap.discovery");
+        .extracting(ConfigProblem::expected)
+        .asString()
+        .contains("no such key");
+    assertThatThrownBy(() -> parse(MINIMAL).section(Duration.class))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("java.time.Duration");
   }
 
   @Test

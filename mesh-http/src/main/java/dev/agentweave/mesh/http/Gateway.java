@@ -165,7 +165,7 @@ public final class Gateway implements AutoCloseable {
     String shownHost = host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
     URI url = URI.create("https://" + shownHost + ":" + bound.getPort());
     Gateway gateway = new Gateway(node, connections, bound, url, serverId, routes, serverLog);
-    node.advertiseGateway(advertised(settings, bound.getPort()));
+    node.advertiseGateway(advertised(settings, system, bound.getPort()));
     // Stop: the port is released and open connections drain (503 with Connection: close for new
     // requests, requests in flight finish) for server.graceful_shutdown_seconds.
     Duration grace = settings.server().gracefulShutdown();
@@ -194,12 +194,24 @@ public final class Gateway implements AutoCloseable {
     return gateway;
   }
 
-  private static URI advertised(dev.agentweave.mesh.config.MeshSettings settings, int port) {
+  private static URI advertised(
+      dev.agentweave.mesh.config.MeshSettings settings,
+      org.apache.pekko.actor.typed.ActorSystem<?> system,
+      int port) {
     String host = settings.server().advertisedHost();
     if (host.isEmpty()) {
       host = settings.server().host();
       if (host.equals("0.0.0.0") || host.equals("::")) {
-        String cluster = settings.cluster().host();
+        // A cluster member's remoting address is reachable by the other members (the cluster
+        // module sets it from cluster.host); the gateway reads it from Pekko, not from the
+        // cluster's settings, which are that module's.
+        String remoting = "pekko.remote.artery.canonical.hostname";
+        String cluster =
+            system.settings().config().hasPath(remoting)
+                    && "cluster"
+                        .equals(system.settings().config().getString("pekko.actor.provider"))
+                ? system.settings().config().getString(remoting)
+                : "";
         host =
             cluster.isEmpty() || cluster.equals("0.0.0.0") || cluster.equals("::")
                 ? "localhost"

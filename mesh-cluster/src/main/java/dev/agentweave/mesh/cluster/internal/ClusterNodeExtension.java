@@ -2,9 +2,9 @@ package dev.agentweave.mesh.cluster.internal;
 
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.cluster.ClusterAgentDirectory;
+import dev.agentweave.mesh.cluster.ClusterSettings;
 import dev.agentweave.mesh.cluster.SpiffeRemotingTls;
 import dev.agentweave.mesh.config.MeshSettings;
-import dev.agentweave.mesh.config.MeshSettings.ClusterSettings;
 import dev.agentweave.mesh.identity.IdentitySource;
 import dev.agentweave.mesh.spi.NodeContext;
 import dev.agentweave.mesh.spi.NodeExtension;
@@ -54,19 +54,22 @@ public final class ClusterNodeExtension implements NodeExtension {
   }
 
   private static SpiffeId nodeId(MeshSettings settings) {
-    return SpiffeRemotingTls.nodeId(settings.agent().trustDomain(), settings.cluster().nodeName());
+    return SpiffeRemotingTls.nodeId(
+        settings.agent().trustDomain(), settings.section(ClusterSettings.class).nodeName());
   }
 
   @Override
   public Optional<String> actorSystemName(MeshSettings settings) {
-    return settings.cluster().enabled() ? Optional.of(SYSTEM_NAME) : Optional.empty();
+    return settings.section(ClusterSettings.class).enabled()
+        ? Optional.of(SYSTEM_NAME)
+        : Optional.empty();
   }
 
   @Override
   public String pekkoConfig(NodeSetup setup) {
     MeshSettings settings = setup.settings();
     List<SpiffeId> keyedAgents = setup.keyedAgentIds();
-    ClusterSettings c = settings.cluster();
+    ClusterSettings c = settings.section(ClusterSettings.class);
     if (!c.enabled()) {
       return "";
     }
@@ -112,7 +115,7 @@ public final class ClusterNodeExtension implements NodeExtension {
    * as the port is plain HTTP.
    */
   static String management(ClusterSettings c) {
-    MeshSettings.ManagementSettings m = c.management();
+    ClusterSettings.ManagementSettings m = c.management();
     if (!m.enabled()) {
       return "";
     }
@@ -128,7 +131,7 @@ public final class ClusterNodeExtension implements NodeExtension {
   }
 
   /** Pekko Cluster Bootstrap: contact points from the Kubernetes API or from the configuration. */
-  static String bootstrap(MeshSettings.BootstrapSettings b) {
+  static String bootstrap(ClusterSettings.BootstrapSettings b) {
     if (!b.enabled()) {
       return "";
     }
@@ -181,7 +184,7 @@ public final class ClusterNodeExtension implements NodeExtension {
    * Cluster Sharding of keyed agents, the serializer of their calls, and the readiness check of
    * their shard regions (a node is ready once its regions have registered with their coordinators).
    */
-  static String sharding(MeshSettings.ShardingSettings s, List<SpiffeId> keyedAgents) {
+  static String sharding(ClusterSettings.ShardingSettings s, List<SpiffeId> keyedAgents) {
     return "pekko.cluster.sharding.healthcheck.names = "
         + quoted(keyedAgents.stream().map(ShardedEntityRouter::roleOf).toList())
         + "\n"
@@ -216,7 +219,7 @@ public final class ClusterNodeExtension implements NodeExtension {
   }
 
   /** Pekko's split brain resolver, on unless configured off. */
-  static String splitBrainResolver(MeshSettings.SplitBrainResolverSettings sbr) {
+  static String splitBrainResolver(ClusterSettings.SplitBrainResolverSettings sbr) {
     if (!sbr.enabled()) {
       return "";
     }
@@ -236,7 +239,8 @@ public final class ClusterNodeExtension implements NodeExtension {
   }
 
   private static void startManagement(NodeContext node) {
-    MeshSettings.ManagementSettings m = node.settings().cluster().management();
+    ClusterSettings.ManagementSettings m =
+        node.settings().section(ClusterSettings.class).management();
     String where = m.host() + ":" + m.port();
     try {
       Object uri =
@@ -262,23 +266,23 @@ public final class ClusterNodeExtension implements NodeExtension {
   @Override
   public void started(NodeContext node) {
     MeshSettings settings = node.settings();
-    if (!settings.cluster().enabled()) {
+    if (!settings.section(ClusterSettings.class).enabled()) {
       return;
     }
     Cluster cluster = Cluster.get(node.actorSystem());
-    if (settings.cluster().management().enabled()) {
+    if (settings.section(ClusterSettings.class).management().enabled()) {
       NodeReadinessCheck.register(node);
       startManagement(node);
     }
-    if (settings.cluster().bootstrap().enabled()) {
+    if (settings.section(ClusterSettings.class).bootstrap().enabled()) {
       // Bootstrap finds the other nodes, forms a new cluster or joins the existing one.
       ClusterBootstrap.get(Adapter.toClassic(node.actorSystem())).start();
       LOG.info(
           "node {} bootstraps the cluster: contact points of service '{}' by {} discovery",
-          settings.cluster().nodeName(),
-          settings.cluster().bootstrap().serviceName(),
-          settings.cluster().bootstrap().discovery());
-    } else if (settings.cluster().seedNodes().isEmpty()) {
+          settings.section(ClusterSettings.class).nodeName(),
+          settings.section(ClusterSettings.class).bootstrap().serviceName(),
+          settings.section(ClusterSettings.class).bootstrap().discovery());
+    } else if (settings.section(ClusterSettings.class).seedNodes().isEmpty()) {
       // No seeds: form a cluster of one. With seeds, Pekko joins them (pekko.cluster.seed-nodes).
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
     }
@@ -311,7 +315,7 @@ public final class ClusterNodeExtension implements NodeExtension {
             });
     LOG.info(
         "node {} joins the cluster at {} as {}",
-        settings.cluster().nodeName(),
+        settings.section(ClusterSettings.class).nodeName(),
         cluster.selfMember().address(),
         id);
   }

@@ -2,7 +2,8 @@ package dev.agentweave.mesh.cluster.internal;
 
 import dev.agentweave.mesh.NotFoundException;
 import dev.agentweave.mesh.SpiffeId;
-import dev.agentweave.mesh.config.MeshSettings.ShardingSettings;
+import dev.agentweave.mesh.cluster.ClusterSettings;
+import dev.agentweave.mesh.cluster.ClusterSettings.ShardingSettings;
 import dev.agentweave.mesh.spi.EntityCall;
 import dev.agentweave.mesh.spi.EntityRouter;
 import dev.agentweave.mesh.spi.KeyedAgentHost;
@@ -57,7 +58,7 @@ public final class ShardedEntityRouter implements EntityRouter {
    */
   public static ShardedEntityRouter start(NodeContext node) {
     ActorSystem<Void> system = node.actorSystem();
-    ShardingSettings s = node.settings().cluster().sharding();
+    ShardingSettings s = node.settings().section(ClusterSettings.class).sharding();
     ShardedEntityRouter router =
         new ShardedEntityRouter(
             ClusterSharding.get(system),
