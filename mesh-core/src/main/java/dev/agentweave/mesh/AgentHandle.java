@@ -2,7 +2,8 @@ package dev.agentweave.mesh;
 
 /**
  * An agent hosted by a node, seen from outside its handlers: its identity and refs that call other
- * agents as this agent. Obtained from {@link MeshNode#agent(String)}. Thread-safe.
+ * agents as this agent. Obtained from {@link dev.agentweave.mesh.node.MeshNode#agent(String)}.
+ * Thread-safe.
  */
 public interface AgentHandle {
   /** The agent's SPIFFE ID. */

@@ -1,6 +1,6 @@
 package dev.agentweave.mesh;
 
-/** The lifecycle of a {@link MeshNode}, as health checks report it. */
+/** The lifecycle of a {@link dev.agentweave.mesh.node.MeshNode}, as health checks report it. */
 public enum NodeState {
   /** Starting: not yet taking calls. */
   STARTING,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.agentweave.mesh.node.MeshNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

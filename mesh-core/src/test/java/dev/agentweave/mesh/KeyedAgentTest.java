@@ -3,6 +3,7 @@ package dev.agentweave.mesh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.agentweave.mesh.node.MeshNode;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

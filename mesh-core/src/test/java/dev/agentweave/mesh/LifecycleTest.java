@@ -4,6 +4,7 @@ import static dev.agentweave.mesh.TestSettings.id;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.agentweave.mesh.node.MeshNode;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;

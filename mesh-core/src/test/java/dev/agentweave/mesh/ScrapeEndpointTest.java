@@ -3,6 +3,7 @@ package dev.agentweave.mesh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.agentweave.mesh.node.MeshNode;
 import java.net.ConnectException;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -2,8 +2,8 @@ package dev.agentweave.samples;
 
 import dev.agentweave.mesh.Agent;
 import dev.agentweave.mesh.Capability;
-import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.config.MeshSettings;
+import dev.agentweave.mesh.node.MeshNode;
 import java.util.Map;
 
 /** The README's example, compiled and run by the build. */

@@ -1,9 +1,9 @@
 package dev.agentweave.mesh.authz;
 
 import dev.agentweave.mesh.Agent;
-import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.Metrics;
 import dev.agentweave.mesh.config.MeshSettings;
+import dev.agentweave.mesh.node.MeshNode;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Map;
 

@@ -86,7 +86,7 @@ public final class MeshArchitecture {
    */
   public static final Set<String> PEKKO_ESCAPE_HATCHES =
       Set.of(
-          "dev.agentweave.mesh.MeshNode.actorSystem()",
+          "dev.agentweave.mesh.node.MeshNode.actorSystem()",
           "dev.agentweave.mesh.cluster.SpiffeRemotingTls.boundTermination()");
 
   /** Rule 1: public signatures outside {@code internal} packages show no internal type. */

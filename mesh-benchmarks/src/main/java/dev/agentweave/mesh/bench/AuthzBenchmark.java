@@ -1,7 +1,7 @@
 package dev.agentweave.mesh.bench;
 
 import dev.agentweave.mesh.Agent;
-import dev.agentweave.mesh.MeshNode;
+import dev.agentweave.mesh.node.MeshNode;
 import dev.agentweave.mesh.Metrics;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.authz.AuditLog;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentweave.mesh.Agent;
 import dev.agentweave.mesh.AgentRef;
 import dev.agentweave.mesh.Capability;
-import dev.agentweave.mesh.MeshNode;
+import dev.agentweave.mesh.node.MeshNode;
 import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.http.Gateway;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package dev.agentweave.mesh.bench;
 import dev.agentweave.mesh.Agent;
 import dev.agentweave.mesh.AgentRef;
 import dev.agentweave.mesh.Capability;
-import dev.agentweave.mesh.MeshNode;
+import dev.agentweave.mesh.node.MeshNode;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.http.Gateway;

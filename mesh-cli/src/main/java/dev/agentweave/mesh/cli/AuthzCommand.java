@@ -1,9 +1,9 @@
 package dev.agentweave.mesh.cli;
 
-import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.config.ConfigException;
 import dev.agentweave.mesh.config.MeshSettings;
+import dev.agentweave.mesh.node.MeshNode;
 import dev.agentweave.mesh.spi.AuthzDecision;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -2,7 +2,6 @@ package dev.agentweave.mesh.cli;
 
 import dev.agentweave.mesh.Agent;
 import dev.agentweave.mesh.KeyedAgent;
-import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.cluster.ClusterSettings;
 import dev.agentweave.mesh.config.ConfigException;
 import dev.agentweave.mesh.config.MeshSettings;
@@ -10,6 +9,7 @@ import dev.agentweave.mesh.http.Gateway;
 import dev.agentweave.mesh.identity.IdentityException;
 import dev.agentweave.mesh.identity.IdentitySource;
 import dev.agentweave.mesh.identity.x509.IdentitySources;
+import dev.agentweave.mesh.node.MeshNode;
 import dev.agentweave.samples.SampleAgents;
 import java.io.PrintWriter;
 import java.nio.file.Files;

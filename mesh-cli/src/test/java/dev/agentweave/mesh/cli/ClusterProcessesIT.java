@@ -5,13 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.agentweave.mesh.Agent;
 import dev.agentweave.mesh.AgentRef;
-import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.cluster.ClusterAgentDirectory;
 import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.http.GatewayClient;
 import dev.agentweave.mesh.identity.IdentitySource;
 import dev.agentweave.mesh.identity.x509.IdentitySources;
+import dev.agentweave.mesh.node.MeshNode;
 import dev.agentweave.samples.SearchAgent;
 import java.nio.file.Path;
 import java.time.Duration;

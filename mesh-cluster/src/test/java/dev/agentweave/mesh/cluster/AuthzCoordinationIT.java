@@ -9,10 +9,10 @@ import static dev.agentweave.mesh.cluster.ThreeNodeMesh.check;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.SpiffeIdPattern;
 import dev.agentweave.mesh.authz.CachingAuthorizer;
 import dev.agentweave.mesh.authz.DecisionCache;
+import dev.agentweave.mesh.node.MeshNode;
 import dev.agentweave.mesh.spi.AuthzDecision;
 import java.nio.file.Files;
 import java.nio.file.Path;

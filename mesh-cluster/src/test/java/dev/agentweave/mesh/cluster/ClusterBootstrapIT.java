@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.agentweave.mesh.Agent;
-import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.config.MeshSettings;
+import dev.agentweave.mesh.node.MeshNode;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;

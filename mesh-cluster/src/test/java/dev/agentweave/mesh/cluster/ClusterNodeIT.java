@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.agentweave.mesh.Agent;
 import dev.agentweave.mesh.Capability;
-import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.NodeState;
 import dev.agentweave.mesh.config.MeshSettings;
+import dev.agentweave.mesh.node.MeshNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

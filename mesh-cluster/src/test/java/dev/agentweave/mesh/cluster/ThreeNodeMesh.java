@@ -3,10 +3,10 @@ package dev.agentweave.mesh.cluster;
 import static org.awaitility.Awaitility.await;
 
 import dev.agentweave.mesh.Agent;
-import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.authz.CachingAuthorizer;
 import dev.agentweave.mesh.config.MeshSettings;
+import dev.agentweave.mesh.node.MeshNode;
 import dev.agentweave.mesh.spi.AuthzDecision;
 import java.nio.file.Files;
 import java.nio.file.Path;

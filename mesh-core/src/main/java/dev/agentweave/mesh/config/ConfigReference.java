@@ -1,6 +1,5 @@
 package dev.agentweave.mesh.config;
 
-import dev.agentweave.mesh.internal.ConfigSchema;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -13,8 +13,8 @@ import java.util.function.Predicate;
 /**
  * The schema of configuration keys: sections, lists of objects and typed leaves with a default, a
  * constraint, the expectation text that errors and the reference print, and a description. The
- * node's own keys and every module's {@link dev.agentweave.mesh.spi.ConfigSection} are built with
- * it, and validated as one document (ADR 0002, ADR 0005).
+ * node's own keys and every module's {@link dev.agentweave.mesh.config.ConfigSection} are built
+ * with it, and validated as one document (ADR 0002, ADR 0005).
  *
  * <p>A module declares its section like this:
  *

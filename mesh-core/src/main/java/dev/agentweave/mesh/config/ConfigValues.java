@@ -10,8 +10,8 @@ import java.util.function.Function;
 
 /**
  * The values of a validated configuration document, by dotted key path ({@code cluster.port}), with
- * defaults filled in: what a {@link dev.agentweave.mesh.spi.ConfigSection} reads its record from.
- * Every key of the merged schema is present, so a section may also read another's key (the
+ * defaults filled in: what a {@link dev.agentweave.mesh.config.ConfigSection} reads its record
+ * from. Every key of the merged schema is present, so a section may also read another's key (the
  * cluster's node name defaults to {@code agent.name}). Immutable.
  */
 public final class ConfigValues {

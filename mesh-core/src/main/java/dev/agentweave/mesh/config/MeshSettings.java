@@ -4,9 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.SpiffeIdPattern;
-import dev.agentweave.mesh.internal.ConfigReader;
-import dev.agentweave.mesh.internal.ConfigSections;
-import dev.agentweave.mesh.spi.ConfigSection;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,7 +30,7 @@ import java.util.Map;
  * @param server the {@code server} section
  * @param observability the {@code observability} section
  * @param sections the settings records of the modules' own sections ({@link
- *     dev.agentweave.mesh.spi.ConfigSection}), one per type; read them with {@link #section}
+ *     dev.agentweave.mesh.config.ConfigSection}), one per type; read them with {@link #section}
  * @param warnings keys that were set but take effect only with a later part of the framework
  */
 public record MeshSettings(
@@ -607,7 +604,7 @@ public record MeshSettings(
   /**
    * The settings record of a module's section.
    *
-   * @param type the record's type, {@link dev.agentweave.mesh.spi.ConfigSection#type()}
+   * @param type the record's type, {@link dev.agentweave.mesh.config.ConfigSection#type()}
    * @param <T> the type
    * @return the record
    * @throws IllegalStateException if no module on the class path contributes such a section

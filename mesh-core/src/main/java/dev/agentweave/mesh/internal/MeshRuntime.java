@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The engine of one node: the actor system, the hosted agents and their capability actors, the
  * authorization enforcement points, the meters and the lifecycle. {@link
- * dev.agentweave.mesh.MeshNode} is its public face.
+ * dev.agentweave.mesh.node.MeshNode} is its public face.
  */
 public final class MeshRuntime {
   private static final Logger LOG = LoggerFactory.getLogger("agentweave.node");

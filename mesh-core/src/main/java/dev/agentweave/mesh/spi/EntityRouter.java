@@ -5,8 +5,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * Delivers calls of keyed agents to the entity of their key, wherever in the cluster it lives.
  * mesh-cluster registers one built on Pekko Cluster Sharding with {@link
- * dev.agentweave.mesh.MeshNode#useEntityRouter(EntityRouter)}; without one, a node refuses to start
- * with keyed agents.
+ * dev.agentweave.mesh.node.MeshNode#useEntityRouter(EntityRouter)}; without one, a node refuses to
+ * start with keyed agents.
  */
 public interface EntityRouter {
   /**

@@ -11,7 +11,7 @@ import java.util.concurrent.CompletionStage;
  * same path as a local call: admission (a draining node refuses new calls), inbound authorization,
  * the capability's mailbox, limits and deadline. An unknown agent or capability is reported only
  * after authorization allowed the call, so its existence does not leak to unauthorized callers.
- * Obtained from {@link dev.agentweave.mesh.MeshNode#inbound()}. Thread-safe.
+ * Obtained from {@link dev.agentweave.mesh.node.MeshNode#inbound()}. Thread-safe.
  */
 public interface InboundCalls {
   /**

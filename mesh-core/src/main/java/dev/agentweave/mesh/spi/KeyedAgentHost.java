@@ -7,9 +7,9 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * A keyed agent hosted on this node, as the module that runs its entities sees it ({@link
- * dev.agentweave.mesh.MeshNode#keyedAgents()}): it makes a key's state and runs one call against
- * it. The caller of {@link #handle} must run calls of one key one at a time, and start the next
- * only once the stage of the previous one completed.
+ * dev.agentweave.mesh.node.MeshNode#keyedAgents()}): it makes a key's state and runs one call
+ * against it. The caller of {@link #handle} must run calls of one key one at a time, and start the
+ * next only once the stage of the previous one completed.
  */
 public interface KeyedAgentHost {
   /** The agent's identity. */

@@ -13,7 +13,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * A running node as its {@link NodeExtension}s see it: the wiring a module needs to plug in a
  * transport, a directory or an entity router, the entrance for calls that arrive from outside, and
  * a registry of the parts a module starts (which users find with {@link
- * dev.agentweave.mesh.MeshNode#component(Class)}). Not for agents' code. Thread-safe.
+ * dev.agentweave.mesh.node.MeshNode#component(Class)}). Not for agents' code. Thread-safe.
  */
 public interface NodeContext extends NodeSetup {
   /** The node's actor system. */
@@ -90,7 +90,7 @@ public interface NodeContext extends NodeSetup {
   <T extends Authorizer> Optional<T> authorizer(Class<T> type);
 
   /**
-   * Registers a part this module started, for {@link dev.agentweave.mesh.MeshNode#component}.
+   * Registers a part this module started, for {@link dev.agentweave.mesh.node.MeshNode#component}.
    *
    * @param type the type users look it up by
    * @param component the part

@@ -5,11 +5,11 @@ import java.util.Optional;
 
 /**
  * A module's hook into every node's start, found with {@link java.util.ServiceLoader} (or given to
- * {@link dev.agentweave.mesh.MeshNode.Builder#extension}): it may add Pekko configuration before
- * the node's actor system starts and start its own parts once the node runs. mesh-http serves the
- * gateway and installs its pooled client this way, mesh-cluster makes the node a cluster member,
- * authz-actor joins the decision cache to the cluster's coordination; mesh-core stays free of their
- * code.
+ * {@link dev.agentweave.mesh.node.MeshNode.Builder#extension}): it may add Pekko configuration
+ * before the node's actor system starts and start its own parts once the node runs. mesh-http
+ * serves the gateway and installs its pooled client this way, mesh-cluster makes the node a cluster
+ * member, authz-actor joins the decision cache to the cluster's coordination; mesh-core stays free
+ * of their code.
  */
 public interface NodeExtension {
   /** A short name for logs. */

@@ -15,7 +15,7 @@ public interface NodeSetup {
 
   /**
    * The node's identity source: the one given to {@link
-   * dev.agentweave.mesh.MeshNode.Builder#identities}, otherwise the one {@code identity:}
+   * dev.agentweave.mesh.node.MeshNode.Builder#identities}, otherwise the one {@code identity:}
    * configures, created on first use and closed by the node once it stopped.
    *
    * @return the identity source

@@ -3,7 +3,6 @@ package dev.agentweave.mesh.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.agentweave.mesh.internal.ConfigSchema;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

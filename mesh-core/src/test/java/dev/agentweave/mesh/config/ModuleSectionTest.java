@@ -2,7 +2,6 @@ package dev.agentweave.mesh.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agentweave.mesh.spi.ConfigSection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.agentweave.mesh.Agent;
-import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.identity.IdentityException;
@@ -15,6 +14,7 @@ import dev.agentweave.mesh.identity.X509Svid;
 import dev.agentweave.mesh.identity.x509.DevCertificateAuthority;
 import dev.agentweave.mesh.identity.x509.IdentitySources;
 import dev.agentweave.mesh.identity.x509.SpiffeIdentitySource;
+import dev.agentweave.mesh.node.MeshNode;
 import dev.agentweave.mesh.testkit.WorkloadApiStandIn;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.agentweave.mesh.Agent;
-import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.identity.IdentitySource;
@@ -13,6 +12,7 @@ import dev.agentweave.mesh.identity.X509Svid;
 import dev.agentweave.mesh.identity.x509.DevCertificateAuthority;
 import dev.agentweave.mesh.identity.x509.IdentitySources;
 import dev.agentweave.mesh.identity.x509.Pem;
+import dev.agentweave.mesh.node.MeshNode;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentweave.mesh.Agent;
 import dev.agentweave.mesh.Capability;
-import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.PermissionDeniedException;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.config.MeshSettings;
@@ -13,6 +12,7 @@ import dev.agentweave.mesh.identity.IdentitySource;
 import dev.agentweave.mesh.identity.TrustDomain;
 import dev.agentweave.mesh.identity.x509.DevCertificateAuthority;
 import dev.agentweave.mesh.identity.x509.IdentitySources;
+import dev.agentweave.mesh.node.MeshNode;
 import java.lang.management.ManagementFactory;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

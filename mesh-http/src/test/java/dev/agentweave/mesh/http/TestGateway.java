@@ -1,10 +1,10 @@
 package dev.agentweave.mesh.http;
 
 import dev.agentweave.mesh.Agent;
-import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.identity.IdentitySource;
 import dev.agentweave.mesh.identity.x509.IdentitySources;
+import dev.agentweave.mesh.node.MeshNode;
 import java.nio.file.Path;
 import java.util.Map;
 

@@ -4,9 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import dev.agentweave.mesh.Agent;
 import dev.agentweave.mesh.AgentRef;
-import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.config.MeshSettings;
+import dev.agentweave.mesh.node.MeshNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

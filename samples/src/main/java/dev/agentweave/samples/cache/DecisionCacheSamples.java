@@ -1,10 +1,10 @@
 package dev.agentweave.samples.cache;
 
-import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.SpiffeIdPattern;
 import dev.agentweave.mesh.authz.CacheStats;
 import dev.agentweave.mesh.authz.CachingAuthorizer;
+import dev.agentweave.mesh.node.MeshNode;
 import java.util.Locale;
 import java.util.function.Consumer;
 

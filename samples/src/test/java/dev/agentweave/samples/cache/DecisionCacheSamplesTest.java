@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentweave.mesh.Agent;
 import dev.agentweave.mesh.AgentRef;
-import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.config.MeshSettings;
+import dev.agentweave.mesh.node.MeshNode;
 import dev.agentweave.samples.SearchAgent;
 import dev.agentweave.samples.SearchAgent.SearchRequest;
 import dev.agentweave.samples.SearchAgent.SearchResult;

@@ -10,11 +10,11 @@ import static dev.agentweave.mesh.config.ConfigSpec.str;
 
 import dev.agentweave.mesh.cluster.ClusterSettings;
 import dev.agentweave.mesh.config.ConfigProblem;
+import dev.agentweave.mesh.config.ConfigSection;
 import dev.agentweave.mesh.config.ConfigSpec.Kind;
 import dev.agentweave.mesh.config.ConfigSpec.Section;
 import dev.agentweave.mesh.config.ConfigSpec.Spec;
 import dev.agentweave.mesh.config.ConfigValues;
-import dev.agentweave.mesh.spi.ConfigSection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

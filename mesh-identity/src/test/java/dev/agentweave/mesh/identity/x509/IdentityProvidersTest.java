@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.agentweave.mesh.Agent;
-import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.identity.TrustBundle;
 import dev.agentweave.mesh.identity.TrustDomain;
 import dev.agentweave.mesh.identity.X509Svid;
+import dev.agentweave.mesh.node.MeshNode;
 import dev.agentweave.mesh.spi.IdentityProvider;
 import dev.agentweave.mesh.spi.NodeContext;
 import dev.agentweave.mesh.spi.NodeExtension;

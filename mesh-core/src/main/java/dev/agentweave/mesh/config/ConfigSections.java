@@ -1,8 +1,7 @@
-package dev.agentweave.mesh.internal;
+package dev.agentweave.mesh.config;
 
 import dev.agentweave.mesh.config.ConfigSpec.Section;
 import dev.agentweave.mesh.config.ConfigSpec.Spec;
-import dev.agentweave.mesh.spi.ConfigSection;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -17,7 +16,7 @@ import java.util.ServiceLoader;
  * validates against (ADR 0005). Knows the sections of the framework's modules, so that a section
  * whose module is missing is named as such instead of reported as an unknown key.
  */
-public final class ConfigSections {
+final class ConfigSections {
   /** Top-level keys in document order; contributed sections not listed here come last. */
   private static final List<String> ORDER =
       List.of(

@@ -1,11 +1,8 @@
-package dev.agentweave.mesh.internal;
+package dev.agentweave.mesh.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.agentweave.mesh.config.ConfigSpec;
-import dev.agentweave.mesh.config.ConfigValues;
-import dev.agentweave.mesh.spi.ConfigSection;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

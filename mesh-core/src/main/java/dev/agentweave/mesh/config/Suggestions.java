@@ -1,10 +1,10 @@
-package dev.agentweave.mesh.internal;
+package dev.agentweave.mesh.config;
 
 import java.util.Collection;
 import java.util.Locale;
 
 /** "Did you mean" hints: the closest candidate by edit distance, if it is close enough. */
-public final class Suggestions {
+final class Suggestions {
   private Suggestions() {}
 
   /**

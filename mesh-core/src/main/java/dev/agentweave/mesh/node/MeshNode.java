@@ -1,7 +1,14 @@
-package dev.agentweave.mesh;
+package dev.agentweave.mesh.node;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.agentweave.mesh.Agent;
+import dev.agentweave.mesh.AgentHandle;
+import dev.agentweave.mesh.KeyedAgent;
+import dev.agentweave.mesh.Metrics;
+import dev.agentweave.mesh.NodeState;
+import dev.agentweave.mesh.SpiffeId;
+import dev.agentweave.mesh.UnavailableException;
 import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.internal.AgentRuntime;
 import dev.agentweave.mesh.internal.MeshRuntime;

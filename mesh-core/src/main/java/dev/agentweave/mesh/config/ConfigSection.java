@@ -1,8 +1,5 @@
-package dev.agentweave.mesh.spi;
+package dev.agentweave.mesh.config;
 
-import dev.agentweave.mesh.config.ConfigProblem;
-import dev.agentweave.mesh.config.ConfigSpec;
-import dev.agentweave.mesh.config.ConfigValues;
 import java.util.function.Consumer;
 
 /**

@@ -1,4 +1,4 @@
-package dev.agentweave.mesh.internal;
+package dev.agentweave.mesh.config;
 
 import static dev.agentweave.mesh.config.ConfigSpec.bool;
 import static dev.agentweave.mesh.config.ConfigSpec.intRange;
@@ -25,12 +25,12 @@ import java.util.regex.Pattern;
 
 /**
  * The one definition of every configuration key: the node's own keys here, each module's section
- * through {@link dev.agentweave.mesh.spi.ConfigSection}, merged by {@link ConfigSections}. {@link
- * ConfigReader} validates against the merged schema, the environment-variable names are derived
- * from it, and {@code agentweave config reference} prints the documentation table from it, so
- * defaults live in exactly one place.
+ * through {@link dev.agentweave.mesh.config.ConfigSection}, merged by {@link ConfigSections}.
+ * {@link ConfigReader} validates against the merged schema, the environment-variable names are
+ * derived from it, and {@code agentweave config reference} prints the documentation table from it,
+ * so defaults live in exactly one place.
  */
-public final class ConfigSchema {
+final class ConfigSchema {
   private static final Pattern AGENT_NAME = Pattern.compile("^[a-z][a-z0-9-]{0,62}$");
   private static final Pattern CAPABILITY_NAME = Pattern.compile("^[a-z][a-z0-9_]{0,62}$");
 

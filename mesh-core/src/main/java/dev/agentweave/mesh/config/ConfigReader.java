@@ -1,4 +1,4 @@
-package dev.agentweave.mesh.internal;
+package dev.agentweave.mesh.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.agentweave.mesh.config.ConfigException;
-import dev.agentweave.mesh.config.ConfigProblem;
 import dev.agentweave.mesh.config.ConfigSpec.Kind;
 import dev.agentweave.mesh.config.ConfigSpec.Leaf;
 import dev.agentweave.mesh.config.ConfigSpec.ObjectList;
@@ -25,7 +23,7 @@ import java.util.Map;
  * key, collects every problem (never stopping at the first), fills in defaults and returns the
  * values by dotted path. Not thread-safe; one instance per read.
  */
-public final class ConfigReader {
+final class ConfigReader {
   /** Environment variables with the prefix that are not configuration keys. */
   public static final List<String> NON_KEY_VARIABLES =
       List.of("AGENTWEAVE_CONFIG", "AGENTWEAVE_HOME", "AGENTWEAVE_JAVA_OPTS", "AGENTWEAVE_JAR");
