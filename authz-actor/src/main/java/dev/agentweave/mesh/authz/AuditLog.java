@@ -6,7 +6,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.agentweave.mesh.Metrics;
 import dev.agentweave.mesh.SpiffeId;
-import dev.agentweave.mesh.config.MeshSettings;
+import dev.agentweave.mesh.config.AuthorizationSettings;
 import dev.agentweave.mesh.spi.AuthzDecision;
 import dev.agentweave.mesh.support.Bounded;
 import dev.agentweave.mesh.support.RateLimitedLog;
@@ -104,7 +104,7 @@ public final class AuditLog implements AutoCloseable {
    * @throws IllegalArgumentException if the destination is not supported or cannot be opened
    */
   public static AuditLog open(String destination, Metrics metrics) {
-    return open(destination, MeshSettings.AuditRotation.DEFAULT, metrics);
+    return open(destination, AuthorizationSettings.AuditRotation.DEFAULT, metrics);
   }
 
   /**
@@ -118,7 +118,7 @@ public final class AuditLog implements AutoCloseable {
    * @throws IllegalArgumentException if the destination is not supported or cannot be opened
    */
   public static AuditLog open(
-      String destination, MeshSettings.AuditRotation rotation, Metrics metrics) {
+      String destination, AuthorizationSettings.AuditRotation rotation, Metrics metrics) {
     requireNonNull(destination, "destination");
     requireNonNull(rotation, "rotation");
     Counter rotations =

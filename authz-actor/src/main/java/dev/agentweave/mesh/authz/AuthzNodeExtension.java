@@ -1,6 +1,6 @@
 package dev.agentweave.mesh.authz;
 
-import dev.agentweave.mesh.config.MeshSettings.CacheSettings;
+import dev.agentweave.mesh.config.AuthorizationSettings.CacheSettings;
 import dev.agentweave.mesh.spi.NodeContext;
 import dev.agentweave.mesh.spi.NodeExtension;
 import dev.agentweave.mesh.spi.NodeSetup;

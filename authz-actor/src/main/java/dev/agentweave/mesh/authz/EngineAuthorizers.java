@@ -1,8 +1,8 @@
 package dev.agentweave.mesh.authz;
 
 import dev.agentweave.mesh.Metrics;
+import dev.agentweave.mesh.config.AuthorizationSettings;
 import dev.agentweave.mesh.config.MeshSettings;
-import dev.agentweave.mesh.config.MeshSettings.AuthorizationSettings;
 import java.util.concurrent.ForkJoinPool;
 
 /** Wires a policy engine with the configured decision cache and audit log. */

@@ -1,9 +1,9 @@
 package dev.agentweave.mesh.authz;
 
 import dev.agentweave.mesh.Metrics;
+import dev.agentweave.mesh.config.AuthorizationSettings;
 import dev.agentweave.mesh.config.MeshSettings;
-import dev.agentweave.mesh.config.MeshSettings.AuthorizationSettings;
-import dev.agentweave.mesh.config.MeshSettings.CircuitBreakerSettings;
+import dev.agentweave.mesh.config.TransportSettings.CircuitBreakerSettings;
 import dev.agentweave.mesh.spi.Authorizer;
 import dev.agentweave.mesh.spi.AuthorizerProvider;
 

@@ -1,8 +1,8 @@
 package dev.agentweave.mesh.authz;
 
 import dev.agentweave.mesh.Metrics;
+import dev.agentweave.mesh.config.AuthorizationSettings.OpaWasmSettings;
 import dev.agentweave.mesh.config.MeshSettings;
-import dev.agentweave.mesh.config.MeshSettings.OpaWasmSettings;
 import dev.agentweave.mesh.spi.Authorizer;
 import dev.agentweave.mesh.spi.AuthorizerProvider;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.agentweave.mesh.authz;
 
-import dev.agentweave.mesh.config.MeshSettings.AuditRotation;
+import dev.agentweave.mesh.config.AuthorizationSettings.AuditRotation;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

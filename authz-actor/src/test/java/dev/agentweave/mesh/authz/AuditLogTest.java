@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentweave.mesh.SpiffeId;
-import dev.agentweave.mesh.config.MeshSettings.AuditRotation;
+import dev.agentweave.mesh.config.AuthorizationSettings.AuditRotation;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;

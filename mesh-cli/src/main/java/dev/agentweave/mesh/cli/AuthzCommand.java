@@ -1,6 +1,7 @@
 package dev.agentweave.mesh.cli;
 
 import dev.agentweave.mesh.SpiffeId;
+import dev.agentweave.mesh.config.AuthorizationSettings;
 import dev.agentweave.mesh.config.ConfigException;
 import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.node.MeshNode;
@@ -89,11 +90,12 @@ final class AuthzCommand implements Callable<Integer> {
       }
       // A dry run: the question is not a call, so it is not written to the audit log, and the
       // node serves no gateway.
-      MeshSettings.AuthorizationSettings a = settings.authorization();
+      AuthorizationSettings a = settings.authorization();
       MeshSettings quiet =
           settings
               .withAuthorization(
-                  a.withAudit(new MeshSettings.AuditSettings(false, a.audit().destination())))
+                  a.withAudit(
+                      new AuthorizationSettings.AuditSettings(false, a.audit().destination())))
               .withServer(settings.server().withEnabled(false));
       MeshNode node;
       try {

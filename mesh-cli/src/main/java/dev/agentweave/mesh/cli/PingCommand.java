@@ -3,6 +3,7 @@ package dev.agentweave.mesh.cli;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.config.ConfigException;
 import dev.agentweave.mesh.config.MeshSettings;
+import dev.agentweave.mesh.config.TransportSettings;
 import dev.agentweave.mesh.identity.IdentityException;
 import dev.agentweave.mesh.identity.IdentitySource;
 import dev.agentweave.mesh.identity.x509.IdentitySources;
@@ -158,7 +159,7 @@ final class PingCommand implements Callable<Integer> {
     }
     if (target.startsWith("spiffe://")) {
       SpiffeId id = SpiffeId.parse(target);
-      for (MeshSettings.PeerSettings p : settings.transport().peers()) {
+      for (TransportSettings.PeerSettings p : settings.transport().peers()) {
         if (p.spiffeId().equals(id)) {
           List<URI> urls = p.urls();
           if (urls.isEmpty()) {

@@ -1,7 +1,7 @@
 package dev.agentweave.mesh.internal;
 
+import dev.agentweave.mesh.config.AuthorizationSettings.AllowRule;
 import dev.agentweave.mesh.config.MeshSettings;
-import dev.agentweave.mesh.config.MeshSettings.AllowRule;
 import dev.agentweave.mesh.spi.Authorizer;
 import dev.agentweave.mesh.spi.AuthzDecision;
 import dev.agentweave.mesh.spi.AuthzRequest;

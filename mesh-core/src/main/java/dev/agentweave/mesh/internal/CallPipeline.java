@@ -1,10 +1,7 @@
 package dev.agentweave.mesh.internal;
 
-import dev.agentweave.mesh.CapabilityException;
 import dev.agentweave.mesh.DeadlineExceededException;
 import dev.agentweave.mesh.ErrorCode;
-import dev.agentweave.mesh.HandlerRejectedException;
-import dev.agentweave.mesh.InternalErrorException;
 import dev.agentweave.mesh.InvalidRequestException;
 import dev.agentweave.mesh.MeshException;
 import dev.agentweave.mesh.NotFoundException;
@@ -18,7 +15,6 @@ import dev.agentweave.mesh.spi.Direction;
 import dev.agentweave.mesh.spi.EntityCall;
 import dev.agentweave.mesh.spi.RemoteRoute;
 import dev.agentweave.mesh.spi.RemoteTransport;
-import dev.agentweave.mesh.support.Bounded;
 import dev.agentweave.mesh.support.Completions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -292,7 +288,8 @@ final class CallPipeline {
         () -> {
           if (cap == null) {
             agent.meters().failed(ErrorCode.NOT_FOUND);
-            call.sink.fail(noCapability(agent.spiffeId(), call.action, agent.capabilityNames()));
+            call.sink.fail(
+                Failures.noCapability(agent.spiffeId(), call.action, agent.capabilityNames()));
             return;
           }
           admitToCapability(call, cap, acceptedAt);
@@ -403,7 +400,7 @@ final class CallPipeline {
         value,
         error == null
             ? null
-            : handlerFailure(
+            : Failures.handlerFailure(
                 error,
                 cap.logger(),
                 cap.name(),
@@ -448,56 +445,6 @@ final class CallPipeline {
                 + "' of "
                 + cap.agent().spiffeId()
                 + ": deadline passed before the handler started"));
-  }
-
-  /**
-   * What a handler's failure becomes for its caller. Only a {@link CapabilityException} crosses to
-   * the caller with its message (as a rejection); a {@link MeshException} the mesh handed the
-   * handler (the outcome of an onward call) passes on unchanged; anything else, including a mesh
-   * exception the handler made itself, is logged here and reported as an internal error without
-   * details.
-   */
-  static MeshException handlerFailure(
-      Throwable error,
-      Logger logger,
-      String capability,
-      SpiffeId agent,
-      String requestId,
-      SpiffeId caller) {
-    Throwable t = Completions.unwrap(error);
-    if (t instanceof CapabilityException c) {
-      return new HandlerRejectedException(String.valueOf(c.getMessage()));
-    }
-    if (Failures.isDelivered(t)) {
-      return (MeshException) t;
-    }
-    if (t instanceof MeshException m) {
-      logger.warn(
-          "handler of '{}' failed with a {} it did not receive from the mesh (request {}, caller"
-              + " {}): {}; reported as an internal error (throw CapabilityException to refuse a"
-              + " request with a message)",
-          capability,
-          m.getClass().getSimpleName(),
-          requestId,
-          caller,
-          m.getMessage());
-    } else {
-      logger.warn(
-          "handler of '{}' failed (request {}, caller {})", capability, requestId, caller, t);
-    }
-    return new InternalErrorException(
-        "'" + capability + "' of " + agent + " failed (request " + requestId + ")");
-  }
-
-  static NotFoundException noCapability(SpiffeId agent, String action, List<String> has) {
-    return new NotFoundException(
-        "agent "
-            + agent
-            + " has no capability '"
-            + Bounded.shown(action)
-            + "' (it has: "
-            + String.join(", ", has)
-            + ")");
   }
 
   // ---- the entity's node -----------------------------------------------------------------------

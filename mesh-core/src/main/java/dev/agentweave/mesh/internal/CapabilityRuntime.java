@@ -5,7 +5,7 @@ import dev.agentweave.mesh.OverloadedException;
 import dev.agentweave.mesh.PermissionDeniedException;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.SpiffeIdPattern;
-import dev.agentweave.mesh.config.MeshSettings.CapabilitySettings;
+import dev.agentweave.mesh.config.AgentSettings.CapabilitySettings;
 import dev.agentweave.mesh.spi.Direction;
 import java.time.Duration;
 import java.util.List;

@@ -72,7 +72,7 @@ final class EntityStage {
           KeyedCapability<Object, Object, Object> keyed = host.capability(call.action());
           if (cap == null || keyed == null) {
             out.completeExceptionally(
-                CallPipeline.noCapability(host.spiffeId(), call.action(), front.capabilityNames()));
+                Failures.noCapability(host.spiffeId(), call.action(), front.capabilityNames()));
             return;
           }
           runEntity(host, keyed, cap, state, call, info, deadline, out);
@@ -128,7 +128,7 @@ final class EntityStage {
             out.complete(codec.encodeResponse(response, keyed.name(), host.spiffeId()));
           } catch (Throwable t) {
             out.completeExceptionally(
-                CallPipeline.handlerFailure(
+                Failures.handlerFailure(
                     t, cap.logger(), keyed.name(), host.spiffeId(), ctx.requestId(), ctx.caller()));
           }
         };

@@ -1,12 +1,23 @@
 package dev.agentweave.mesh.internal;
 
+import dev.agentweave.mesh.CapabilityException;
+import dev.agentweave.mesh.HandlerRejectedException;
+import dev.agentweave.mesh.InternalErrorException;
 import dev.agentweave.mesh.MeshException;
+import dev.agentweave.mesh.NotFoundException;
+import dev.agentweave.mesh.SpiffeId;
+import dev.agentweave.mesh.support.Bounded;
 import dev.agentweave.mesh.support.Completions;
 import java.util.Collections;
+import java.util.List;
 import java.util.Set;
 import java.util.WeakHashMap;
+import org.slf4j.Logger;
 
-/** Which failures the mesh itself handed to a caller. */
+/**
+ * Which failures the mesh itself handed to a caller, and what a handler's failure or a missing
+ * capability becomes for the caller.
+ */
 final class Failures {
   /**
    * The mesh exceptions the mesh handed to a caller (weakly held, by identity: a {@link
@@ -42,5 +53,55 @@ final class Failures {
    */
   static boolean isDelivered(Throwable error) {
     return error instanceof MeshException && DELIVERED.contains(error);
+  }
+
+  /**
+   * What a handler's failure becomes for its caller. Only a {@link CapabilityException} crosses to
+   * the caller with its message (as a rejection); a {@link MeshException} the mesh handed the
+   * handler (the outcome of an onward call) passes on unchanged; anything else, including a mesh
+   * exception the handler made itself, is logged here and reported as an internal error without
+   * details.
+   */
+  static MeshException handlerFailure(
+      Throwable error,
+      Logger logger,
+      String capability,
+      SpiffeId agent,
+      String requestId,
+      SpiffeId caller) {
+    Throwable t = Completions.unwrap(error);
+    if (t instanceof CapabilityException c) {
+      return new HandlerRejectedException(String.valueOf(c.getMessage()));
+    }
+    if (Failures.isDelivered(t)) {
+      return (MeshException) t;
+    }
+    if (t instanceof MeshException m) {
+      logger.warn(
+          "handler of '{}' failed with a {} it did not receive from the mesh (request {}, caller"
+              + " {}): {}; reported as an internal error (throw CapabilityException to refuse a"
+              + " request with a message)",
+          capability,
+          m.getClass().getSimpleName(),
+          requestId,
+          caller,
+          m.getMessage());
+    } else {
+      logger.warn(
+          "handler of '{}' failed (request {}, caller {})", capability, requestId, caller, t);
+    }
+    return new InternalErrorException(
+        "'" + capability + "' of " + agent + " failed (request " + requestId + ")");
+  }
+
+  static NotFoundException noCapability(SpiffeId agent, String action, List<String> has) {
+    return new NotFoundException(
+        "agent "
+            + agent
+            + " has no capability '"
+            + Bounded.shown(action)
+            + "' (it has: "
+            + String.join(", ", has)
+            + ")");
   }
 }

@@ -3,7 +3,7 @@ package dev.agentweave.mesh.internal;
 import static java.util.Objects.requireNonNull;
 
 import dev.agentweave.mesh.Metrics;
-import dev.agentweave.mesh.config.MeshSettings.MetricsSettings;
+import dev.agentweave.mesh.config.ObservabilitySettings.MetricsSettings;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;

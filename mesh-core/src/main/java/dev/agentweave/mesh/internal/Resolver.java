@@ -2,6 +2,7 @@ package dev.agentweave.mesh.internal;
 
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.config.MeshSettings;
+import dev.agentweave.mesh.config.TransportSettings;
 import dev.agentweave.mesh.spi.AgentDirectory;
 import dev.agentweave.mesh.spi.RemoteRoute;
 import dev.agentweave.mesh.spi.RemoteTransport;
@@ -22,7 +23,7 @@ final class Resolver {
 
   Resolver(Map<SpiffeId, AgentRuntime> hosted, MeshSettings settings) {
     this.hosted = hosted;
-    for (MeshSettings.PeerSettings p : settings.transport().peers()) {
+    for (TransportSettings.PeerSettings p : settings.transport().peers()) {
       if (!p.urls().isEmpty()) {
         peers.put(p.spiffeId(), List.copyOf(p.urls()));
       }

@@ -3,6 +3,7 @@ package dev.agentweave.mesh.internal;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.agentweave.mesh.config.MeshSettings;
+import dev.agentweave.mesh.config.ObservabilitySettings;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -41,7 +42,7 @@ public final class ScrapeEndpoint implements AutoCloseable {
    * @throws IllegalStateException naming the address when it cannot be bound
    */
   public static ScrapeEndpoint start(MeshSettings settings, Supplier<String> scrape) {
-    MeshSettings.MetricsSettings m = settings.observability().metrics();
+    ObservabilitySettings.MetricsSettings m = settings.observability().metrics();
     if (m.port() == 0) {
       return null;
     }

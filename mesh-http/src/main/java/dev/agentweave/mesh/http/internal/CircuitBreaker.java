@@ -1,6 +1,6 @@
 package dev.agentweave.mesh.http.internal;
 
-import dev.agentweave.mesh.config.MeshSettings.CircuitBreakerSettings;
+import dev.agentweave.mesh.config.TransportSettings.CircuitBreakerSettings;
 import java.util.function.LongSupplier;
 
 /**

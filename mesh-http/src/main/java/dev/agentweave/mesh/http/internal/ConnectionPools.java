@@ -3,7 +3,7 @@ package dev.agentweave.mesh.http.internal;
 import dev.agentweave.mesh.OverloadedException;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.config.MeshSettings;
-import dev.agentweave.mesh.config.MeshSettings.ConnectionPoolSettings;
+import dev.agentweave.mesh.config.TransportSettings.ConnectionPoolSettings;
 import dev.agentweave.mesh.identity.x509.IdentitySources;
 import dev.agentweave.mesh.identity.x509.SpiffeTls;
 import dev.agentweave.mesh.spi.NodeContext;

@@ -1,6 +1,6 @@
 package dev.agentweave.mesh.http.internal;
 
-import dev.agentweave.mesh.config.MeshSettings;
+import dev.agentweave.mesh.config.ServerSettings.ConnectionSettings;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
@@ -81,7 +81,7 @@ public final class GatewayServer {
 
   private final ActorSystem<?> system;
   private final Materializer materializer;
-  private final MeshSettings.ConnectionSettings limits;
+  private final ConnectionSettings limits;
   private final ServerSettings settings;
   private final LoggingAdapter log;
   private final Supplier<SSLEngine> engines;
@@ -111,7 +111,7 @@ public final class GatewayServer {
    */
   public GatewayServer(
       ActorSystem<?> system,
-      MeshSettings.ConnectionSettings limits,
+      ConnectionSettings limits,
       ServerSettings settings,
       LoggingAdapter log,
       Supplier<SSLEngine> engines,

@@ -1,7 +1,8 @@
 package dev.agentweave.mesh.identity.x509;
 
+import dev.agentweave.mesh.config.IdentitySettings;
+import dev.agentweave.mesh.config.IdentitySettings.BundleFile;
 import dev.agentweave.mesh.config.MeshSettings;
-import dev.agentweave.mesh.config.MeshSettings.BundleFile;
 import dev.agentweave.mesh.identity.IdentityException;
 import dev.agentweave.mesh.identity.IdentitySource;
 import dev.agentweave.mesh.identity.TrustBundle;
@@ -41,7 +42,7 @@ public final class IdentitySources {
     };
   }
 
-  private static List<TrustBundle> foreignBundles(MeshSettings.IdentitySettings id) {
+  private static List<TrustBundle> foreignBundles(IdentitySettings id) {
     List<TrustBundle> foreign = new ArrayList<>();
     for (BundleFile b : id.bundles()) {
       foreign.add(
@@ -52,7 +53,7 @@ public final class IdentitySources {
   }
 
   private static IdentitySource devCa(MeshSettings settings) {
-    MeshSettings.IdentitySettings id = settings.identity();
+    IdentitySettings id = settings.identity();
     List<TrustBundle> foreign = foreignBundles(id);
     DevCertificateAuthority ca =
         DevCertificateAuthority.openOrCreate(
@@ -62,7 +63,7 @@ public final class IdentitySources {
   }
 
   private static IdentitySource files(MeshSettings settings) {
-    MeshSettings.IdentitySettings id = settings.identity();
+    IdentitySettings id = settings.identity();
     List<FilesIdentitySource.BundleFile> bundles = new ArrayList<>();
     bundles.add(
         new FilesIdentitySource.BundleFile(
@@ -72,7 +73,7 @@ public final class IdentitySources {
           new FilesIdentitySource.BundleFile(b.trustDomain(), foreignFile(id, b.trustDomain())));
     }
     List<FilesIdentitySource.SvidFiles> svids = new ArrayList<>();
-    for (MeshSettings.SvidFile f : id.files().svids()) {
+    for (IdentitySettings.SvidFile f : id.files().svids()) {
       svids.add(new FilesIdentitySource.SvidFiles(Path.of(f.certChain()), Path.of(f.privateKey())));
     }
     return new FilesIdentitySource(svids, bundles, id.files().pollInterval());
@@ -148,7 +149,7 @@ public final class IdentitySources {
 
   private static final String DEFAULT_SPIFFE_ENDPOINT = "unix:///run/spire/sockets/agent.sock";
 
-  private static Path foreignFile(MeshSettings.IdentitySettings id, TrustDomain td) {
+  private static Path foreignFile(IdentitySettings id, TrustDomain td) {
     for (BundleFile b : id.bundles()) {
       if (b.trustDomain().equals(td.name())) {
         return Path.of(b.file());
