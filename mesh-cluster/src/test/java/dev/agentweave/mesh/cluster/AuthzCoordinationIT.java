@@ -1,11 +1,13 @@
 package dev.agentweave.mesh.cluster;
 
-import static dev.agentweave.mesh.cluster.ThreeNodeMesh.INDEXER;
-import static dev.agentweave.mesh.cluster.ThreeNodeMesh.ORCHESTRATOR;
-import static dev.agentweave.mesh.cluster.ThreeNodeMesh.ORCHESTRATOR_ONLY;
-import static dev.agentweave.mesh.cluster.ThreeNodeMesh.SEARCH;
-import static dev.agentweave.mesh.cluster.ThreeNodeMesh.authz;
-import static dev.agentweave.mesh.cluster.ThreeNodeMesh.check;
+import static dev.agentweave.mesh.cluster.AuthzFixtures.INDEXER;
+import static dev.agentweave.mesh.cluster.AuthzFixtures.ORCHESTRATOR;
+import static dev.agentweave.mesh.cluster.AuthzFixtures.ORCHESTRATOR_ONLY;
+import static dev.agentweave.mesh.cluster.AuthzFixtures.SEARCH;
+import static dev.agentweave.mesh.cluster.AuthzFixtures.all;
+import static dev.agentweave.mesh.cluster.AuthzFixtures.authz;
+import static dev.agentweave.mesh.cluster.AuthzFixtures.check;
+import static dev.agentweave.mesh.cluster.AuthzFixtures.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -14,8 +16,8 @@ import dev.agentweave.mesh.authz.CachingAuthorizer;
 import dev.agentweave.mesh.authz.DecisionCache;
 import dev.agentweave.mesh.node.MeshNode;
 import dev.agentweave.mesh.spi.AuthzDecision;
+import dev.agentweave.mesh.testkit.TestMesh;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -29,10 +31,10 @@ class AuthzCoordinationIT {
   void decisionsComeFromTheSingleton_andInvalidationsReachEveryNearCache() throws Exception {
     // Only node a, which hosts the singleton, permits the orchestrator; the policies of b and c
     // permit nothing. An allow on b or c can only have been decided by the coordinator on a.
-    try (ThreeNodeMesh mesh = new ThreeNodeMesh(ORCHESTRATOR_ONLY, "", "")) {
-      String versionOfA = authz(mesh.a).localEngine().policyVersion();
-      assertThat(authz(mesh.b).localEngine().policyVersion()).isNotEqualTo(versionOfA);
-      for (MeshNode n : mesh.all()) {
+    try (TestMesh mesh = AuthzFixtures.threeNodes(ORCHESTRATOR_ONLY, "", "")) {
+      String versionOfA = authz(node(mesh, "a")).localEngine().policyVersion();
+      assertThat(authz(node(mesh, "b")).localEngine().policyVersion()).isNotEqualTo(versionOfA);
+      for (MeshNode n : all(mesh)) {
         await()
             .atMost(Duration.ofSeconds(30))
             .until(() -> check(n, ORCHESTRATOR, SEARCH, "search").allowed());
@@ -43,22 +45,22 @@ class AuthzCoordinationIT {
         assertThat(authz(n).cache().stats().size()).isEqualTo(3);
       }
       // Invalidating on one node reaches the near caches of all three.
-      authz(mesh.c).invalidate(SpiffeIdPattern.of(SEARCH.toString()));
-      for (MeshNode n : mesh.all()) {
+      authz(node(mesh, "c")).invalidate(SpiffeIdPattern.of(SEARCH.toString()));
+      for (MeshNode n : all(mesh)) {
         await().atMost(Duration.ofSeconds(30)).until(() -> authz(n).cache().stats().size() == 1);
       }
       // A clear reaches every node too.
-      authz(mesh.b).clear("test");
-      for (MeshNode n : mesh.all()) {
+      authz(node(mesh, "b")).clear("test");
+      for (MeshNode n : all(mesh)) {
         await().atMost(Duration.ofSeconds(30)).until(() -> authz(n).cache().stats().size() == 0);
       }
       // So does a policy change on a node that does not host the coordinator.
-      for (MeshNode n : mesh.all()) {
+      for (MeshNode n : all(mesh)) {
         assertThat(check(n, ORCHESTRATOR, SEARCH, "search").allowed()).isTrue();
         assertThat(authz(n).cache().stats().size()).isEqualTo(1);
       }
-      Files.writeString(mesh.policyFile(mesh.c), "// still nothing permitted\n");
-      for (MeshNode n : mesh.all()) {
+      Files.writeString(mesh.node("c").policyFile(), "// still nothing permitted\n");
+      for (MeshNode n : all(mesh)) {
         await().atMost(Duration.ofSeconds(30)).until(() -> authz(n).cache().stats().size() == 0);
       }
     }
@@ -67,14 +69,14 @@ class AuthzCoordinationIT {
   @Test
   void aNearCacheThatMissedABroadcast_dropsDecisionsOfAnotherVersionAtTheNextAnnouncement()
       throws Exception {
-    try (ThreeNodeMesh mesh = new ThreeNodeMesh(ORCHESTRATOR_ONLY, "", "")) {
-      String versionOfA = authz(mesh.a).localEngine().policyVersion();
+    try (TestMesh mesh = AuthzFixtures.threeNodes(ORCHESTRATOR_ONLY, "", "")) {
+      String versionOfA = authz(node(mesh, "a")).localEngine().policyVersion();
       await()
           .atMost(Duration.ofSeconds(30))
-          .until(() -> check(mesh.c, ORCHESTRATOR, SEARCH, "search").allowed());
+          .until(() -> check(node(mesh, "c"), ORCHESTRATOR, SEARCH, "search").allowed());
       // A decision of a version no coordinator announces, as if c had missed the clear that
       // followed a policy change: no broadcast drops it; the periodic announcement does.
-      authz(mesh.c)
+      authz(node(mesh, "c"))
           .cache()
           .get(
               new DecisionCache.Key(ORCHESTRATOR, INDEXER, "query"),
@@ -82,11 +84,11 @@ class AuthzCoordinationIT {
                   java.util.concurrent.CompletableFuture.completedFuture(
                       new AuthzDecision(true, "decided under an old policy", "old-version")))
           .get();
-      assertThat(authz(mesh.c).cache().stats().size()).isEqualTo(2);
+      assertThat(authz(node(mesh, "c")).cache().stats().size()).isEqualTo(2);
       await()
           .atMost(CachingAuthorizer.POLICY_ANNOUNCE_INTERVAL.multipliedBy(4))
-          .until(() -> authz(mesh.c).cache().stats().size() == 1);
-      AuthzDecision kept = check(mesh.c, ORCHESTRATOR, SEARCH, "search");
+          .until(() -> authz(node(mesh, "c")).cache().stats().size() == 1);
+      AuthzDecision kept = check(node(mesh, "c"), ORCHESTRATOR, SEARCH, "search");
       assertThat(kept.allowed()).isTrue();
       assertThat(kept.policyVersion()).isEqualTo(versionOfA);
     }
@@ -94,8 +96,9 @@ class AuthzCoordinationIT {
 
   @Test
   void aNodeAloneIsAOneNodeCluster_withTheCoordinatorLocal() throws Exception {
-    Path dir = Files.createTempDirectory("agentweave-authz-one-node-it");
-    try (MeshNode alone = ThreeNodeMesh.start(dir, "alone", "", ORCHESTRATOR_ONLY)) {
+    try (TestMesh mesh =
+        TestMesh.builder().cluster().node("alone", n -> n.cedar(ORCHESTRATOR_ONLY)).start()) {
+      MeshNode alone = node(mesh, "alone");
       assertThat(authz(alone).engine()).isNotSameAs(authz(alone).localEngine());
       await()
           .atMost(Duration.ofSeconds(30))

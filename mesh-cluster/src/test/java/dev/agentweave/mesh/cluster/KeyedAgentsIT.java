@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.agentweave.mesh.Agent;
 import dev.agentweave.mesh.AgentRef;
 import dev.agentweave.mesh.CapabilityException;
 import dev.agentweave.mesh.HandlerRejectedException;
@@ -13,11 +12,10 @@ import dev.agentweave.mesh.KeyedAgent;
 import dev.agentweave.mesh.KeyedCapability;
 import dev.agentweave.mesh.PermissionDeniedException;
 import dev.agentweave.mesh.SpiffeId;
-import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.node.MeshNode;
+import dev.agentweave.mesh.testkit.NodeSpec;
+import dev.agentweave.mesh.testkit.TestMesh;
 import io.micrometer.core.instrument.Gauge;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,12 +49,13 @@ class KeyedAgentsIT {
     long total;
   }
 
-  private final List<MeshNode> nodes = new ArrayList<>();
+  /** The test's cluster: its first node starts it, later ones join. */
+  private TestMesh mesh;
 
   @AfterEach
   void stop() {
-    for (int i = nodes.size() - 1; i >= 0; i--) {
-      nodes.get(i).close();
+    if (mesh != null) {
+      mesh.close();
     }
   }
 
@@ -80,54 +79,37 @@ class KeyedAgentsIT {
   }
 
   /**
-   * Starts one node hosting its own agent and the counters.
+   * Starts one node hosting its own agent and the counters; the first node forms the cluster, the
+   * others join it.
    *
    * @param allowed callers the node's allow-list lets call the counters
    */
   private MeshNode node(
-      Path dir,
-      String name,
-      MeshNode seed,
-      String roles,
-      String shardingRole,
-      String allowed,
-      Duration passivation) {
-    String seeds = seed == null ? "" : ThreeNodeMesh.seedOf(seed);
-    MeshSettings s =
-        MeshSettings.parse(
-            name,
-            """
-            agent: {name: %s, trust_domain: test.local, environment: development}
-            identity: {provider: dev-ca, dev_ca: {directory: "%s"}}
-            authorization:
-              provider: allow-list
-              allow:
-                - {caller: "%s", callee: "spiffe://test.local/agent/*", actions: ["*"]}
-            cluster:
-              enabled: true
-              host: 127.0.0.1
-              port: 0
-              seed_nodes: [%s]
-              roles: [%s]
-              sharding: {role: "%s"}
-            server: {enabled: false, graceful_shutdown_seconds: 5}
-            """
-                .formatted(name, dir.resolve("ca"), allowed, seeds, roles, shardingRole),
-            Map.of());
-    MeshNode n =
-        MeshNode.builder(s).agent(Agent.of(name)).agent(counters(name, passivation)).start();
-    nodes.add(n);
-    return n;
+      String name, String roles, String shardingRole, String allowed, Duration passivation) {
+    java.util.function.Consumer<NodeSpec> spec =
+        n ->
+            n.keyedAgent(counters(name, passivation))
+                .yaml(
+                    """
+                    authorization:
+                      allow:
+                        - {caller: "%s", callee: "spiffe://test.local/agent/*", actions: ["*"]}
+                    cluster: {roles: [%s], sharding: {role: "%s"}}
+                    """
+                        .formatted(allowed, roles, shardingRole));
+    if (mesh == null) {
+      mesh = TestMesh.builder().cluster().node(name, spec).start();
+      return mesh.node(name).node();
+    }
+    return mesh.add(name, spec).node();
   }
 
-  private MeshNode node(Path dir, String name, MeshNode seed) {
-    return node(dir, name, seed, "", "", "spiffe://test.local/agent/*", null);
+  private MeshNode node(String name) {
+    return node(name, "", "", "spiffe://test.local/agent/*", null);
   }
 
   private void awaitUp(int count) {
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(() -> nodes.stream().allMatch(n -> ThreeNodeMesh.up(n) == count));
+    mesh.awaitMembers(count);
   }
 
   private static Total add(MeshNode from, String key, long amount) throws Exception {
@@ -143,10 +125,9 @@ class KeyedAgentsIT {
 
   @Test
   void oneLiveEntityPerKey_evenWhenEveryNodeSendsTheFirstCallsAtOnce() throws Exception {
-    Path dir = Files.createTempDirectory("agentweave-keyed-it");
-    MeshNode a = node(dir, "a", null);
-    MeshNode b = node(dir, "b", a);
-    MeshNode c = node(dir, "c", a);
+    MeshNode a = node("a");
+    MeshNode b = node("b");
+    MeshNode c = node("c");
     awaitUp(3);
 
     // 3 nodes x 20 concurrent first calls of one fresh key.
@@ -182,14 +163,13 @@ class KeyedAgentsIT {
       assertThat(t.total()).isEqualTo(7);
       assertThat(t.node()).isEqualTo(nodeOfKey.get("k" + k));
     }
-    int live = nodes.stream().mapToInt(n -> (int) liveEntities(n)).sum();
+    int live = mesh.nodes().stream().mapToInt(n -> (int) liveEntities(n.node())).sum();
     assertThat(live).isEqualTo(31);
   }
 
   @Test
   void badRequestsAndRefusalsReachTheCaller_andIdleEntitiesArePassivated() throws Exception {
-    Path dir = Files.createTempDirectory("agentweave-keyed-it");
-    MeshNode a = node(dir, "a", null, "", "", "spiffe://test.local/agent/*", Duration.ofSeconds(1));
+    MeshNode a = node("a", "", "", "spiffe://test.local/agent/*", Duration.ofSeconds(1));
     awaitUp(1);
 
     assertThatThrownBy(() -> add(a, "", 1))
@@ -221,12 +201,10 @@ class KeyedAgentsIT {
 
   @Test
   void theEntitysNodeAuthorizesWithTheCallerTheCallCarries() throws Exception {
-    Path dir = Files.createTempDirectory("agentweave-keyed-it");
     // Only a runs entities, and a's policy admits only a's agent.
-    MeshNode a =
-        node(dir, "a", null, "\"entities\"", "entities", "spiffe://test.local/agent/a", null);
+    MeshNode a = node("a", "\"entities\"", "entities", "spiffe://test.local/agent/a", null);
     // b admits everyone: its own checks pass, a's check of b's caller must refuse.
-    MeshNode b = node(dir, "b", a, "", "entities", "spiffe://test.local/agent/*", null);
+    MeshNode b = node("b", "", "entities", "spiffe://test.local/agent/*", null);
     awaitUp(2);
 
     assertThat(add(a, "k", 1).node()).isEqualTo("a");
@@ -240,9 +218,8 @@ class KeyedAgentsIT {
 
   @Test
   void entitiesMoveToANodeThatJoins() throws Exception {
-    Path dir = Files.createTempDirectory("agentweave-keyed-it");
-    MeshNode a = node(dir, "a", null);
-    MeshNode b = node(dir, "b", a);
+    MeshNode a = node("a");
+    MeshNode b = node("b");
     awaitUp(2);
     Map<String, Total> before = new HashMap<>();
     for (int k = 0; k < 40; k++) {
@@ -251,7 +228,7 @@ class KeyedAgentsIT {
       before.put("k" + k, t);
     }
 
-    MeshNode c = node(dir, "c", a);
+    MeshNode c = node("c");
     awaitUp(3);
     // Rebalancing moves shards to c within a few rebalance rounds (10 s each); every call keeps
     // succeeding meanwhile.

@@ -15,6 +15,7 @@ import dev.agentweave.mesh.identity.TrustDomain;
 import dev.agentweave.mesh.identity.x509.DevCertificateAuthority;
 import dev.agentweave.mesh.identity.x509.IdentitySources;
 import dev.agentweave.mesh.node.MeshNode;
+import dev.agentweave.mesh.testkit.TlsClients;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -72,7 +73,7 @@ class GatewayDrainIT {
     MeshNode node = MeshNode.builder(settings).agent(worker).identities(identities).start();
     Gateway gateway = node.component(Gateway.class).orElseThrow();
     SSLContext tls =
-        TestTls.context(
+        TlsClients.context(
             ca.issue(SpiffeId.parse(CALLER), Duration.ofMinutes(10), List.of()), ca.certificate());
     int port = gateway.port();
     ExecutorService pool = Executors.newFixedThreadPool(4);

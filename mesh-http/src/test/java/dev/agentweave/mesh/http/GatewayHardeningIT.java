@@ -17,6 +17,7 @@ import dev.agentweave.mesh.identity.TrustDomain;
 import dev.agentweave.mesh.identity.x509.DevCertificateAuthority;
 import dev.agentweave.mesh.identity.x509.IdentitySources;
 import dev.agentweave.mesh.node.MeshNode;
+import dev.agentweave.mesh.testkit.TlsClients;
 import io.micrometer.core.instrument.Counter;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -109,10 +110,10 @@ class GatewayHardeningIT {
     node = MeshNode.builder(settings).agent(search).identities(identities).start();
     gateway = node.component(Gateway.class).orElseThrow();
     orchestratorTls =
-        TestTls.context(
+        TlsClients.context(
             ca.issue(SpiffeId.parse(ORCHESTRATOR), Duration.ofMinutes(10), List.of()),
             ca.certificate());
-    orchestrator = TestTls.client(orchestratorTls);
+    orchestrator = TlsClients.http11(orchestratorTls);
   }
 
   @AfterAll
@@ -380,7 +381,7 @@ class GatewayHardeningIT {
       }
       assertThat(refused).isEqualTo(30);
       long t0 = System.nanoTime();
-      HttpClient fresh = TestTls.client(orchestratorTls);
+      HttpClient fresh = TlsClients.http11(orchestratorTls);
       HttpResponse<String> r =
           fresh.send(
               HttpRequest.newBuilder(URI.create(gateway.url() + "/whoami"))
@@ -526,7 +527,7 @@ class GatewayHardeningIT {
   void aHandshakeWithoutACertificate_isRefused_loggedAndCounted() throws Exception {
     double before = count("gateway.handshakes.failed", "no_client_certificate");
     int linesBefore = lines("no_client_certificate");
-    SSLContext anonymous = TestTls.context(null, ca.certificate());
+    SSLContext anonymous = TlsClients.context(null, ca.certificate());
     assertThatThrownBy(
             () -> {
               try (RawHttp raw = RawHttp.connect(anonymous, gateway.port())) {

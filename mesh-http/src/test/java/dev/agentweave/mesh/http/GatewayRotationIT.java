@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.identity.x509.SpiffeTls;
+import dev.agentweave.mesh.testkit.TestMesh;
+import dev.agentweave.mesh.testkit.TestNode;
+import dev.agentweave.mesh.testkit.TlsClients;
 import java.math.BigInteger;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -21,15 +22,22 @@ import org.junit.jupiter.api.Test;
 class GatewayRotationIT {
   @Test
   void rotationUnderContinuousRequests_failsNoRequest() throws Exception {
-    Path dir = Files.createTempDirectory("agentweave-rotation-it");
-    try (TestGateway t =
-        new TestGateway(dir.resolve("ca"), ", svid_ttl_seconds: 2, renew_fraction: 0.5")) {
+    try (TestMesh mesh =
+        TestMesh.builder()
+            .node(
+                "node",
+                n ->
+                    n.gateway()
+                        .yaml("identity: {dev_ca: {svid_ttl_seconds: 2, renew_fraction: 0.5}}"))
+            .start()) {
+      TestNode t = mesh.node("node");
+      Gateway gateway = t.component(Gateway.class);
       AtomicInteger rotations = new AtomicInteger();
-      t.identities.onChange(rotations::incrementAndGet);
+      t.identities().onChange(rotations::incrementAndGet);
       SpiffeId caller = SpiffeId.parse("spiffe://test.local/agent/caller");
       SpiffeTls tls =
           SpiffeTls.create(
-              t.identities,
+              t.identities(),
               new dev.agentweave.mesh.identity.TrustDomain("test.local"),
               List.of(),
               "1.3",
@@ -48,11 +56,11 @@ class GatewayRotationIT {
           // A new client context every 5 requests: a new connection with a full handshake (a
           // reused context would resume its TLS session, which keeps the identities of the
           // handshake that created it; see docs/identity.md).
-          ctx = tls.clientContext(caller, id -> id.equals(t.gateway.serverId()));
-          http = TestTls.client(ctx);
+          ctx = tls.clientContext(caller, id -> id.equals(gateway.serverId()));
+          http = TlsClients.http11(ctx);
         }
         try {
-          HttpResponse<String> r = TestTls.get(http, t.gateway.url(), "/whoami");
+          HttpResponse<String> r = TlsClients.get(http, gateway.url(), "/whoami");
           if (r.statusCode() != 200 || !r.body().contains(caller.toString())) {
             failures.add(r.statusCode() + " " + r.body());
           }

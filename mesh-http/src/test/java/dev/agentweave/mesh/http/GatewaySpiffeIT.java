@@ -15,6 +15,7 @@ import dev.agentweave.mesh.identity.x509.DevCertificateAuthority;
 import dev.agentweave.mesh.identity.x509.IdentitySources;
 import dev.agentweave.mesh.identity.x509.SpiffeIdentitySource;
 import dev.agentweave.mesh.node.MeshNode;
+import dev.agentweave.mesh.testkit.TlsClients;
 import dev.agentweave.mesh.testkit.WorkloadApiStandIn;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -74,8 +75,8 @@ class GatewaySpiffeIT {
                   Duration.ofMinutes(5),
                   List.of());
           HttpResponse<String> r =
-              TestTls.get(
-                  TestTls.client(TestTls.context(client, ca.certificate())),
+              TlsClients.get(
+                  TlsClients.http11(TlsClients.context(client, ca.certificate())),
                   gateway.url(),
                   "/whoami");
           assertThat(r.statusCode()).isEqualTo(200);
@@ -87,8 +88,8 @@ class GatewaySpiffeIT {
           spire.publish(mint(ca), ca.bundle(), List.of());
           await().atMost(Duration.ofSeconds(20)).until(() -> changes.get() >= 1);
           HttpResponse<String> after =
-              TestTls.get(
-                  TestTls.client(TestTls.context(client, ca.certificate())),
+              TlsClients.get(
+                  TlsClients.http11(TlsClients.context(client, ca.certificate())),
                   gateway.url(),
                   "/whoami");
           assertThat(after.statusCode()).isEqualTo(200);

@@ -15,6 +15,7 @@ import dev.agentweave.mesh.identity.TrustDomain;
 import dev.agentweave.mesh.identity.x509.DevCertificateAuthority;
 import dev.agentweave.mesh.identity.x509.IdentitySources;
 import dev.agentweave.mesh.node.MeshNode;
+import dev.agentweave.mesh.testkit.TlsClients;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -124,8 +125,8 @@ class GatewayTaskIT {
   }
 
   static HttpClient client(String id) throws Exception {
-    return TestTls.client(
-        TestTls.context(
+    return TlsClients.http11(
+        TlsClients.context(
             ca.issue(SpiffeId.parse(id), Duration.ofMinutes(10), List.of()), ca.certificate()));
   }
 
@@ -300,12 +301,12 @@ class GatewayTaskIT {
 
   @Test
   void metrics_isPrometheusText_forAnAuthorizedCaller_and403Otherwise() throws Exception {
-    HttpResponse<String> ok = TestTls.get(orchestrator, gateway.url(), "/metrics");
+    HttpResponse<String> ok = TlsClients.get(orchestrator, gateway.url(), "/metrics");
     assertThat(ok.statusCode()).isEqualTo(200);
     assertThat(ok.headers().firstValue("Content-Type"))
         .hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
     assertThat(ok.body()).contains("# TYPE");
-    HttpResponse<String> denied = TestTls.get(outsider, gateway.url(), "/metrics");
+    HttpResponse<String> denied = TlsClients.get(outsider, gateway.url(), "/metrics");
     assertThat(denied.statusCode()).isEqualTo(403);
     assertThat(error(denied).get("code").asText()).isEqualTo("permission_denied");
     // The caller learns the decision's id, not the policy's reason (that is in the node's log).

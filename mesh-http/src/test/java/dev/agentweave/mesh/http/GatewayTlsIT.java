@@ -13,6 +13,7 @@ import dev.agentweave.mesh.identity.x509.DevCertificateAuthority;
 import dev.agentweave.mesh.identity.x509.IdentitySources;
 import dev.agentweave.mesh.identity.x509.Pem;
 import dev.agentweave.mesh.node.MeshNode;
+import dev.agentweave.mesh.testkit.TlsClients;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -93,8 +94,8 @@ class GatewayTlsIT {
 
   private static HttpResponse<String> whoami(X509Svid client, String... protocols)
       throws Exception {
-    HttpClient http = TestTls.client(TestTls.context(client, ca.certificate()), protocols);
-    return TestTls.get(http, gateway.url(), "/whoami");
+    HttpClient http = TlsClients.http11(TlsClients.context(client, ca.certificate()), protocols);
+    return TlsClients.get(http, gateway.url(), "/whoami");
   }
 
   private static double rejections() {
@@ -112,12 +113,12 @@ class GatewayTlsIT {
   @Test
   void healthReady_answersForAnAuthenticatedClient_andUnknownPathsAreJson404() throws Exception {
     HttpClient http =
-        TestTls.client(
-            TestTls.context(svid(ca, "spiffe://test.local/agent/probe"), ca.certificate()));
-    HttpResponse<String> ready = TestTls.get(http, gateway.url(), "/health/ready");
+        TlsClients.http11(
+            TlsClients.context(svid(ca, "spiffe://test.local/agent/probe"), ca.certificate()));
+    HttpResponse<String> ready = TlsClients.get(http, gateway.url(), "/health/ready");
     assertThat(ready.statusCode()).isEqualTo(200);
     assertThat(ready.body()).isEqualTo("{\"status\":\"ready\"}");
-    HttpResponse<String> missing = TestTls.get(http, gateway.url(), "/nope");
+    HttpResponse<String> missing = TlsClients.get(http, gateway.url(), "/nope");
     assertThat(missing.statusCode()).isEqualTo(404);
     assertThat(missing.body())
         .contains("\"code\":\"not_found\"", "no route GET /nope", "\"request_id\"");
@@ -188,15 +189,15 @@ class GatewayTlsIT {
             identities, new TrustDomain("test.local"), List.of(), "1.3", r -> {});
     SpiffeId alice = SpiffeId.parse("spiffe://test.local/agent/alice");
     HttpClient right =
-        TestTls.client(
+        TlsClients.http11(
             tls.clientContext(
                 alice, id -> id.equals(SpiffeId.parse("spiffe://test.local/agent/node"))));
-    assertThat(TestTls.get(right, gateway.url(), "/whoami").body()).contains(alice.toString());
+    assertThat(TlsClients.get(right, gateway.url(), "/whoami").body()).contains(alice.toString());
     HttpClient wrong =
-        TestTls.client(
+        TlsClients.http11(
             tls.clientContext(
                 alice, id -> id.equals(SpiffeId.parse("spiffe://test.local/agent/vault"))));
-    assertThatThrownBy(() -> TestTls.get(wrong, gateway.url(), "/whoami"))
+    assertThatThrownBy(() -> TlsClients.get(wrong, gateway.url(), "/whoami"))
         .isInstanceOf(IOException.class);
     assertThatThrownBy(
             () ->
@@ -330,7 +331,7 @@ class GatewayTlsIT {
   void serverCertificates_keyUsageAndExtendedKeyUsage_areCheckedByTheMeshClient(
       String name, DevCertificateAuthority.Usages usages, boolean accepted) throws Exception {
     X509Svid server = withUsages("spiffe://test.local/agent/server", usages);
-    javax.net.ssl.SSLContext serverCtx = TestTls.context(server, ca.certificate());
+    javax.net.ssl.SSLContext serverCtx = TlsClients.context(server, ca.certificate());
     java.util.List<String> refusals = new java.util.concurrent.CopyOnWriteArrayList<>();
     dev.agentweave.mesh.identity.x509.SpiffeTls tls =
         dev.agentweave.mesh.identity.x509.SpiffeTls.create(

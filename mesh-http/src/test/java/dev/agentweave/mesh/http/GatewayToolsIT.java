@@ -2,15 +2,11 @@ package dev.agentweave.mesh.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agentweave.mesh.SpiffeId;
-import dev.agentweave.mesh.identity.TrustDomain;
 import dev.agentweave.mesh.identity.X509Svid;
-import dev.agentweave.mesh.identity.x509.DevCertificateAuthority;
 import dev.agentweave.mesh.identity.x509.Pem;
+import dev.agentweave.mesh.testkit.TestMesh;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -19,26 +15,24 @@ import org.junit.jupiter.api.Test;
 
 /** curl and openssl (Debian packages, installed by .ci/run) against the gateway. */
 class GatewayToolsIT {
+  static TestMesh mesh;
   static Path dir;
-  static TestGateway t;
+  static Gateway gateway;
 
   @BeforeAll
   static void start() throws Exception {
-    dir = Files.createTempDirectory("agentweave-tools-it");
-    t = new TestGateway(dir.resolve("ca"), "");
-    DevCertificateAuthority ca =
-        DevCertificateAuthority.openOrCreate(dir.resolve("ca"), new TrustDomain("test.local"));
-    X509Svid svid =
-        ca.issue(
-            SpiffeId.parse("spiffe://test.local/agent/curl"), Duration.ofMinutes(10), List.of());
+    mesh = TestMesh.builder().node("node", n -> n.gateway()).start();
+    dir = mesh.directory();
+    gateway = mesh.node("node").component(Gateway.class);
+    X509Svid svid = mesh.issue("curl");
     Pem.write(dir.resolve("svid.pem"), Pem.encodeCertificates(svid.chain()), false);
     Pem.write(dir.resolve("svid.key"), Pem.encodePrivateKey(svid.privateKey()), true);
-    Pem.write(dir.resolve("bundle.pem"), Pem.encodeCertificates(List.of(ca.certificate())), false);
+    Pem.write(dir.resolve("bundle.pem"), Pem.encodeCertificates(List.of(mesh.root())), false);
   }
 
   @AfterAll
   static void stop() {
-    t.close();
+    mesh.close();
   }
 
   record Result(int code, String out) {}
@@ -68,7 +62,7 @@ class GatewayToolsIT {
             dir.resolve("svid.key").toString(),
             "--cacert",
             dir.resolve("bundle.pem").toString(),
-            "https://localhost:" + t.gateway.port() + "/whoami");
+            "https://localhost:" + gateway.port() + "/whoami");
     assertThat(r.code()).as(r.out()).isZero();
     assertThat(r.out()).isEqualTo("{\"spiffe_id\":\"spiffe://test.local/agent/curl\"}");
   }
@@ -81,7 +75,7 @@ class GatewayToolsIT {
             "-sS",
             "--cacert",
             dir.resolve("bundle.pem").toString(),
-            "https://localhost:" + t.gateway.port() + "/whoami");
+            "https://localhost:" + gateway.port() + "/whoami");
     assertThat(r.code()).as(r.out()).isNotZero();
     assertThat(r.out()).doesNotContain("spiffe_id");
   }
@@ -89,7 +83,7 @@ class GatewayToolsIT {
   @Test
   void curl_plainHttp_getsNoAnswer() throws Exception {
     Result r =
-        run("curl", "-sS", "--max-time", "10", "http://localhost:" + t.gateway.port() + "/whoami");
+        run("curl", "-sS", "--max-time", "10", "http://localhost:" + gateway.port() + "/whoami");
     assertThat(r.code()).as(r.out()).isNotZero();
     assertThat(r.out()).doesNotContain("spiffe_id");
   }
@@ -101,7 +95,7 @@ class GatewayToolsIT {
             "openssl",
             "s_client",
             "-connect",
-            "127.0.0.1:" + t.gateway.port(),
+            "127.0.0.1:" + gateway.port(),
             "-cert",
             dir.resolve("svid.pem").toString(),
             "-key",
@@ -119,7 +113,7 @@ class GatewayToolsIT {
             "openssl",
             "s_client",
             "-connect",
-            "127.0.0.1:" + t.gateway.port(),
+            "127.0.0.1:" + gateway.port(),
             "-tls1_2",
             "-cert",
             dir.resolve("svid.pem").toString(),

@@ -13,6 +13,7 @@ import dev.agentweave.mesh.identity.TrustDomain;
 import dev.agentweave.mesh.identity.x509.DevCertificateAuthority;
 import dev.agentweave.mesh.identity.x509.IdentitySources;
 import dev.agentweave.mesh.node.MeshNode;
+import dev.agentweave.mesh.testkit.TlsClients;
 import java.lang.management.ManagementFactory;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -171,8 +172,8 @@ class StreamingIT {
     DevCertificateAuthority ca =
         DevCertificateAuthority.openOrCreate(dir.resolve("ca"), new TrustDomain("test.local"));
     HttpClient http =
-        TestTls.client(
-            TestTls.context(
+        TlsClients.http11(
+            TlsClients.context(
                 ca.issue(
                     SpiffeId.parse("spiffe://test.local/agent/client"),
                     Duration.ofMinutes(10),

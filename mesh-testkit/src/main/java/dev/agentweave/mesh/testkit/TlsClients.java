@@ -93,6 +93,27 @@ public final class TlsClients {
         .build();
   }
 
+  /**
+   * GETs a path of a server as text, within 20 s.
+   *
+   * @param client the client
+   * @param base the server's URL, for example a gateway's
+   * @param path the path, for example {@code /whoami}
+   * @return the response
+   * @throws java.io.IOException if the request fails (including a TLS handshake failure)
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public static java.net.http.HttpResponse<String> get(
+      HttpClient client, java.net.URI base, String path)
+      throws java.io.IOException, InterruptedException {
+    return client.send(
+        java.net.http.HttpRequest.newBuilder(base.resolve(path))
+            .timeout(Duration.ofSeconds(20))
+            .GET()
+            .build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
   private static KeyStore emptyStore() throws GeneralSecurityException {
     KeyStore store = KeyStore.getInstance("PKCS12");
     try {
