@@ -12,6 +12,8 @@ import dev.agentweave.mesh.http.GatewayClient;
 import dev.agentweave.mesh.identity.IdentitySource;
 import dev.agentweave.mesh.identity.x509.IdentitySources;
 import dev.agentweave.mesh.node.MeshNode;
+import dev.agentweave.mesh.testkit.NodeProcess;
+import dev.agentweave.mesh.testkit.Ports;
 import dev.agentweave.samples.SearchAgent;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +37,7 @@ class ClusterProcessesIT {
   static final SpiffeId SEARCH = SpiffeId.parse("spiffe://example.org/agent/search");
 
   @TempDir Path dir;
-  final List<Process> processes = new ArrayList<>();
+  final List<NodeProcess> processes = new ArrayList<>();
   final List<AutoCloseable> toClose = new ArrayList<>();
 
   @AfterEach
@@ -43,15 +45,14 @@ class ClusterProcessesIT {
     for (int i = toClose.size() - 1; i >= 0; i--) {
       toClose.get(i).close();
     }
-    for (Process p : processes) {
-      p.destroyForcibly(); // only the processes this test started
-      p.waitFor(30, TimeUnit.SECONDS);
+    for (NodeProcess p : processes) {
+      p.close(); // SIGKILL to a process this test started, if it still runs
+      p.keepLog(getClass());
     }
-    NodeProcesses.keepLogs(dir, getClass());
   }
 
-  Process start(String name, int remoting, int gateway, int seed) throws Exception {
-    Process p = NodeProcesses.clusterNode(dir, "search", name, remoting, seed, gateway);
+  NodeProcess start(String name, int remoting, int gateway, int seed) throws Exception {
+    NodeProcess p = SampleNodeConfigs.clusterNode(dir, "search", name, remoting, seed, gateway);
     processes.add(p);
     return p;
   }
@@ -60,11 +61,11 @@ class ClusterProcessesIT {
   void theDirectoryConverges_callsSpread_andASigkilledNodeLosesNoAcknowledgedCall()
       throws Exception {
     // The four members start on one dev CA directory at once; one of them creates the CA.
-    int seed = NodeProcesses.freePort();
-    List<Process> nodes = new ArrayList<>();
+    int seed = Ports.freeLoopbackPort();
+    List<NodeProcess> nodes = new ArrayList<>();
     for (int i = 1; i <= 3; i++) {
       nodes.add(
-          start("p" + i, i == 1 ? seed : NodeProcesses.freePort(), NodeProcesses.freePort(), seed));
+          start("p" + i, i == 1 ? seed : Ports.freeLoopbackPort(), Ports.freeLoopbackPort(), seed));
     }
     MeshSettings settings =
         MeshSettings.parse(
@@ -138,9 +139,9 @@ class ClusterProcessesIT {
       loop(search, end, ok, failuresAt, failures, done);
     }
     await().atMost(Duration.ofSeconds(20)).until(() -> System.nanoTime() - start > 5e9);
-    Process victim = nodes.get(2);
+    NodeProcess victim = nodes.get(2);
     killedAt[0] = System.nanoTime();
-    victim.destroyForcibly(); // SIGKILL to a process this test started
+    victim.kill(); // SIGKILL to a process this test started
     // While the load goes on: the node leaves the observer's directory once it is unreachable.
     await()
         .atMost(Duration.ofSeconds(60))
@@ -163,13 +164,13 @@ class ClusterProcessesIT {
         ok.get(), failures.size(), lastFailureMs, droppedMs);
 
     // A planned stop: SIGTERM makes a member drain, leave the cluster and exit 0.
-    Process leaving =
+    NodeProcess leaving =
         nodes.stream().filter(p -> p != victim && p != nodes.get(0)).findFirst().get();
     long termAt = System.nanoTime();
-    Process term = new ProcessBuilder("kill", "-TERM", Long.toString(leaving.pid())).start();
-    assertThat(term.waitFor(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(leaving.waitFor(60, TimeUnit.SECONDS)).as("member exits after SIGTERM").isTrue();
-    assertThat(leaving.exitValue()).as("exit status of a member stopped by SIGTERM").isZero();
+    leaving.terminate();
+    assertThat(leaving.awaitExit(Duration.ofSeconds(60)))
+        .as("exit status of a member stopped by SIGTERM")
+        .isZero();
     await()
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(50))

@@ -2,6 +2,7 @@ package dev.agentweave.mesh.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agentweave.mesh.testkit.Ports;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ class ExpectedFailuresProcessIT {
 
   @Test
   void authzCheck_withTheOpaServerDown_deniesFailClosed_withoutAStackTrace() throws Exception {
-    int closed = NodeProcesses.freePort(); // nothing listens there
+    int closed = Ports.freeLoopbackPort(); // nothing listens there
     Path config = dir.resolve("node.yaml");
     Files.writeString(
         config,

@@ -6,12 +6,13 @@ import static org.awaitility.Awaitility.await;
 import dev.agentweave.mesh.Agent;
 import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.node.MeshNode;
+import dev.agentweave.mesh.testkit.NodeProcess;
+import dev.agentweave.mesh.testkit.Ports;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.junit.jupiter.api.AfterEach;
@@ -26,14 +27,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ForeignTrustDomainProcessIT {
   @TempDir Path dir;
-  Process process;
+  NodeProcess process;
   MeshNode foreign;
 
   @AfterEach
   void stop() throws Exception {
     if (process != null) {
-      process.destroyForcibly(); // only the process this test started
-      process.waitFor(30, TimeUnit.SECONDS);
+      process.close(); // SIGKILL to the process this test started, if it still runs
     }
     if (foreign != null) {
       foreign.close();
@@ -74,20 +74,14 @@ class ForeignTrustDomainProcessIT {
         server: {host: 127.0.0.1, port: %d, agents: [search], graceful_shutdown_seconds: 2}
         """
             .formatted(
-                dir.resolve("ca"), NodeProcesses.freePort(), port, NodeProcesses.freePort()));
-    Path log = dir.resolve("honest.log");
-    process = NodeProcesses.node(config, dir).redirectOutput(log.toFile()).start();
+                dir.resolve("ca"), Ports.freeLoopbackPort(), port, Ports.freeLoopbackPort()));
+    process = NodeProcess.builder(dir, "honest").config(config).start();
 
     // The process tries to join through the foreign seed and refuses its certificate.
-    await()
-        .atMost(Duration.ofSeconds(120))
-        .until(
-            () ->
-                Files.exists(log)
-                    && Files.readString(log).contains("refused a remoting peer")
-                    && Files.readString(log).contains("other.org"));
+    assertThat(process.awaitLine("refused a remoting peer", Duration.ofSeconds(120)))
+        .contains("other.org");
     assertThat(process.isAlive()).isTrue();
-    String text = Files.readString(log);
+    String text = process.log();
     assertThat(text).contains("trust domain other.org is not accepted");
     // The foreign cluster still has its one member: the process never joined it.
     assertThat(members(cluster)).isEqualTo(1);

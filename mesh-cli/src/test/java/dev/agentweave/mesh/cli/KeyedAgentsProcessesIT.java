@@ -11,6 +11,8 @@ import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.identity.IdentitySource;
 import dev.agentweave.mesh.identity.x509.IdentitySources;
 import dev.agentweave.mesh.node.MeshNode;
+import dev.agentweave.mesh.testkit.NodeProcess;
+import dev.agentweave.mesh.testkit.Ports;
 import dev.agentweave.samples.ConversationAgent;
 import dev.agentweave.samples.ConversationAgent.Conversation;
 import java.nio.file.Files;
@@ -40,7 +42,7 @@ class KeyedAgentsProcessesIT {
   static final SpiffeId SEARCH = SpiffeId.parse("spiffe://example.org/agent/search");
 
   @TempDir Path dir;
-  final List<Process> processes = new ArrayList<>();
+  final List<NodeProcess> processes = new ArrayList<>();
   final List<AutoCloseable> toClose = new ArrayList<>();
 
   @AfterEach
@@ -48,18 +50,17 @@ class KeyedAgentsProcessesIT {
     for (int i = toClose.size() - 1; i >= 0; i--) {
       toClose.get(i).close();
     }
-    for (Process p : processes) {
-      p.destroyForcibly(); // only the processes this test started
-      p.waitFor(30, TimeUnit.SECONDS);
+    for (NodeProcess p : processes) {
+      p.close(); // SIGKILL to a process this test started, if it still runs
+      p.keepLog(getClass());
     }
-    NodeProcesses.keepLogs(dir, getClass());
   }
 
   /** Starts a node process and waits until it says it is ready. */
-  Process start(String name, int remoting, int seed) throws Exception {
-    Process p =
-        NodeProcesses.clusterNode(
-            dir, "conversations", name, remoting, seed, NodeProcesses.freePort());
+  NodeProcess start(String name, int remoting, int seed) throws Exception {
+    NodeProcess p =
+        SampleNodeConfigs.clusterNode(
+            dir, "conversations", name, remoting, seed, Ports.freeLoopbackPort());
     Path log = dir.resolve(name + ".log");
     processes.add(p);
     await()
@@ -85,9 +86,9 @@ class KeyedAgentsProcessesIT {
   @Test
   void oneEntityPerKey_entitiesMoveToAJoiningNode_andTheSingletonHandsOverWhenItsNodeDies()
       throws Exception {
-    int seed = NodeProcesses.freePort();
-    Process p1 = start("p1", seed, seed);
-    start("p2", NodeProcesses.freePort(), seed);
+    int seed = Ports.freeLoopbackPort();
+    NodeProcess p1 = start("p1", seed, seed);
+    start("p2", Ports.freeLoopbackPort(), seed);
     Files.writeString(dir.resolve("nothing.cedar"), "// permits nothing\n");
     MeshSettings settings =
         MeshSettings.parse(
@@ -156,7 +157,7 @@ class KeyedAgentsProcessesIT {
 
     // Rebalance on join: p3 joins, and some conversations move to it (rebalance rounds are 10 s).
     long joinStarted = System.nanoTime();
-    start("p3", NodeProcesses.freePort(), seed);
+    start("p3", Ports.freeLoopbackPort(), seed);
     Map<String, Conversation> moved = new HashMap<>();
     await()
         .atMost(Duration.ofSeconds(120))
@@ -192,7 +193,7 @@ class KeyedAgentsProcessesIT {
     // SIGKILL p1: the split brain resolver downs it, the singleton starts on the next oldest
     // process, and fresh decisions are allowed again; conversations of p1 restart elsewhere.
     long killedAt = System.nanoTime();
-    p1.destroyForcibly(); // SIGKILL to a process this test started
+    p1.kill(); // SIGKILL to a process this test started
     int[] probe = {1};
     await()
         .atMost(Duration.ofSeconds(120))

@@ -2,6 +2,9 @@ package dev.agentweave.mesh.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agentweave.mesh.testkit.NodeProcess;
+import dev.agentweave.mesh.testkit.Ports;
+import dev.agentweave.mesh.testkit.TlsClients;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -9,11 +12,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
@@ -25,23 +26,7 @@ class NodeCommandIT {
 
   @Test
   void node_printsReady_servesMutualTls_andStopsOnSigterm() throws Exception {
-    Path config = dir.resolve("node.yaml");
-    Files.writeString(
-        config,
-        """
-        agent: {name: search, trust_domain: example.org, environment: development}
-        identity:
-          provider: dev-ca
-          dev_ca: {directory: "%s"}
-        authorization:
-          provider: cedar
-          cedar: {policy_file: "%s"}
-          audit: {enabled: false}
-        server: {host: 127.0.0.1, port: 0, graceful_shutdown_seconds: 5, agents: [search]}
-        """
-            .formatted(
-                dir.resolve("ca"),
-                Path.of("..", "config", "policy.cedar").toAbsolutePath().normalize()));
+    Path config = SampleNodeConfigs.searchNode(dir, 0, "graceful_shutdown_seconds: 5");
     CliTest.Run issued =
         CliTest.run(
             "ca",
@@ -55,28 +40,10 @@ class NodeCommandIT {
     assertThat(issued.code()).as(issued.err()).isZero();
     assertThat(issued.out()).contains("issued spiffe://example.org/agent/tester");
 
-    Process p = NodeProcesses.node(config, dir).start();
+    NodeProcess p = NodeProcess.builder(dir, "node").config(config).start();
     try {
-      BufferedReader out =
-          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-      CompletableFuture<String> ready =
-          CompletableFuture.supplyAsync(
-              () -> {
-                try {
-                  String line;
-                  while ((line = out.readLine()) != null) {
-                    if (line.startsWith("ready ")) {
-                      return line;
-                    }
-                  }
-                  return "exited without a ready line";
-                } catch (java.io.IOException e) {
-                  return e.toString();
-                }
-              });
-      String line = ready.get(60, TimeUnit.SECONDS);
-      assertThat(line).matches("ready https://127\\.0\\.0\\.1:\\d+");
-      URI url = URI.create(line.substring("ready ".length()));
+      URI url = p.awaitReady(Duration.ofSeconds(60)).orElseThrow();
+      assertThat(url.toString()).matches("https://127\\.0\\.0\\.1:\\d+");
 
       HttpResponse<String> r = whoami(url, dir.resolve("tester"));
       assertThat(r.statusCode()).isEqualTo(200);
@@ -108,25 +75,22 @@ class NodeCommandIT {
           .contains("2: ")
           .containsPattern("in \\d+\\.\\d\\d ms");
 
-      // SIGTERM to the process this test started (Process.destroy would close its output first).
-      Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start();
-      assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
-      assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("node exits after SIGTERM").isTrue();
-      String rest = String.join("\n", out.lines().toList());
-      assertThat(rest).contains("stopped").doesNotContain("Exception");
-      assertThat(p.exitValue()).as("exit status after SIGTERM").isZero();
+      // SIGTERM to the process this test started.
+      p.terminate();
+      assertThat(p.awaitExit(Duration.ofSeconds(60))).as("exit status after SIGTERM").isZero();
+      assertThat(p.log()).contains("stopped").doesNotContain("Exception");
     } finally {
-      p.destroyForcibly();
+      p.close();
     }
   }
 
   @Test
   void sigtermUnderLoad_answersEveryRequestSent_drainsAndExitsZero() throws Exception {
-    int port = NodeProcesses.freePort();
-    Path config = NodeProcesses.searchNode(dir, port, "graceful_shutdown_seconds: 10", "tester");
+    int port = Ports.freeLoopbackPort();
+    Path config =
+        SampleNodeConfigs.searchNode(dir, port, "graceful_shutdown_seconds: 10", "tester");
     Path creds = dir.resolve("tester");
-    Process p =
-        NodeProcesses.node(config, dir).redirectOutput(dir.resolve("node.log").toFile()).start();
+    NodeProcess p = NodeProcess.builder(dir, "node").config(config).start();
     java.util.concurrent.ExecutorService load =
         java.util.concurrent.Executors.newFixedThreadPool(16);
     try {
@@ -205,8 +169,7 @@ class NodeCommandIT {
       halfOut.flush();
       int okBefore = ok.get();
 
-      Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start();
-      assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      p.terminate();
       halfOut.write(body.substring(10).getBytes(StandardCharsets.US_ASCII));
       halfOut.flush();
       String statusLine =
@@ -218,21 +181,21 @@ class NodeCommandIT {
           .matches("HTTP/1.1 (200|503) .*");
       half.close();
 
-      assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("node exits after SIGTERM").isTrue();
+      int exit = p.awaitExit(Duration.ofSeconds(60));
       stop.set(true);
       for (var f : loops) {
         f.get(60, TimeUnit.SECONDS);
       }
-      String log = Files.readString(dir.resolve("node.log"));
-      assertThat(p.exitValue()).as("exit status after SIGTERM; log:%n%s", log).isZero();
+      String log = p.log();
+      assertThat(exit).as("exit status after SIGTERM; log:%n%s", log).isZero();
       assertThat(wrong).as("answers other than 200 and 503 with Retry-After").isEmpty();
       assertThat(ok.get()).isGreaterThan(okBefore);
       assertThat(notConnected.get()).as("calls after the port was released").isPositive();
       assertThat(log).contains("stopping on SIGTERM", "stopped").doesNotContain("Exception");
     } finally {
       load.shutdownNow();
-      p.destroyForcibly();
-      NodeProcesses.keepLogs(dir, NodeCommandIT.class);
+      p.close();
+      p.keepLog(NodeCommandIT.class);
     }
   }
 
@@ -278,10 +241,10 @@ class NodeCommandIT {
   }
 
   private static HttpClient client(Path creds) throws Exception {
-    return NodeProcesses.mtlsClient(creds);
+    return TlsClients.http11(TlsClients.fromPemDirectory(creds));
   }
 
   private static SSLContext tls(Path creds) throws Exception {
-    return NodeProcesses.mtls(creds);
+    return TlsClients.fromPemDirectory(creds);
   }
 }

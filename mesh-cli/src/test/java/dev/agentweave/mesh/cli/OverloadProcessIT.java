@@ -2,11 +2,13 @@ package dev.agentweave.mesh.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agentweave.mesh.testkit.NodeProcess;
+import dev.agentweave.mesh.testkit.Ports;
+import dev.agentweave.mesh.testkit.TlsClients;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -36,20 +38,20 @@ class OverloadProcessIT {
 
   @Test
   void tenTimesCapacity_for60s_answers200Or503_andRecovers() throws Exception {
-    int port = NodeProcesses.freePort();
+    int port = Ports.freeLoopbackPort();
     Path config =
-        NodeProcesses.searchNode(
+        SampleNodeConfigs.searchNode(
             dir,
             port,
             "max_concurrent_requests: 32\nrequest_timeout_seconds: 10",
             "tester",
             "prometheus");
-    Process node =
-        NodeProcesses.node(config, dir).redirectOutput(dir.resolve("node.log").toFile()).start();
+    NodeProcess node = NodeProcess.builder(dir, "node").config(config).start();
     try {
       URI url = URI.create("https://127.0.0.1:" + port);
-      HttpClient http = NodeProcesses.mtlsClient(dir.resolve("tester"));
-      HttpClient prometheus = NodeProcesses.mtlsClient(dir.resolve("prometheus"));
+      HttpClient http = TlsClients.http11(TlsClients.fromPemDirectory(dir.resolve("tester")));
+      HttpClient prometheus =
+          TlsClients.http11(TlsClients.fromPemDirectory(dir.resolve("prometheus")));
       HttpRequest search =
           HttpRequest.newBuilder(url.resolve("/task"))
               .timeout(Duration.ofSeconds(15))
@@ -112,7 +114,7 @@ class OverloadProcessIT {
           // keep trying until 5 s
         }
       }
-      String log = Files.readString(dir.resolve("node.log"));
+      String log = node.log();
       System.out.println("overload: unexpected outcomes by kind " + load.wrongKinds);
       String scrape =
           prometheus
@@ -142,8 +144,8 @@ class OverloadProcessIT {
           maxHeap.get() / 1048576.0,
           heapLimit / 1048576.0);
     } finally {
-      node.destroyForcibly();
-      NodeProcesses.keepLogs(dir, OverloadProcessIT.class);
+      node.close();
+      node.keepLog(OverloadProcessIT.class);
     }
   }
 

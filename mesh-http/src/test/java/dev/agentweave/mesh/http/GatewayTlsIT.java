@@ -3,16 +3,14 @@ package dev.agentweave.mesh.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.agentweave.mesh.Agent;
 import dev.agentweave.mesh.SpiffeId;
-import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.identity.IdentitySource;
 import dev.agentweave.mesh.identity.TrustDomain;
 import dev.agentweave.mesh.identity.X509Svid;
 import dev.agentweave.mesh.identity.x509.DevCertificateAuthority;
-import dev.agentweave.mesh.identity.x509.IdentitySources;
 import dev.agentweave.mesh.identity.x509.Pem;
 import dev.agentweave.mesh.node.MeshNode;
+import dev.agentweave.mesh.testkit.TestMesh;
 import dev.agentweave.mesh.testkit.TlsClients;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -22,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,6 +27,7 @@ import org.junit.jupiter.api.Test;
 /** The TLS-only gateway with real certificates and real handshakes, case by case. */
 class GatewayTlsIT {
   static Path dir;
+  static TestMesh mesh;
   static DevCertificateAuthority ca;
   static DevCertificateAuthority rogue;
   static DevCertificateAuthority partner;
@@ -41,7 +39,6 @@ class GatewayTlsIT {
   @BeforeAll
   static void start() throws Exception {
     dir = Files.createTempDirectory("agentweave-gateway-it");
-    ca = DevCertificateAuthority.openOrCreate(dir.resolve("ca"), new TrustDomain("test.local"));
     rogue =
         DevCertificateAuthority.openOrCreate(dir.resolve("rogue"), new TrustDomain("test.local"));
     partner =
@@ -56,35 +53,35 @@ class GatewayTlsIT {
         dir.resolve("stranger.pem"),
         Pem.encodeCertificates(List.of(stranger.certificate())),
         false);
-    MeshSettings settings =
-        MeshSettings.parse(
-            "it",
-            """
-            agent: {name: node, trust_domain: test.local, environment: development}
-            identity:
-              provider: dev-ca
-              allowed_trust_domains: [partner.example]
-              bundles:
-                - {trust_domain: partner.example, file: "%s"}
-                - {trust_domain: stranger.example, file: "%s"}
-              dev_ca: {directory: "%s"}
-            server: {host: 127.0.0.1, port: 0}
-            """
-                .formatted(
-                    dir.resolve("partner.pem"), dir.resolve("stranger.pem"), dir.resolve("ca")),
-            Map.of());
-    identities = IdentitySources.fromSettings(settings);
-    node = MeshNode.builder(settings).agent(Agent.of("node")).identities(identities).start();
-    gateway = node.component(Gateway.class).orElseThrow();
+    mesh =
+        TestMesh.builder()
+            .node(
+                "node",
+                n ->
+                    n.gateway()
+                        .yaml(
+                            """
+                            identity:
+                              allowed_trust_domains: [partner.example]
+                              bundles:
+                                - {trust_domain: partner.example, file: "%s"}
+                                - {trust_domain: stranger.example, file: "%s"}
+                            """
+                                .formatted(
+                                    dir.resolve("partner.pem"), dir.resolve("stranger.pem"))))
+            .start();
+    ca =
+        DevCertificateAuthority.openOrCreate(
+            mesh.directory().resolve("ca"), new TrustDomain("test.local"));
+    node = mesh.node("node").node();
+    identities = mesh.node("node").identities();
+    gateway = mesh.node("node").component(Gateway.class);
   }
 
   @AfterAll
   static void stop() {
-    if (node != null) {
-      node.close();
-    }
-    if (identities != null) {
-      identities.close();
+    if (mesh != null) {
+      mesh.close();
     }
   }
 
