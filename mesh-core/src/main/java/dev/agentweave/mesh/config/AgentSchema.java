@@ -305,14 +305,7 @@ final class AgentSchema {
     Map<String, Spec> cedar = new LinkedHashMap<>();
     cedar.put("policy_file", str("", "Cedar policies (required for provider cedar)."));
     cedar.put("entities_file", str("", "Optional Cedar entities, as Cedar's entities JSON."));
-    cedar.put(
-        "reload_seconds",
-        leaf(
-            Kind.DOUBLE,
-            5.0,
-            v -> ((Double) v) >= 0.1,
-            "a number >= 0.1",
-            "How often the policy file is checked for changes."));
+    cedar.put("reload_seconds", reloadSeconds("How often the policy file is checked for changes."));
     authz.put("cedar", new Section(cedar, null));
     Map<String, Spec> wasm = new LinkedHashMap<>();
     wasm.put(
@@ -320,14 +313,7 @@ final class AgentSchema {
         str("", "OPA policy compiled with opa build -t wasm (required for provider opa-wasm)."));
     wasm.put("entrypoint", str("agentweave/authz/allow", "Entrypoint of the compiled policy."));
     wasm.put("data_file", str("", "Optional JSON document for data."));
-    wasm.put(
-        "reload_seconds",
-        leaf(
-            Kind.DOUBLE,
-            5.0,
-            v -> ((Double) v) >= 0.1,
-            "a number >= 0.1",
-            "How often the files are checked for changes."));
+    wasm.put("reload_seconds", reloadSeconds("How often the files are checked for changes."));
     authz.put("opa_wasm", new Section(wasm, null));
     authz.put(
         "default_action",
@@ -353,5 +339,10 @@ final class AgentSchema {
     authz.put("cache", new Section(cache, null));
     authz.put("audit", new Section(audit, null));
     return new Section(authz, null);
+  }
+
+  /** How often a policy engine checks its files: 5 s unless set, at least 0.1 s. */
+  private static Spec reloadSeconds(String doc) {
+    return leaf(Kind.DOUBLE, 5.0, v -> ((Double) v) >= 0.1, "a number >= 0.1", doc);
   }
 }
