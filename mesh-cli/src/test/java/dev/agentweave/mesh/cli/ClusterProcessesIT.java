@@ -3,30 +3,26 @@ package dev.agentweave.mesh.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.agentweave.mesh.Agent;
 import dev.agentweave.mesh.AgentRef;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.cluster.ClusterAgentDirectory;
-import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.http.GatewayClient;
-import dev.agentweave.mesh.identity.IdentitySource;
-import dev.agentweave.mesh.identity.x509.IdentitySources;
 import dev.agentweave.mesh.node.MeshNode;
 import dev.agentweave.mesh.testkit.NodeProcess;
-import dev.agentweave.mesh.testkit.Ports;
+import dev.agentweave.mesh.testkit.NodeSpec;
+import dev.agentweave.mesh.testkit.TestMesh;
 import dev.agentweave.samples.SearchAgent;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three {@code agentweave node} processes form a cluster on loopback; this JVM joins as a fourth
@@ -36,67 +32,46 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterProcessesIT {
   static final SpiffeId SEARCH = SpiffeId.parse("spiffe://example.org/agent/search");
 
-  @TempDir Path dir;
-  final List<NodeProcess> processes = new ArrayList<>();
-  final List<AutoCloseable> toClose = new ArrayList<>();
+  TestMesh mesh;
 
   @AfterEach
-  void stop() throws Exception {
-    for (int i = toClose.size() - 1; i >= 0; i--) {
-      toClose.get(i).close();
-    }
-    for (NodeProcess p : processes) {
-      p.close(); // SIGKILL to a process this test started, if it still runs
-      p.keepLog(getClass());
+  void stop() {
+    if (mesh != null) {
+      mesh.keepLogs(getClass());
+      mesh.close(); // SIGKILL to the processes this test started, if they still run
     }
   }
 
-  NodeProcess start(String name, int remoting, int gateway, int seed) throws Exception {
-    NodeProcess p = SampleNodeConfigs.clusterNode(dir, "search", name, remoting, seed, gateway);
-    processes.add(p);
-    return p;
+  /** A process of the cluster hosting the sample search agent, with its gateway. */
+  static void searchNode(NodeSpec n) {
+    n.agentName("search").hosts("search").gateway();
   }
 
   @Test
   void theDirectoryConverges_callsSpread_andASigkilledNodeLosesNoAcknowledgedCall()
       throws Exception {
-    // The four members start on one dev CA directory at once; one of them creates the CA.
-    int seed = Ports.freeLoopbackPort();
-    List<NodeProcess> nodes = new ArrayList<>();
-    for (int i = 1; i <= 3; i++) {
-      nodes.add(
-          start("p" + i, i == 1 ? seed : Ports.freeLoopbackPort(), Ports.freeLoopbackPort(), seed));
-    }
-    MeshSettings settings =
-        MeshSettings.parse(
-            "observer",
-            """
-            agent: {name: observer, trust_domain: example.org, environment: development}
-            identity: {provider: dev-ca, dev_ca: {directory: "%s"}}
-            authorization:
-              provider: allow-list
-              allow:
-                - {caller: "spiffe://example.org/agent/observer", callee: "spiffe://example.org/agent/search", actions: [search]}
-            cluster:
-              enabled: true
-              node_name: observer
-              host: 127.0.0.1
-              port: 0
-              seed_nodes: ["127.0.0.1:%d"]
-              split_brain_resolver: {stable_after_seconds: 5}
-            transport:
-              retry: {max_attempts: 3, backoff_base_seconds: 0.05, backoff_max_seconds: 0.2}
-            server: {enabled: false}
-            """
-                .formatted(dir.resolve("ca"), seed),
-            Map.of());
-    IdentitySource ids = IdentitySources.fromSettings(settings);
-    MeshNode observer =
-        MeshNode.builder(settings).agent(Agent.of("observer")).identities(ids).start();
-    ClusterAgentDirectory directory = observer.component(ClusterAgentDirectory.class).orElseThrow();
-    toClose.add(ids);
-    toClose.add(observer);
-    GatewayClient client = observer.component(GatewayClient.class).orElseThrow();
+    // Three processes and this JVM's observer form one cluster on one dev CA, deciding with the
+    // sample node's Cedar policies.
+    mesh =
+        TestMesh.builder()
+            .trustDomain("example.org")
+            .cedar(Files.readString(Path.of("..", "config", "policy.cedar")))
+            .cluster()
+            .timeout(Duration.ofSeconds(180))
+            .process("p1", ClusterProcessesIT::searchNode)
+            .process("p2", ClusterProcessesIT::searchNode)
+            .process("p3", ClusterProcessesIT::searchNode)
+            .node(
+                "observer",
+                n ->
+                    n.yaml(
+                        "transport: {retry: {max_attempts: 3, backoff_base_seconds: 0.05,"
+                            + " backoff_max_seconds: 0.2}}"))
+            .start();
+    List<NodeProcess> nodes = mesh.processes();
+    MeshNode observer = mesh.node("observer").node();
+    ClusterAgentDirectory directory = mesh.node("observer").component(ClusterAgentDirectory.class);
+    GatewayClient client = mesh.node("observer").component(GatewayClient.class);
 
     // Directory convergence: the observer finds the search agent on all three processes.
     await()

@@ -3,18 +3,20 @@ package dev.agentweave.mesh.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.agentweave.mesh.Agent;
 import dev.agentweave.mesh.AgentRef;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.cluster.ClusterAgentDirectory;
-import dev.agentweave.mesh.config.MeshSettings;
-import dev.agentweave.mesh.identity.IdentitySource;
-import dev.agentweave.mesh.identity.x509.IdentitySources;
 import dev.agentweave.mesh.node.MeshNode;
 import dev.agentweave.mesh.testkit.NodeProcess;
+import dev.agentweave.mesh.testkit.NodeSpec;
 import dev.agentweave.mesh.testkit.Ports;
+import dev.agentweave.mesh.testkit.TestMesh;
 import dev.agentweave.samples.ConversationAgent;
 import dev.agentweave.samples.ConversationAgent.Conversation;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +30,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Keyed agents and the authorization singleton across separate JVMs: {@code agentweave node}
@@ -41,34 +42,19 @@ class KeyedAgentsProcessesIT {
   static final SpiffeId CONVERSATIONS = SpiffeId.parse("spiffe://example.org/agent/conversations");
   static final SpiffeId SEARCH = SpiffeId.parse("spiffe://example.org/agent/search");
 
-  @TempDir Path dir;
-  final List<NodeProcess> processes = new ArrayList<>();
-  final List<AutoCloseable> toClose = new ArrayList<>();
+  TestMesh mesh;
 
   @AfterEach
-  void stop() throws Exception {
-    for (int i = toClose.size() - 1; i >= 0; i--) {
-      toClose.get(i).close();
-    }
-    for (NodeProcess p : processes) {
-      p.close(); // SIGKILL to a process this test started, if it still runs
-      p.keepLog(getClass());
+  void stop() {
+    if (mesh != null) {
+      mesh.keepLogs(getClass());
+      mesh.close(); // SIGKILL to the processes this test started, if they still run
     }
   }
 
-  /** Starts a node process and waits until it says it is ready. */
-  NodeProcess start(String name, int remoting, int seed) throws Exception {
-    NodeProcess p =
-        SampleNodeConfigs.clusterNode(
-            dir, "conversations", name, remoting, seed, Ports.freeLoopbackPort());
-    Path log = dir.resolve(name + ".log");
-    processes.add(p);
-    await()
-        .atMost(Duration.ofSeconds(120))
-        .until(
-            () -> !p.isAlive() || (Files.exists(log) && Files.readString(log).contains("ready ")));
-    assertThat(p.isAlive()).as("node %s is running; its log: %s", name, log).isTrue();
-    return p;
+  /** A process of the cluster hosting the keyed sample agent, with its gateway. */
+  static void conversationsNode(NodeSpec n) {
+    n.agentName("conversations").hosts("conversations").gateway();
   }
 
   static Conversation append(AgentRef ref, String key, String text) throws Exception {
@@ -86,38 +72,47 @@ class KeyedAgentsProcessesIT {
   @Test
   void oneEntityPerKey_entitiesMoveToAJoiningNode_andTheSingletonHandsOverWhenItsNodeDies()
       throws Exception {
-    int seed = Ports.freeLoopbackPort();
-    NodeProcess p1 = start("p1", seed, seed);
-    start("p2", Ports.freeLoopbackPort(), seed);
-    Files.writeString(dir.resolve("nothing.cedar"), "// permits nothing\n");
-    MeshSettings settings =
-        MeshSettings.parse(
-            "observer",
-            """
-            agent: {name: observer, trust_domain: example.org, environment: development}
-            identity: {provider: dev-ca, dev_ca: {directory: "%s"}}
-            authorization:
-              provider: cedar
-              cedar: {policy_file: "%s"}
-              audit: {enabled: false}
-              decision_timeout_seconds: 3
-            cluster:
-              enabled: true
-              node_name: observer
-              host: 127.0.0.1
-              port: 0
-              seed_nodes: ["127.0.0.1:%d"]
-              split_brain_resolver: {stable_after_seconds: 5}
-            server: {enabled: false}
-            """
-                .formatted(dir.resolve("ca"), dir.resolve("nothing.cedar"), seed),
-            Map.of());
-    IdentitySource ids = IdentitySources.fromSettings(settings);
-    MeshNode observer =
-        MeshNode.builder(settings).agent(Agent.of("observer")).identities(ids).start();
-    ClusterAgentDirectory directory = observer.component(ClusterAgentDirectory.class).orElseThrow();
-    toClose.add(ids);
-    toClose.add(observer);
+    // The processes decide with the sample node's Cedar policies; the observer's own permit
+    // nothing. The members join one after another (p1, p2, the observer), so that the
+    // singleton's next home after p1 is p2: the observer joins once p2's Pekko Management says
+    // that p2 is ready, which includes being Up in the cluster.
+    int p2Management = Ports.freeLoopbackPort();
+    mesh =
+        TestMesh.builder()
+            .trustDomain("example.org")
+            .cedar(Files.readString(Path.of("..", "config", "policy.cedar")))
+            .cluster()
+            .timeout(Duration.ofSeconds(180))
+            .process("p1", KeyedAgentsProcessesIT::conversationsNode)
+            .start();
+    mesh.process("p1").awaitReady(Duration.ofSeconds(120));
+    mesh.addProcess(
+        "p2",
+        n -> {
+          conversationsNode(n);
+          n.yaml("cluster: {management: {enabled: true, port: " + p2Management + "}}");
+        });
+    HttpClient http = HttpClient.newHttpClient();
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .ignoreExceptions()
+        .failFast("p2 exited", () -> !mesh.process("p2").isAlive())
+        .until(
+            () ->
+                http.send(
+                            HttpRequest.newBuilder(
+                                    URI.create("http://127.0.0.1:" + p2Management + "/ready"))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                        .statusCode()
+                    == 200);
+    mesh.add(
+        "observer",
+        n -> n.cedar("// permits nothing\n").yaml("authorization: {decision_timeout_seconds: 3}"));
+    NodeProcess p1 = mesh.process("p1");
+    MeshNode observer = mesh.node("observer").node();
+    ClusterAgentDirectory directory = mesh.node("observer").component(ClusterAgentDirectory.class);
     await()
         .atMost(Duration.ofSeconds(120))
         .until(() -> directory.gateways(CONVERSATIONS).size() == 2);
@@ -157,7 +152,8 @@ class KeyedAgentsProcessesIT {
 
     // Rebalance on join: p3 joins, and some conversations move to it (rebalance rounds are 10 s).
     long joinStarted = System.nanoTime();
-    start("p3", Ports.freeLoopbackPort(), seed);
+    mesh.addProcess("p3", KeyedAgentsProcessesIT::conversationsNode)
+        .awaitReady(Duration.ofSeconds(120));
     Map<String, Conversation> moved = new HashMap<>();
     await()
         .atMost(Duration.ofSeconds(120))

@@ -12,55 +12,6 @@ final class SampleNodeConfigs {
   private SampleNodeConfigs() {}
 
   /**
-   * Starts {@code agentweave node} as a cluster member of trust domain example.org on loopback,
-   * with the dev CA of {@code dir}, Cedar with {@code config/policy.cedar}, and the split brain
-   * resolver deciding after 5 s; its output goes to {@code <dir>/<name>.log} (see {@link
-   * NodeProcess}).
-   *
-   * @param dir the test's directory (dev CA, configuration, log)
-   * @param agent the default agent, the one sample agent the node hosts
-   * @param name the node name
-   * @param remoting the remoting port
-   * @param seed the remoting port of the seed node
-   * @param gateway the gateway port
-   * @return the started process
-   */
-  static NodeProcess clusterNode(
-      Path dir, String agent, String name, int remoting, int seed, int gateway)
-      throws java.io.IOException {
-    Path config = dir.resolve(name + ".yaml");
-    java.nio.file.Files.writeString(
-        config,
-        """
-        agent: {name: %s, trust_domain: example.org, environment: development}
-        identity: {provider: dev-ca, dev_ca: {directory: "%s"}}
-        authorization:
-          provider: cedar
-          cedar: {policy_file: "%s"}
-          audit: {enabled: false}
-          decision_timeout_seconds: 15   # cold JVMs on two shared cores
-        cluster:
-          enabled: true
-          node_name: %s
-          host: 127.0.0.1
-          port: %d
-          seed_nodes: ["127.0.0.1:%d"]
-          split_brain_resolver: {stable_after_seconds: 5}
-        server: {host: 127.0.0.1, port: %d, agents: [%s], graceful_shutdown_seconds: 2}
-        """
-            .formatted(
-                agent,
-                dir.resolve("ca"),
-                Path.of("..", "config", "policy.cedar").toAbsolutePath().normalize(),
-                name,
-                remoting,
-                seed,
-                gateway,
-                agent));
-    return NodeProcess.builder(dir, name).config(config).start();
-  }
-
-  /**
    * Writes {@code <dir>/node.yaml} for a node of trust domain example.org hosting the sample {@code
    * search} agent on loopback, with the dev CA of {@code dir} and Cedar with {@code
    * config/policy.cedar}, and issues {@code spiffe://example.org/agent/<name>} certificates into

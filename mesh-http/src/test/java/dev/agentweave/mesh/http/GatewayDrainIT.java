@@ -8,21 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentweave.mesh.Agent;
 import dev.agentweave.mesh.Capability;
 import dev.agentweave.mesh.NodeState;
-import dev.agentweave.mesh.SpiffeId;
-import dev.agentweave.mesh.config.MeshSettings;
-import dev.agentweave.mesh.identity.IdentitySource;
-import dev.agentweave.mesh.identity.TrustDomain;
-import dev.agentweave.mesh.identity.x509.DevCertificateAuthority;
-import dev.agentweave.mesh.identity.x509.IdentitySources;
 import dev.agentweave.mesh.node.MeshNode;
+import dev.agentweave.mesh.testkit.TestMesh;
 import dev.agentweave.mesh.testkit.TlsClients;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -45,23 +36,6 @@ class GatewayDrainIT {
 
   @Test
   void stop_drainsConnections_answersEverythingSent_andFinishesCallsInFlight() throws Exception {
-    Path dir = Files.createTempDirectory("agentweave-gateway-drain-it");
-    DevCertificateAuthority ca =
-        DevCertificateAuthority.openOrCreate(dir.resolve("ca"), new TrustDomain("test.local"));
-    MeshSettings settings =
-        MeshSettings.parse(
-            "it",
-            """
-            agent: {name: worker, trust_domain: test.local, environment: development}
-            identity: {provider: dev-ca, dev_ca: {directory: "%s"}}
-            authorization:
-              provider: allow-list
-              allow:
-                - {caller: "%s", callee: "spiffe://test.local/agent/*", actions: ["*"]}
-            server: {host: 127.0.0.1, port: 0, graceful_shutdown_seconds: 20}
-            """
-                .formatted(dir.resolve("ca"), CALLER),
-            Map.of());
     CompletableFuture<String> gate = new CompletableFuture<>();
     Agent worker =
         Agent.of("worker")
@@ -69,12 +43,25 @@ class GatewayDrainIT {
                 Capability.ofAsync(
                     "park", Map.class, String.class, (ctx, p) -> (CompletionStage<String>) gate))
             .withCapability(Capability.of("echo", Map.class, Map.class, (ctx, p) -> p));
-    IdentitySource identities = IdentitySources.fromSettings(settings);
-    MeshNode node = MeshNode.builder(settings).agent(worker).identities(identities).start();
-    Gateway gateway = node.component(Gateway.class).orElseThrow();
-    SSLContext tls =
-        TlsClients.context(
-            ca.issue(SpiffeId.parse(CALLER), Duration.ofMinutes(10), List.of()), ca.certificate());
+    TestMesh mesh =
+        TestMesh.builder()
+            .node(
+                "worker",
+                n ->
+                    n.agent(worker)
+                        .gateway()
+                        .yaml(
+                            """
+                            authorization:
+                              allow:
+                                - {caller: "%s", callee: "spiffe://test.local/agent/*", actions: ["*"]}
+                            server: {graceful_shutdown_seconds: 20}
+                            """
+                                .formatted(CALLER)))
+            .start();
+    MeshNode node = mesh.node("worker").node();
+    Gateway gateway = mesh.node("worker").component(Gateway.class);
+    SSLContext tls = TlsClients.context(mesh.issue("caller"), mesh.root());
     int port = gateway.port();
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try (RawHttp parked = RawHttp.connect(tls, port);
@@ -136,8 +123,7 @@ class GatewayDrainIT {
       assertThat(gateway.connections()).isZero();
     } finally {
       pool.shutdownNow();
-      node.close();
-      identities.close();
+      mesh.close();
     }
   }
 

@@ -10,13 +10,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentweave.mesh.Agent;
 import dev.agentweave.mesh.Capability;
-import dev.agentweave.mesh.SpiffeId;
-import dev.agentweave.mesh.config.MeshSettings;
-import dev.agentweave.mesh.identity.IdentitySource;
-import dev.agentweave.mesh.identity.TrustDomain;
-import dev.agentweave.mesh.identity.x509.DevCertificateAuthority;
-import dev.agentweave.mesh.identity.x509.IdentitySources;
 import dev.agentweave.mesh.node.MeshNode;
+import dev.agentweave.mesh.testkit.TestMesh;
+import dev.agentweave.mesh.testkit.TestNode;
 import dev.agentweave.mesh.testkit.TlsClients;
 import io.micrometer.core.instrument.Counter;
 import java.io.ByteArrayInputStream;
@@ -30,8 +26,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,10 +49,8 @@ class GatewayHardeningIT {
 
   record Search(String query, int limit) {}
 
-  static Path dir;
-  static DevCertificateAuthority ca;
+  static TestMesh mesh;
   static MeshNode node;
-  static IdentitySource identities;
   static Gateway gateway;
   static SSLContext orchestratorTls;
   static HttpClient orchestrator;
@@ -66,29 +58,6 @@ class GatewayHardeningIT {
 
   @BeforeAll
   static void start() throws Exception {
-    dir = Files.createTempDirectory("agentweave-gateway-hardening-it");
-    ca = DevCertificateAuthority.openOrCreate(dir.resolve("ca"), new TrustDomain("test.local"));
-    MeshSettings settings =
-        MeshSettings.parse(
-            "it",
-            """
-            agent: {name: search, trust_domain: test.local, environment: development}
-            identity: {provider: dev-ca, dev_ca: {directory: "%s"}}
-            authorization:
-              provider: allow-list
-              allow:
-                - {caller: "%s", callee: "spiffe://test.local/agent/*", actions: ["*"]}
-            server:
-              host: 127.0.0.1
-              port: 0
-              max_connections: 120
-              max_connections_per_address: 50
-              handshake_timeout_seconds: 1
-              first_request_timeout_seconds: 2
-              idle_timeout_seconds: 2
-            """
-                .formatted(dir.resolve("ca"), ORCHESTRATOR),
-            Map.of());
     Agent search =
         Agent.of("search")
             .withCapability(
@@ -106,24 +75,38 @@ class GatewayHardeningIT {
     gatewayLog = new ListAppender<>();
     gatewayLog.start();
     ((Logger) LoggerFactory.getLogger("agentweave.gateway")).addAppender(gatewayLog);
-    identities = IdentitySources.fromSettings(settings);
-    node = MeshNode.builder(settings).agent(search).identities(identities).start();
-    gateway = node.component(Gateway.class).orElseThrow();
-    orchestratorTls =
-        TlsClients.context(
-            ca.issue(SpiffeId.parse(ORCHESTRATOR), Duration.ofMinutes(10), List.of()),
-            ca.certificate());
+    mesh =
+        TestMesh.builder()
+            .node(
+                "search",
+                n ->
+                    n.agent(search)
+                        .gateway()
+                        .yaml(
+                            """
+                            authorization:
+                              allow:
+                                - {caller: "%s", callee: "spiffe://test.local/agent/*", actions: ["*"]}
+                            server:
+                              max_connections: 120
+                              max_connections_per_address: 50
+                              handshake_timeout_seconds: 1
+                              first_request_timeout_seconds: 2
+                              idle_timeout_seconds: 2
+                            """
+                                .formatted(ORCHESTRATOR)))
+            .start();
+    node = mesh.node("search").node();
+    gateway = mesh.node("search").component(Gateway.class);
+    orchestratorTls = TlsClients.context(mesh.issue("orchestrator"), mesh.root());
     orchestrator = TlsClients.http11(orchestratorTls);
   }
 
   @AfterAll
   static void stop() {
     ((Logger) LoggerFactory.getLogger("agentweave.gateway")).detachAppender(gatewayLog);
-    if (node != null) {
-      node.close();
-    }
-    if (identities != null) {
-      identities.close();
+    if (mesh != null) {
+      mesh.close();
     }
   }
 
@@ -473,26 +456,19 @@ class GatewayHardeningIT {
 
   @Test
   void beyondMaxConnections_newConnectionsAreClosedAtOnce() throws Exception {
-    MeshSettings settings =
-        MeshSettings.parse(
-            "it-small",
-            """
-            agent: {name: small, trust_domain: test.local, environment: development}
-            identity: {provider: dev-ca, dev_ca: {directory: "%s"}}
-            authorization: {provider: allow-list, allow: []}
-            server:
-              host: 127.0.0.1
-              port: 0
-              max_connections: 10
-              handshake_timeout_seconds: 60
-            """
-                .formatted(dir.resolve("ca")),
-            Map.of());
     List<Socket> held = new ArrayList<>();
-    try (IdentitySource ids = IdentitySources.fromSettings(settings);
-        MeshNode small =
-            MeshNode.builder(settings).agent(Agent.of("small")).identities(ids).start()) {
-      Gateway g = small.component(Gateway.class).orElseThrow();
+    TestNode small =
+        mesh.add(
+            "small",
+            n ->
+                n.gateway()
+                    .yaml(
+                        """
+                        authorization: {allow: []}
+                        server: {max_connections: 10, handshake_timeout_seconds: 60}
+                        """));
+    try {
+      Gateway g = small.component(Gateway.class);
       for (int i = 0; i < 15; i++) {
         Socket s = new Socket();
         s.connect(new InetSocketAddress("127.0.0.1", g.port()), 5_000);
@@ -508,6 +484,7 @@ class GatewayHardeningIT {
       assertThat(g.connections()).isEqualTo(10);
       Counter refused =
           small
+              .node()
               .metrics()
               .registry()
               .find("gateway.connections.refused")
@@ -518,6 +495,7 @@ class GatewayHardeningIT {
       for (Socket s : held) {
         s.close();
       }
+      mesh.stop("small");
     }
   }
 
@@ -527,7 +505,7 @@ class GatewayHardeningIT {
   void aHandshakeWithoutACertificate_isRefused_loggedAndCounted() throws Exception {
     double before = count("gateway.handshakes.failed", "no_client_certificate");
     int linesBefore = lines("no_client_certificate");
-    SSLContext anonymous = TlsClients.context(null, ca.certificate());
+    SSLContext anonymous = TlsClients.context(null, mesh.root());
     assertThatThrownBy(
             () -> {
               try (RawHttp raw = RawHttp.connect(anonymous, gateway.port())) {

@@ -8,20 +8,13 @@ import dev.agentweave.mesh.Agent;
 import dev.agentweave.mesh.Capability;
 import dev.agentweave.mesh.CapabilityException;
 import dev.agentweave.mesh.SpiffeId;
-import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.http.internal.WireProtocol;
-import dev.agentweave.mesh.identity.IdentitySource;
-import dev.agentweave.mesh.identity.TrustDomain;
-import dev.agentweave.mesh.identity.x509.DevCertificateAuthority;
-import dev.agentweave.mesh.identity.x509.IdentitySources;
-import dev.agentweave.mesh.node.MeshNode;
+import dev.agentweave.mesh.testkit.TestMesh;
 import dev.agentweave.mesh.testkit.TlsClients;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -46,10 +39,7 @@ class GatewayTaskIT {
 
   record Process(Map<String, String> data) {}
 
-  static Path dir;
-  static DevCertificateAuthority ca;
-  static MeshNode node;
-  static IdentitySource identities;
+  static TestMesh mesh;
   static Gateway gateway;
   static HttpClient orchestrator;
   static HttpClient outsider;
@@ -59,22 +49,6 @@ class GatewayTaskIT {
 
   @BeforeAll
   static void start() throws Exception {
-    dir = Files.createTempDirectory("agentweave-gateway-task-it");
-    ca = DevCertificateAuthority.openOrCreate(dir.resolve("ca"), new TrustDomain("test.local"));
-    MeshSettings settings =
-        MeshSettings.parse(
-            "it",
-            """
-            agent: {name: search, trust_domain: test.local, environment: development}
-            identity: {provider: dev-ca, dev_ca: {directory: "%s"}}
-            authorization:
-              provider: allow-list
-              allow:
-                - {caller: "%s", callee: "spiffe://test.local/agent/*", actions: ["*"]}
-            server: {host: 127.0.0.1, port: 0, max_body_bytes: 2048, max_concurrent_requests: 2}
-            """
-                .formatted(dir.resolve("ca"), ORCHESTRATOR),
-            Map.of());
     Agent search =
         Agent.of("search")
             .withCapability(
@@ -106,9 +80,23 @@ class GatewayTaskIT {
                       throw new IllegalStateException("secret internals: db password hunter2");
                     }))
             .withCapability(Capability.ofAsync("park", Map.class, String.class, (ctx, p) -> gate));
-    identities = IdentitySources.fromSettings(settings);
-    node = MeshNode.builder(settings).agent(search).identities(identities).start();
-    gateway = node.component(Gateway.class).orElseThrow();
+    mesh =
+        TestMesh.builder()
+            .node(
+                "search",
+                n ->
+                    n.agent(search)
+                        .gateway()
+                        .yaml(
+                            """
+                            authorization:
+                              allow:
+                                - {caller: "%s", callee: "spiffe://test.local/agent/*", actions: ["*"]}
+                            server: {max_body_bytes: 2048, max_concurrent_requests: 2}
+                            """
+                                .formatted(ORCHESTRATOR)))
+            .start();
+    gateway = mesh.node("search").component(Gateway.class);
     orchestrator = client(ORCHESTRATOR);
     outsider = client(OUTSIDER);
   }
@@ -116,18 +104,14 @@ class GatewayTaskIT {
   @AfterAll
   static void stop() {
     gate.complete("done");
-    if (node != null) {
-      node.close();
-    }
-    if (identities != null) {
-      identities.close();
+    if (mesh != null) {
+      mesh.close();
     }
   }
 
   static HttpClient client(String id) throws Exception {
     return TlsClients.http11(
-        TlsClients.context(
-            ca.issue(SpiffeId.parse(id), Duration.ofMinutes(10), List.of()), ca.certificate()));
+        TlsClients.context(mesh.issue(SpiffeId.parse(id).agentName()), mesh.root()));
   }
 
   static HttpResponse<String> post(HttpClient client, String path, String body, String... headers)

@@ -4,19 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.agentweave.mesh.Agent;
-import dev.agentweave.mesh.AgentRef;
 import dev.agentweave.mesh.Capability;
 import dev.agentweave.mesh.DeadlineExceededException;
 import dev.agentweave.mesh.InternalErrorException;
 import dev.agentweave.mesh.OverloadedException;
 import dev.agentweave.mesh.UnavailableException;
-import dev.agentweave.mesh.config.MeshSettings;
-import dev.agentweave.mesh.identity.IdentitySource;
-import dev.agentweave.mesh.identity.x509.IdentitySources;
-import dev.agentweave.mesh.node.MeshNode;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.agentweave.mesh.testkit.Ports;
+import dev.agentweave.mesh.testkit.TestMesh;
+import dev.agentweave.mesh.testkit.TestNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,64 +30,33 @@ import org.junit.jupiter.api.Test;
  * recovery, and a deadline across three hops.
  */
 class PooledClientIT {
-  static final String ALLOW_ALL_OF_TEST_LOCAL =
-      """
-      authorization:
-        provider: allow-list
-        allow:
-          - {caller: "spiffe://test.local/agent/*", callee: "spiffe://test.local/agent/*", actions: ["*"]}
-      """;
-
-  Path dir;
-  final List<AutoCloseable> toClose = new ArrayList<>();
+  TestMesh mesh;
   volatile CompletableFuture<String> gate = new CompletableFuture<>();
   final AtomicInteger failures = new AtomicInteger();
   final AtomicInteger flakyRuns = new AtomicInteger();
   final AtomicReference<Duration> remainingAtRelay = new AtomicReference<>();
   final AtomicReference<Duration> remainingAtEnd = new AtomicReference<>();
 
-  record Node(MeshNode node, IdentitySource ids, Gateway gateway, GatewayClient client) {}
-
-  @BeforeEach
-  void dir() throws Exception {
-    dir = Files.createTempDirectory("agentweave-pooled-client-it");
-  }
-
   @AfterEach
-  void stop() throws Exception {
+  void stop() {
     gate.complete("done");
-    for (int i = toClose.size() - 1; i >= 0; i--) {
-      toClose.get(i).close();
+    if (mesh != null) {
+      mesh.close();
     }
   }
 
-  Node node(String name, Agent agent, String yaml, boolean serve, boolean call) {
-    MeshSettings settings =
-        MeshSettings.parse(
-            name,
-            """
-            agent: {name: %s, trust_domain: test.local, environment: development}
-            identity: {provider: dev-ca, dev_ca: {directory: "%s"}}
-            %s
-            %s
-            %s
-            """
-                .formatted(
-                    name,
-                    dir.resolve("ca"),
-                    yaml.contains("server:")
-                        ? ""
-                        : serve ? "server: {host: 127.0.0.1, port: 0}" : "server: {enabled: false}",
-                    ALLOW_ALL_OF_TEST_LOCAL,
-                    yaml),
-            Map.of());
-    IdentitySource ids = IdentitySources.fromSettings(settings);
-    MeshNode node = MeshNode.builder(settings).agent(agent).identities(ids).start();
-    toClose.add(ids);
-    toClose.add(node);
-    Gateway gateway = serve ? node.component(Gateway.class).orElseThrow() : null;
-    GatewayClient client = call ? node.component(GatewayClient.class).orElseThrow() : null;
-    return new Node(node, ids, gateway, client);
+  /** A mesh of a backend with its gateway and a caller that reaches it with these settings. */
+  TestMesh backendAndCaller(String callerYaml) {
+    mesh =
+        TestMesh.builder()
+            .node("backend", n -> n.agent(backend()).gateway())
+            .node("caller", n -> n.peers("backend").yaml(callerYaml))
+            .start();
+    return mesh;
+  }
+
+  static GatewayClient client(TestNode node) {
+    return node.component(GatewayClient.class);
   }
 
   Agent backend() {
@@ -123,39 +86,19 @@ class PooledClientIT {
                 }));
   }
 
-  static String peers(String agent, String url) {
-    return "  peers:\n    - {spiffe_id: \"spiffe://test.local/agent/"
-        + agent
-        + "\", urls: [\""
-        + url
-        + "\"]}\n";
-  }
-
-  static AgentRef ref(Node from, String agent) {
-    return from.node()
-        .agent(from.node().settings().agent().name())
-        .ref("spiffe://test.local/agent/" + agent);
-  }
-
   @Test
   void underLoad_utilizationRises_waitingIsBounded_andTheRestIsRefused() throws Exception {
-    Node backend = node("backend", backend(), "", true, false);
-    Node caller =
-        node(
-            "caller",
-            Agent.of("caller"),
-            "transport:\n"
-                + "  connection_pool: {max_connections: 2, max_waiting_requests: 2,"
-                + " wait_timeout_seconds: 30}\n"
-                + peers("backend", backend.gateway().url().toString()),
-            false,
-            true);
+    backendAndCaller(
+        "transport: {connection_pool: {max_connections: 2, max_waiting_requests: 2,"
+            + " wait_timeout_seconds: 30}}");
+    TestNode caller = mesh.node("caller");
+    GatewayClient client = caller.node().component(GatewayClient.class).orElseThrow();
     List<CompletableFuture<String>> calls = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      calls.add(ref(caller, "backend").ask("park", Map.of(), String.class).toCompletableFuture());
+      calls.add(caller.ref("backend").ask("park", Map.of(), String.class).toCompletableFuture());
     }
-    await().atMost(Duration.ofSeconds(20)).until(() -> caller.client().poolStats().active() == 2);
-    GatewayClient.PoolStats stats = caller.client().poolStats();
+    await().atMost(Duration.ofSeconds(20)).until(() -> client.poolStats().active() == 2);
+    GatewayClient.PoolStats stats = client.poolStats();
     assertThat(stats.active()).isEqualTo(2);
     assertThat(stats.waiting()).isEqualTo(2);
     assertThat(stats.utilization()).isEqualTo(1.0);
@@ -166,11 +109,11 @@ class PooledClientIT {
     assertThat(scrape)
         .contains(
             "connection_pool_destination_waiting{destination=\""
-                + backend.gateway().url()
+                + mesh.node("backend").component(Gateway.class).url()
                 + "\"} 2.0");
 
     Throwable refused =
-        Failures.of(ref(caller, "backend").ask("echo", Map.of(), Map.class).toCompletableFuture());
+        Failures.of(caller.ref("backend").ask("echo", Map.of(), Map.class).toCompletableFuture());
     assertThat(refused)
         .isInstanceOf(OverloadedException.class)
         .hasMessageContaining("max_waiting_requests");
@@ -179,136 +122,127 @@ class PooledClientIT {
     for (CompletableFuture<String> c : calls) {
       assertThat(c.get(30, TimeUnit.SECONDS)).isEqualTo("released");
     }
-    assertThat(caller.client().poolStats().active()).isZero();
-    assertThat(caller.client().poolStats().waiting()).isZero();
+    assertThat(client.poolStats().active()).isZero();
+    assertThat(client.poolStats().waiting()).isZero();
   }
 
   @Test
   void idleConnections_closeAfterTheIdleTimeout() throws Exception {
-    Node backend = node("backend", backend(), "", true, false);
-    Node caller =
-        node(
-            "caller",
-            Agent.of("caller"),
-            "transport:\n  connection_pool: {idle_timeout_seconds: 1}\n"
-                + peers("backend", backend.gateway().url().toString()),
-            false,
-            true);
-    ref(caller, "backend")
+    backendAndCaller("transport: {connection_pool: {idle_timeout_seconds: 1}}");
+    TestNode caller = mesh.node("caller");
+    caller
+        .ref("backend")
         .ask("echo", Map.of("a", 1), Map.class)
         .toCompletableFuture()
         .get(30, TimeUnit.SECONDS);
-    assertThat(caller.client().poolStats().total()).isEqualTo(1);
-    await().atMost(Duration.ofSeconds(20)).until(() -> caller.client().poolStats().total() == 0);
+    assertThat(client(caller).poolStats().total()).isEqualTo(1);
+    await().atMost(Duration.ofSeconds(20)).until(() -> client(caller).poolStats().total() == 0);
   }
 
   @Test
   void connectionsAreReplaced_whenTheyReachTheirLifetime() {
-    Node backend = node("backend", backend(), "", true, false);
-    Node caller =
-        node(
-            "caller",
-            Agent.of("caller"),
-            "transport:\n  connection_pool: {max_connections: 1, max_keepalive_seconds: 1}\n"
-                + peers("backend", backend.gateway().url().toString()),
-            false,
-            true);
+    backendAndCaller(
+        "transport: {connection_pool: {max_connections: 1, max_keepalive_seconds: 1}}");
+    TestNode caller = mesh.node("caller");
     // Calls one after another keep the connection busy, so only its lifetime can end it.
     await()
         .atMost(Duration.ofSeconds(20))
         .until(
             () -> {
-              ref(caller, "backend")
+              caller
+                  .ref("backend")
                   .ask("echo", Map.of(), Map.class)
                   .toCompletableFuture()
                   .get(30, TimeUnit.SECONDS);
-              return caller.client().connectionsOpened() >= 2;
+              return client(caller).connectionsOpened() >= 2;
             });
-    assertThat(caller.client().poolStats().total()).isLessThanOrEqualTo(1);
+    assertThat(client(caller).poolStats().total()).isLessThanOrEqualTo(1);
   }
 
   @Test
   void aFailureAfterTheRequestWasProcessed_isNotRetried_butAnUnreachableNodeIs() throws Exception {
-    Node backend = node("backend", backend(), "", true, false);
-    int deadPort;
-    try (ServerSocket s = new ServerSocket(0)) {
-      deadPort = s.getLocalPort();
-    }
-    Node caller =
-        node(
-            "caller",
-            Agent.of("caller"),
-            "transport:\n"
-                + "  retry: {max_attempts: 3, backoff_base_seconds: 0.01, backoff_max_seconds: 0.05}\n"
-                + "  circuit_breaker: {enabled: false}\n"
-                + peers("backend", backend.gateway().url().toString())
-                + "    - {spiffe_id: \"spiffe://test.local/agent/gone\", urls: [\"https://127.0.0.1:"
-                + deadPort
-                + "\"]}\n",
-            false,
-            true);
-    long before = caller.client().retries();
+    // nothing listens on gone's port: it was free a moment ago
+    String gone = "https://127.0.0.1:" + Ports.freeLoopbackPort();
+    mesh =
+        TestMesh.builder()
+            .node("backend", n -> n.agent(backend()).gateway())
+            .node(
+                "caller",
+                n ->
+                    n.peers("backend")
+                        .peer("gone", gone)
+                        .yaml(
+                            """
+                            transport:
+                              retry: {max_attempts: 3, backoff_base_seconds: 0.01, backoff_max_seconds: 0.05}
+                              circuit_breaker: {enabled: false}
+                            """))
+            .start();
+    TestNode caller = mesh.node("caller");
+    long before = client(caller).retries();
     assertThat(
             Failures.of(
-                ref(caller, "backend").ask("fail", Map.of(), Map.class).toCompletableFuture()))
+                caller.ref("backend").ask("fail", Map.of(), Map.class).toCompletableFuture()))
         .isInstanceOf(InternalErrorException.class);
     assertThat(failures.get()).isEqualTo(1);
-    assertThat(caller.client().retries()).isEqualTo(before);
+    assertThat(client(caller).retries()).isEqualTo(before);
 
-    assertThat(Failures.of(ref(caller, "gone").ask("x", Map.of(), Map.class).toCompletableFuture()))
+    assertThat(Failures.of(caller.ref("gone").ask("x", Map.of(), Map.class).toCompletableFuture()))
         .isInstanceOf(UnavailableException.class)
         .hasMessageContaining("cannot reach");
-    assertThat(caller.client().retries()).isEqualTo(before + 2);
+    assertThat(client(caller).retries()).isEqualTo(before + 2);
 
     // A capability its node declares idempotent is retried after it failed, too.
     assertThat(
-            ref(caller, "backend")
+            caller
+                .ref("backend")
                 .ask("flaky", Map.of(), Map.class)
                 .toCompletableFuture()
                 .get(30, TimeUnit.SECONDS))
         .containsEntry("run", 2);
     assertThat(flakyRuns.get()).isEqualTo(2);
-    assertThat(caller.client().retries()).isEqualTo(before + 3);
+    assertThat(client(caller).retries()).isEqualTo(before + 3);
   }
 
   @Test
   void anOpenBreaker_admitsATrialAfterItsRecoveryTime_andClosesWhenTheNodeIsBack()
       throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    Node caller =
-        node(
-            "caller",
-            Agent.of("caller"),
-            "transport:\n"
-                + "  retry: {max_attempts: 1}\n"
-                + "  circuit_breaker: {failure_threshold: 2, recovery_timeout_seconds: 1,"
-                + " success_threshold: 1, half_open_requests: 1}\n"
-                + peers("backend", "https://127.0.0.1:" + port),
-            false,
-            true);
+    int port = Ports.freeLoopbackPort();
+    mesh =
+        TestMesh.builder()
+            .node(
+                "caller",
+                n ->
+                    n.peer("backend", "https://127.0.0.1:" + port)
+                        .yaml(
+                            """
+                            transport:
+                              retry: {max_attempts: 1}
+                              circuit_breaker: {failure_threshold: 2, recovery_timeout_seconds: 1, success_threshold: 1, half_open_requests: 1}
+                            """))
+            .start();
+    TestNode caller = mesh.node("caller");
     for (int i = 0; i < 2; i++) {
       assertThat(
               Failures.of(
-                  ref(caller, "backend").ask("echo", Map.of(), Map.class).toCompletableFuture()))
+                  caller.ref("backend").ask("echo", Map.of(), Map.class).toCompletableFuture()))
           .hasMessageContaining("cannot reach");
     }
     assertThat(
             Failures.of(
-                ref(caller, "backend").ask("echo", Map.of(), Map.class).toCompletableFuture()))
+                caller.ref("backend").ask("echo", Map.of(), Map.class).toCompletableFuture()))
         .hasMessageContaining("circuit breaker");
 
     // The node comes up on that port; after the recovery time a trial call goes through.
-    node("backend", backend(), "server: {host: 127.0.0.1, port: " + port + "}", true, false);
+    mesh.add("backend", n -> n.agent(backend()).gateway().yaml("server: {port: " + port + "}"));
     await()
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(200))
         .until(
             () -> {
               try {
-                ref(caller, "backend")
+                caller
+                    .ref("backend")
                     .ask("echo", Map.of("x", 1), Map.class)
                     .toCompletableFuture()
                     .get(30, TimeUnit.SECONDS);
@@ -319,7 +253,8 @@ class PooledClientIT {
               }
             });
     assertThat(
-            ref(caller, "backend")
+            caller
+                .ref("backend")
                 .ask("echo", Map.of("y", 2), Map.class)
                 .toCompletableFuture()
                 .get(30, TimeUnit.SECONDS))
@@ -328,50 +263,40 @@ class PooledClientIT {
 
   @Test
   void aDeadline_spansThreeHops() throws Exception {
-    Node end =
-        node(
-            "end",
-            Agent.of("end")
-                .withCapability(
-                    Capability.ofAsync(
-                        "park",
-                        Map.class,
-                        String.class,
-                        (ctx, q) -> {
-                          remainingAtEnd.set(ctx.remaining());
-                          return gate;
-                        })),
-            "",
-            true,
-            false);
-    Node relay =
-        node(
-            "relay",
-            Agent.of("relay")
-                .withCapability(
-                    Capability.ofAsync(
-                        "relay",
-                        Map.class,
-                        String.class,
-                        (ctx, q) -> {
-                          remainingAtRelay.set(ctx.remaining());
-                          return ctx.ref("spiffe://test.local/agent/end")
-                              .ask("park", q, String.class);
-                        })),
-            "transport:\n" + peers("end", end.gateway().url().toString()),
-            true,
-            true);
-    Node start =
-        node(
-            "start",
-            Agent.of("start"),
-            "transport:\n" + peers("relay", relay.gateway().url().toString()),
-            false,
-            true);
+    Agent endAgent =
+        Agent.of("end")
+            .withCapability(
+                Capability.ofAsync(
+                    "park",
+                    Map.class,
+                    String.class,
+                    (ctx, q) -> {
+                      remainingAtEnd.set(ctx.remaining());
+                      return gate;
+                    }));
+    Agent relayAgent =
+        Agent.of("relay")
+            .withCapability(
+                Capability.ofAsync(
+                    "relay",
+                    Map.class,
+                    String.class,
+                    (ctx, q) -> {
+                      remainingAtRelay.set(ctx.remaining());
+                      return ctx.ref("spiffe://test.local/agent/end").ask("park", q, String.class);
+                    }));
+    mesh =
+        TestMesh.builder()
+            .node("end", n -> n.agent(endAgent).gateway())
+            .node("relay", n -> n.agent(relayAgent).gateway().peers("end"))
+            .node("start", n -> n.peers("relay"))
+            .start();
+    TestNode start = mesh.node("start");
     long t0 = System.nanoTime();
     Throwable t =
         Failures.of(
-            ref(start, "relay")
+            start
+                .ref("relay")
                 .withTimeout(Duration.ofSeconds(2))
                 .ask("relay", Map.of(), String.class)
                 .toCompletableFuture());

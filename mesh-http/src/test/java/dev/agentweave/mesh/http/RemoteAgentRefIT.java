@@ -13,13 +13,10 @@ import dev.agentweave.mesh.InternalErrorException;
 import dev.agentweave.mesh.NotFoundException;
 import dev.agentweave.mesh.PermissionDeniedException;
 import dev.agentweave.mesh.UnavailableException;
-import dev.agentweave.mesh.config.MeshSettings;
-import dev.agentweave.mesh.identity.IdentitySource;
-import dev.agentweave.mesh.identity.x509.IdentitySources;
 import dev.agentweave.mesh.node.MeshNode;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.agentweave.mesh.testkit.Ports;
+import dev.agentweave.mesh.testkit.TestMesh;
+import dev.agentweave.mesh.testkit.TestNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -39,45 +36,14 @@ class RemoteAgentRefIT {
 
   record Hits(String query, List<String> hits) {}
 
-  static Path dir;
-  static MeshNode searchNode;
-  static MeshNode orchestratorNode;
-  static IdentitySource searchIds;
-  static IdentitySource orchestratorIds;
-  static Gateway searchGateway;
+  static TestMesh mesh;
+  static TestNode searchNode;
   static GatewayClient client;
   static final AtomicInteger told = new AtomicInteger();
   static volatile CompletableFuture<String> gate = new CompletableFuture<>();
-  static int deadPort;
-
-  static MeshSettings settings(String name, String extra) {
-    return MeshSettings.parse(
-        name,
-        """
-        agent: {name: %s, trust_domain: test.local, environment: development}
-        identity: {provider: dev-ca, dev_ca: {directory: "%s"}}
-        server: {host: 127.0.0.1, port: 0}
-        %s
-        """
-            .formatted(name, dir.resolve("ca"), extra),
-        Map.of());
-  }
 
   @BeforeAll
-  static void start() throws Exception {
-    dir = Files.createTempDirectory("agentweave-remote-ref-it");
-    try (ServerSocket s = new ServerSocket(0)) {
-      deadPort = s.getLocalPort(); // closed again: nothing listens there
-    }
-    MeshSettings searchSettings =
-        settings(
-            "search",
-            """
-            authorization:
-              provider: allow-list
-              allow:
-                - {caller: "spiffe://test.local/agent/orchestrator", callee: "spiffe://test.local/agent/search", actions: [search, reject, park, note, nope, forged, relay]}
-            """);
+  static void start() {
     Agent search =
         Agent.of("search")
             .withCapability(
@@ -119,52 +85,51 @@ class RemoteAgentRefIT {
                       return Map.of();
                     }))
             .withCapability(Capability.of("secret", Map.class, Map.class, (ctx, q) -> Map.of()));
-    searchIds = IdentitySources.fromSettings(searchSettings);
-    searchNode = MeshNode.builder(searchSettings).agent(search).identities(searchIds).start();
-    searchGateway = searchNode.component(Gateway.class).orElseThrow();
-
-    MeshSettings orchestratorSettings =
-        settings(
-            "orchestrator",
-            """
-            authorization:
-              provider: allow-list
-              allow:
-                - {caller: "spiffe://test.local/agent/orchestrator", callee: "spiffe://test.local/agent/*", actions: ["*"]}
-            transport:
-              retry: {max_attempts: 3, backoff_base_seconds: 0.01, backoff_max_seconds: 0.05}
-              circuit_breaker: {failure_threshold: 3, recovery_timeout_seconds: 600}
-              peers:
-                - {spiffe_id: "spiffe://test.local/agent/search", urls: ["%s"]}
-                - {spiffe_id: "spiffe://test.local/agent/ghost", urls: ["https://127.0.0.1:%d"]}
-            """
-                .formatted(searchGateway.url(), deadPort));
-    orchestratorIds = IdentitySources.fromSettings(orchestratorSettings);
-    orchestratorNode =
-        MeshNode.builder(orchestratorSettings)
-            .agent(Agent.of("orchestrator"))
-            .identities(orchestratorIds)
+    // nothing listens on the ghost's port: it was free a moment ago
+    String ghost = "https://127.0.0.1:" + Ports.freeLoopbackPort();
+    mesh =
+        TestMesh.builder()
+            .node(
+                "search",
+                n ->
+                    n.agent(search)
+                        .gateway()
+                        .yaml(
+                            """
+                            authorization:
+                              allow:
+                                - {caller: "spiffe://test.local/agent/orchestrator", callee: "spiffe://test.local/agent/search", actions: [search, reject, park, note, nope, forged, relay]}
+                            """))
+            .node(
+                "orchestrator",
+                n ->
+                    n.peers("search")
+                        .peer("ghost", ghost)
+                        .yaml(
+                            """
+                            authorization:
+                              allow:
+                                - {caller: "spiffe://test.local/agent/orchestrator", callee: "spiffe://test.local/agent/*", actions: ["*"]}
+                            transport:
+                              retry: {max_attempts: 3, backoff_base_seconds: 0.01, backoff_max_seconds: 0.05}
+                              circuit_breaker: {failure_threshold: 3, recovery_timeout_seconds: 600}
+                            """))
             .start();
-    client = orchestratorNode.component(GatewayClient.class).orElseThrow();
+    searchNode = mesh.node("search");
+    MeshNode orchestrator = mesh.node("orchestrator").node();
+    client = orchestrator.component(GatewayClient.class).orElseThrow();
   }
 
   @AfterAll
   static void stop() {
     gate.complete("done");
-    for (MeshNode n : new MeshNode[] {orchestratorNode, searchNode}) {
-      if (n != null) {
-        n.close();
-      }
-    }
-    for (IdentitySource s : new IdentitySource[] {orchestratorIds, searchIds}) {
-      if (s != null) {
-        s.close();
-      }
+    if (mesh != null) {
+      mesh.close();
     }
   }
 
   static AgentRef ref(String agent) {
-    return orchestratorNode.agent("orchestrator").ref("spiffe://test.local/agent/" + agent);
+    return mesh.node("orchestrator").ref(agent);
   }
 
   @Test
@@ -177,7 +142,8 @@ class RemoteAgentRefIT {
     assertThat(hits.query()).isEqualTo("pekko");
     // The other node saw the caller's identity from its certificate.
     assertThat(hits.hits()).containsExactly("pekko-spiffe://test.local/agent/orchestrator");
-    GatewayClient.PoolStats stats = client.poolStatsByDestination().get(searchGateway.url());
+    GatewayClient.PoolStats stats =
+        client.poolStatsByDestination().get(searchNode.component(Gateway.class).url());
     assertThat(stats.total()).isGreaterThanOrEqualTo(1);
     assertThat(stats.maxConnections()).isEqualTo(100);
     assertThat(client.poolStats().total()).isGreaterThanOrEqualTo(stats.total());

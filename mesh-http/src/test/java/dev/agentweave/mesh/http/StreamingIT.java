@@ -5,24 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.agentweave.mesh.Agent;
 import dev.agentweave.mesh.Capability;
 import dev.agentweave.mesh.PermissionDeniedException;
-import dev.agentweave.mesh.SpiffeId;
-import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.http.internal.WireProtocol;
-import dev.agentweave.mesh.identity.IdentitySource;
-import dev.agentweave.mesh.identity.TrustDomain;
-import dev.agentweave.mesh.identity.x509.DevCertificateAuthority;
-import dev.agentweave.mesh.identity.x509.IdentitySources;
 import dev.agentweave.mesh.node.MeshNode;
+import dev.agentweave.mesh.testkit.TestMesh;
 import dev.agentweave.mesh.testkit.TlsClients;
 import java.lang.management.ManagementFactory;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
@@ -45,36 +36,14 @@ class StreamingIT {
   static final int CHUNKS = 16 * 1024; // 1 GiB in all
   static final byte[] PATTERN = new byte[CHUNK];
 
-  static Path dir;
-  static MeshNode store;
+  static TestMesh mesh;
   static MeshNode client;
-  static IdentitySource storeIds;
-  static IdentitySource clientIds;
   static GatewayClient transport;
   static Gateway gateway;
 
-  static MeshSettings settings(String name, String extra) {
-    return MeshSettings.parse(
-        name,
-        """
-        agent: {name: %s, trust_domain: test.local, environment: development}
-        identity: {provider: dev-ca, dev_ca: {directory: "%s"}}
-        server: {host: 127.0.0.1, port: 0, max_body_bytes: 1024}
-        authorization:
-          provider: allow-list
-          allow:
-            - {caller: "spiffe://test.local/agent/client", callee: "spiffe://test.local/agent/store", actions: [invert]}
-        %s
-        """
-            .formatted(name, dir.resolve("ca"), extra),
-        Map.of());
-  }
-
   @BeforeAll
-  static void start() throws Exception {
+  static void start() {
     new Random(42).nextBytes(PATTERN);
-    dir = Files.createTempDirectory("agentweave-streaming-it");
-    MeshSettings storeSettings = settings("store", "");
     Agent agent =
         Agent.of("store")
             .withCapability(
@@ -90,35 +59,27 @@ class StreamingIT {
                               return ByteString.fromArrayUnsafe(b);
                             })))
             .withCapability(Capability.streaming("closed", (ctx, in) -> in));
-    storeIds = IdentitySources.fromSettings(storeSettings);
-    store = MeshNode.builder(storeSettings).agent(agent).identities(storeIds).start();
-    gateway = store.component(Gateway.class).orElseThrow();
-    MeshSettings clientSettings =
-        settings(
-            "client",
-            """
-            transport:
-              peers:
-                - {spiffe_id: "spiffe://test.local/agent/store", urls: ["%s"]}
-            """
-                .formatted(gateway.url()));
-    clientIds = IdentitySources.fromSettings(clientSettings);
-    client =
-        MeshNode.builder(clientSettings).agent(Agent.of("client")).identities(clientIds).start();
-    transport = client.component(GatewayClient.class).orElseThrow();
+    mesh =
+        TestMesh.builder()
+            .yaml(
+                """
+                server: {max_body_bytes: 1024}
+                authorization:
+                  allow:
+                    - {caller: "spiffe://test.local/agent/client", callee: "spiffe://test.local/agent/store", actions: [invert]}
+                """)
+            .node("store", n -> n.agent(agent).gateway())
+            .node("client", n -> n.peers("store"))
+            .start();
+    gateway = mesh.node("store").component(Gateway.class);
+    client = mesh.node("client").node();
+    transport = mesh.node("client").component(GatewayClient.class);
   }
 
   @AfterAll
   static void stop() {
-    for (MeshNode n : new MeshNode[] {client, store}) {
-      if (n != null) {
-        n.close();
-      }
-    }
-    for (IdentitySource s : new IdentitySource[] {clientIds, storeIds}) {
-      if (s != null) {
-        s.close();
-      }
+    if (mesh != null) {
+      mesh.close();
     }
   }
 
@@ -169,16 +130,7 @@ class StreamingIT {
   void aStreamOfADeclaredLengthOverTheBodyLimitIsServed() throws Exception {
     // server.max_body_bytes (1024) limits JSON bodies, not streams: a stream sent with a
     // Content-Length (not chunked) of four times the limit is served in full.
-    DevCertificateAuthority ca =
-        DevCertificateAuthority.openOrCreate(dir.resolve("ca"), new TrustDomain("test.local"));
-    HttpClient http =
-        TlsClients.http11(
-            TlsClients.context(
-                ca.issue(
-                    SpiffeId.parse("spiffe://test.local/agent/client"),
-                    Duration.ofMinutes(10),
-                    List.of()),
-                ca.certificate()));
+    HttpClient http = TlsClients.http11(TlsClients.context(mesh.issue("client"), mesh.root()));
     byte[] body = new byte[4096];
     new Random(7).nextBytes(body);
     HttpResponse<byte[]> r =

@@ -16,7 +16,6 @@ final class NodeSettings {
   /** What the mesh's builder says about every node. */
   record Mesh(String trustDomain, String cedar, String yaml, boolean cluster, Path dir) {}
 
-  /** The settings of a node: the kit's tree, the mesh's YAML over it, the node's over that. */
   /** The Cedar file of a node, if it decides with Cedar. */
   static java.util.Optional<Path> policyFile(Mesh mesh, NodeSpec s) {
     return s.cedar != null || mesh.cedar() != null
@@ -24,6 +23,7 @@ final class NodeSettings {
         : java.util.Optional.empty();
   }
 
+  /** The settings of a node: the kit's tree, the mesh's YAML over it, the node's over that. */
   static String yaml(
       Mesh mesh,
       NodeSpec s,
@@ -67,7 +67,7 @@ final class NodeSettings {
       ArrayNode hosted = server.putArray("agents");
       s.hosts.forEach(hosted::add);
     }
-    if (!s.peers.isEmpty()) {
+    if (!s.peers.isEmpty() || !s.extraPeers.isEmpty()) {
       ArrayNode peers = SettingsTree.at(root, "transport").putArray("peers");
       for (String other : s.peers) {
         NodeSpec o = specs.get(other);
@@ -84,6 +84,13 @@ final class NodeSettings {
           peer.putArray("urls").add("https://127.0.0.1:" + port);
         }
       }
+      s.extraPeers.forEach(
+          (a, urls) -> {
+            ObjectNode peer =
+                peers.addObject().put("spiffe_id", SpiffeId.forAgent(td, a).toString());
+            ArrayNode list = peer.putArray("urls");
+            urls.forEach(list::add);
+          });
     }
     if (mesh.cluster()) {
       ObjectNode cluster = SettingsTree.at(root, "cluster");

@@ -7,7 +7,9 @@ import dev.agentweave.mesh.KeyedAgent;
 import dev.agentweave.mesh.node.MeshNode;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -25,6 +27,7 @@ public final class NodeSpec {
   final List<KeyedAgent<?>> keyedAgents = new ArrayList<>();
   final List<String> hosts = new ArrayList<>();
   final List<String> peers = new ArrayList<>();
+  final Map<String, List<String>> extraPeers = new LinkedHashMap<>();
   final List<Consumer<MeshNode.Builder>> customizers = new ArrayList<>();
   final List<String> jvmArgs = new ArrayList<>();
   boolean gateway;
@@ -114,6 +117,24 @@ public final class NodeSpec {
    */
   public NodeSpec peers(String... nodeNames) {
     peers.addAll(List.of(nodeNames));
+    return this;
+  }
+
+  /**
+   * Adds a {@code transport.peers} entry of this node beside those {@link #peers} writes: an agent
+   * of the mesh's trust domain reached at these URLs, for example a port where nothing listens, to
+   * test an unreachable node.
+   *
+   * @param agentName the agent's name in the mesh's trust domain
+   * @param urls its gateway URLs, tried in order
+   * @return this spec
+   */
+  public NodeSpec peer(String agentName, String... urls) {
+    requireNonNull(agentName, "agentName");
+    if (urls.length == 0) {
+      throw new IllegalArgumentException(name + ": peer " + agentName + " needs at least one URL");
+    }
+    extraPeers.put(agentName, List.of(urls));
     return this;
   }
 

@@ -98,6 +98,24 @@ class TestMeshTest {
   }
 
   @Test
+  void aPeerOfItsOwn_isAnEntryOfTransportPeers() {
+    try (TestMesh mesh =
+        TestMesh.builder()
+            .node("a", n -> n.peer("ghost", "https://127.0.0.1:9", "https://127.0.0.1:10"))
+            .start()) {
+      var peers = mesh.node("a").node().settings().transport().peers();
+      assertThat(peers).hasSize(1);
+      assertThat(peers.get(0).spiffeId()).isEqualTo(mesh.id("ghost"));
+      assertThat(peers.get(0).urls())
+          .extracting(Object::toString)
+          .containsExactly("https://127.0.0.1:9", "https://127.0.0.1:10");
+    }
+    assertThatThrownBy(() -> TestMesh.builder().node("a", n -> n.peer("ghost")).start())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("peer ghost needs at least one URL");
+  }
+
+  @Test
   void misconfigurations_areNamedErrors_andNothingKeepsRunning() {
     assertThatThrownBy(() -> TestMesh.builder().start()).hasMessageContaining("at least one node");
     assertThatThrownBy(() -> TestMesh.builder().node("a", n -> n.peers("b")).node("b").start())
