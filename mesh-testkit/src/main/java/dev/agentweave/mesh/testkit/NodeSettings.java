@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /** Writes the settings of one node of a {@link TestMesh}. */
@@ -77,20 +78,10 @@ final class NodeSettings {
               s.name + " peers with " + other + ", which is no node of the mesh with a gateway");
         }
         for (String a : o.hostedAgentNames()) {
-          ObjectNode peer =
-              peers
-                  .addObject()
-                  .put("spiffe_id", SpiffeId.forAgent(mesh.trustDomain(), a).toString());
-          peer.putArray("urls").add("https://127.0.0.1:" + port);
+          addPeer(peers, SpiffeId.forAgent(td, a), List.of("https://127.0.0.1:" + port));
         }
       }
-      s.extraPeers.forEach(
-          (a, urls) -> {
-            ObjectNode peer =
-                peers.addObject().put("spiffe_id", SpiffeId.forAgent(td, a).toString());
-            ArrayNode list = peer.putArray("urls");
-            urls.forEach(list::add);
-          });
+      s.extraPeers.forEach((a, urls) -> addPeer(peers, SpiffeId.forAgent(td, a), urls));
     }
     if (mesh.cluster()) {
       ObjectNode cluster = SettingsTree.at(root, "cluster");
@@ -107,5 +98,11 @@ final class NodeSettings {
     SettingsTree.merge(root, mesh.yaml(), "the mesh's yaml");
     SettingsTree.merge(root, s.yaml, "the yaml of node " + s.name);
     return SettingsTree.yaml(root);
+  }
+
+  /** One {@code transport.peers} entry: an agent and the gateway URLs that serve it. */
+  private static void addPeer(ArrayNode peers, SpiffeId agent, List<String> urls) {
+    ArrayNode list = peers.addObject().put("spiffe_id", agent.toString()).putArray("urls");
+    urls.forEach(list::add);
   }
 }
