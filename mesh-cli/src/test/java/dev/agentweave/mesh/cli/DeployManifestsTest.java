@@ -10,6 +10,7 @@ import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.authz.CedarPolicyEngine;
 import dev.agentweave.mesh.cluster.ClusterSettings;
 import dev.agentweave.mesh.config.MeshSettings;
+import dev.agentweave.mesh.http.config.GatewaySettings;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -147,7 +148,7 @@ class DeployManifestsTest {
     assertThat(s.section(ClusterSettings.class).management().enabled()).isTrue();
 
     // Ports of the configuration are the container's named ports.
-    assertThat(s.server().port()).isEqualTo(port("gateway"));
+    assertThat(s.section(GatewaySettings.class).port()).isEqualTo(port("gateway"));
     assertThat(s.section(ClusterSettings.class).port()).isEqualTo(port("remoting"));
     assertThat(s.section(ClusterSettings.class).management().port()).isEqualTo(port("management"));
 

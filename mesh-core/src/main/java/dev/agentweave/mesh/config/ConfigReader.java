@@ -94,7 +94,7 @@ final class ConfigReader {
     }
     applyEnvironment((ObjectNode) doc, env);
     Map<String, Object> values = new LinkedHashMap<>();
-    readSection(ConfigSchema.root(), doc, "", values, true);
+    readSection(ConfigSchema.root(), doc, "", values);
     if (!problems.isEmpty()) {
       throw new ConfigException(source, problems);
     }
@@ -167,8 +167,7 @@ final class ConfigReader {
             });
   }
 
-  private void readSection(
-      Section section, JsonNode node, String prefix, Map<String, Object> out, boolean root) {
+  private void readSection(Section section, JsonNode node, String prefix, Map<String, Object> out) {
     if (node != null && !node.isNull() && !node.isObject()) {
       problems.add(
           new ConfigProblem(prefix, describe(node), "a mapping of keys", envSources.get(prefix)));
@@ -178,13 +177,16 @@ final class ConfigReader {
       Iterator<String> names = node.fieldNames();
       while (names.hasNext()) {
         String name = names.next();
-        String module = root ? ConfigSections.missingModule(name) : null;
+        String path = prefix.isEmpty() ? name : prefix + "." + name;
+        if (section.children().containsKey(name)) {
+          continue;
+        }
+        String module = ConfigSections.missingModule(path);
         if (module != null) {
           problems.add(
-              new ConfigProblem(name, describe(node.get(name)), notOnClassPath(module), null));
-        } else if (!section.children().containsKey(name)) {
+              new ConfigProblem(path, describe(node.get(name)), notOnClassPath(module), null));
+        } else {
           String hint = Suggestions.closest(name, section.children().keySet());
-          String path = prefix.isEmpty() ? name : prefix + "." + name;
           problems.add(
               new ConfigProblem(
                   path,
@@ -209,7 +211,7 @@ final class ConfigReader {
       JsonNode child = node == null ? null : node.get(e.getKey());
       Spec spec = e.getValue();
       if (spec instanceof Section s) {
-        readSection(s, child, path, out, false);
+        readSection(s, child, path, out);
       } else if (spec instanceof ObjectList l) {
         out.put(path, readList(l, child, path));
       } else {
@@ -232,7 +234,7 @@ final class ConfigReader {
     for (int i = 0; i < node.size(); i++) {
       Map<String, Object> flat = new LinkedHashMap<>();
       String itemPath = path + "[" + i + "]";
-      readSection(list.item(), node.get(i), itemPath, flat, false);
+      readSection(list.item(), node.get(i), itemPath, flat);
       Map<String, Object> relative = new LinkedHashMap<>();
       flat.forEach((k, v) -> relative.put(k.substring(itemPath.length() + 1), v));
       items.add(relative);
@@ -331,9 +333,9 @@ final class ConfigReader {
   }
 
   private static String notOnClassPath(String module) {
-    return "a section read by the module "
+    return "a key of the module "
         + module
-        + ", which is not on the class path (add the dependency, or remove the section)";
+        + ", which is not on the class path (add the dependency, or remove the key)";
   }
 
   private static String describe(JsonNode node) {

@@ -22,9 +22,13 @@ final class ConfigSections {
       List.of(
           "agent", "identity", "authorization", "transport", "server", "cluster", "observability");
 
-  /** Sections of the framework's own modules, by path, with the module that reads them. */
+  /**
+   * Sections of the framework's own modules, by path, with the module that reads them. A section
+   * listed here that the node also declares ({@code server}) is shared: the node declares the keys
+   * it reads itself, and the module adds its own keys to it (after the node's).
+   */
   private static final Map<String, String> FRAMEWORK_SECTIONS =
-      Map.of("cluster", "dev.agentweave:mesh-cluster");
+      Map.of("cluster", "dev.agentweave:mesh-cluster", "server", "dev.agentweave:mesh-http");
 
   private static final List<ConfigSection<?>> FOUND = load();
 
@@ -43,30 +47,45 @@ final class ConfigSections {
   }
 
   /**
-   * The module that reads a top-level key when that module is not on the class path.
+   * The module that reads an unknown key when that module is not on the class path: a section of a
+   * missing framework module ({@code cluster}), or a key of such a module inside a shared section
+   * ({@code server.port} without mesh-http).
    *
-   * @param key a top-level key of a document
+   * @param path the dotted path of a key the merged schema does not have
    * @return the module's coordinates, or {@code null} when the key is not a missing module's
    */
-  public static String missingModule(String key) {
-    String module = FRAMEWORK_SECTIONS.get(key);
-    return module == null || ROOT.children().containsKey(key) ? null : module;
+  public static String missingModule(String path) {
+    for (Map.Entry<String, String> e : FRAMEWORK_SECTIONS.entrySet()) {
+      if ((path.equals(e.getKey()) || path.startsWith(e.getKey() + ".")) && !loaded(e.getValue())) {
+        return e.getValue();
+      }
+    }
+    return null;
   }
 
   /**
    * The missing module whose section an environment variable would set.
    *
-   * @param variable a variable starting with {@code AGENTWEAVE_}
+   * @param variable a variable starting with {@code AGENTWEAVE_} that names no known key
    * @return the module's coordinates, or {@code null}
    */
   public static String missingModuleOfVariable(String variable) {
-    for (String key : FRAMEWORK_SECTIONS.keySet()) {
-      String prefix = "AGENTWEAVE_" + key.toUpperCase(Locale.ROOT).replace('.', '_') + "_";
-      if (variable.startsWith(prefix) && missingModule(key) != null) {
-        return FRAMEWORK_SECTIONS.get(key);
+    for (Map.Entry<String, String> e : FRAMEWORK_SECTIONS.entrySet()) {
+      String prefix = "AGENTWEAVE_" + e.getKey().toUpperCase(Locale.ROOT).replace('.', '_') + "_";
+      if (variable.startsWith(prefix) && !loaded(e.getValue())) {
+        return e.getValue();
       }
     }
     return null;
+  }
+
+  private static boolean loaded(String module) {
+    for (ConfigSection<?> s : FOUND) {
+      if (s.module().equals(module)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static List<ConfigSection<?>> load() {
@@ -108,15 +127,20 @@ final class ConfigSections {
     Map<String, Spec> children = new LinkedHashMap<>(into.children());
     Spec existing = children.get(parts[i]);
     if (i == parts.length - 1) {
-      if (existing != null) {
+      String path = String.join(".", parts);
+      if (existing instanceof Section shared
+          && owner.module().equals(FRAMEWORK_SECTIONS.get(path))) {
+        children.put(parts[i], join(shared, value, path, owner));
+      } else if (existing != null) {
         throw new IllegalStateException(
             "configuration key '"
-                + String.join(".", parts)
+                + path
                 + "' of "
                 + owner.module()
                 + " is declared already (two modules claim it)");
+      } else {
+        children.put(parts[i], value);
       }
-      children.put(parts[i], value);
     } else {
       Section inner;
       if (existing == null) {
@@ -134,5 +158,26 @@ final class ConfigSections {
       children.put(parts[i], put(inner, parts, i + 1, value, owner));
     }
     return new Section(children, into.pending());
+  }
+
+  /** A shared section: the node's keys, then the module's; a key declared by both is a defect. */
+  private static Section join(Section node, Section module, String path, ConfigSection<?> owner) {
+    Map<String, Spec> children = new LinkedHashMap<>(node.children());
+    module
+        .children()
+        .forEach(
+            (key, spec) -> {
+              if (children.putIfAbsent(key, spec) != null) {
+                throw new IllegalStateException(
+                    "configuration key '"
+                        + path
+                        + "."
+                        + key
+                        + "' of "
+                        + owner.module()
+                        + " is declared already (two modules claim it)");
+              }
+            });
+    return new Section(children, node.pending());
   }
 }

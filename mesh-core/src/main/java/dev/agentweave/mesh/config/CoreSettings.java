@@ -18,7 +18,6 @@ import dev.agentweave.mesh.config.MeshSettings.Environment;
 import dev.agentweave.mesh.config.ObservabilitySettings.LoggingSettings;
 import dev.agentweave.mesh.config.ObservabilitySettings.MetricsSettings;
 import dev.agentweave.mesh.config.ObservabilitySettings.TracingSettings;
-import dev.agentweave.mesh.config.ServerSettings.ConnectionSettings;
 import dev.agentweave.mesh.config.TransportSettings.CircuitBreakerSettings;
 import dev.agentweave.mesh.config.TransportSettings.ConcurrencyLimitSettings;
 import dev.agentweave.mesh.config.TransportSettings.ConnectionPoolSettings;
@@ -270,27 +269,22 @@ final class CoreSettings {
     ServerSettings server =
         new ServerSettings(
             v.bool("server.enabled"),
-            v.str("server.host"),
-            v.integer("server.port"),
-            v.str("server.protocol"),
-            v.integer("server.max_body_bytes"),
-            v.integer("server.max_concurrent_requests"),
-            v.seconds("server.request_timeout_seconds"),
             v.seconds("server.graceful_shutdown_seconds"),
             v.integer("server.blocking_pool_size"),
-            List.copyOf(v.list("server.agents")),
-            v.str("server.advertised_host"),
-            new ConnectionSettings(
-                v.integer("server.max_connections"),
-                v.integer("server.max_connections_per_address"),
-                v.seconds("server.handshake_timeout_seconds"),
-                v.seconds("server.first_request_timeout_seconds"),
-                v.seconds("server.idle_timeout_seconds")));
+            v.list("server.agents"));
+    // The scrape port binds where the gateway does unless told otherwise; server.host is
+    // mesh-http's key, so without that module the fallback is every address.
+    String metricsHost =
+        v.has("server.host")
+            ? v.strOr("observability.metrics.host", "server.host")
+            : v.str("observability.metrics.host").isEmpty()
+                ? "0.0.0.0"
+                : v.str("observability.metrics.host");
     ObservabilitySettings obs =
         new ObservabilitySettings(
             new MetricsSettings(
                 v.bool("observability.metrics.enabled"),
-                v.strOr("observability.metrics.host", "server.host"),
+                metricsHost,
                 v.integer("observability.metrics.port"),
                 v.str("observability.metrics.path"),
                 v.bool("observability.metrics.percentile_histograms")),
@@ -306,6 +300,10 @@ final class CoreSettings {
   }
 
   private record Values(Map<String, Object> map) {
+    boolean has(String k) {
+      return map.containsKey(k);
+    }
+
     Object raw(String k) {
       return map.get(k);
     }

@@ -164,7 +164,10 @@ final class ServingSchema {
     return new Section(transport, null);
   }
 
-  /** The {@code server} section of mesh-core. */
+  /**
+   * The node's own keys of the {@code server} section; mesh-http adds the gateway's keys (ADR
+   * 0005).
+   */
   static Section server() {
     Map<String, Spec> server = new LinkedHashMap<>();
     server.put(
@@ -173,83 +176,6 @@ final class ServingSchema {
             true,
             "Serve the node's mutual-TLS gateway (with the mesh-http module on the class path);"
                 + " false for a node that only calls out."));
-    server.put("host", str("0.0.0.0", "Gateway bind address."));
-    server.put(
-        "port",
-        leaf(
-            Kind.INT,
-            8443,
-            intRange(0, 65_535),
-            "an integer in 0..65535 (0 picks a free port)",
-            "Gateway port (TLS only)."));
-    server.put(
-        "protocol", oneOf("a2a", "Wire protocol of the gateway (A2A task requests).", "a2a"));
-    server.put(
-        "max_body_bytes",
-        (leaf(
-            Kind.INT,
-            10_485_760,
-            intRange(1024, Integer.MAX_VALUE),
-            "an integer >= 1024",
-            "Largest accepted request body; larger ones are answered 413.")));
-    server.put(
-        "max_concurrent_requests",
-        (leaf(
-            Kind.INT,
-            10_000,
-            intRange(1, 10_000_000),
-            "an integer in 1..10000000",
-            "Gateway task requests served at once; more are answered 503 with Retry-After.")));
-    server.put(
-        "request_timeout_seconds",
-        (leaf(
-            Kind.DOUBLE,
-            30.0,
-            positive(),
-            "a number of seconds > 0",
-            "Longest a gateway request may take (a caller's X-AgentWeave-Timeout-Ms may shorten it).")));
-    server.put(
-        "max_connections",
-        leaf(
-            Kind.INT,
-            4096,
-            intRange(1, 1_000_000),
-            "an integer in 1..1000000",
-            "Gateway connections held open at once; a connection beyond is closed at once."));
-    server.put(
-        "max_connections_per_address",
-        leaf(
-            Kind.INT,
-            512,
-            intRange(1, 1_000_000),
-            "an integer in 1..1000000",
-            "Gateway connections held open at once from one remote IP address; a connection"
-                + " beyond is closed at once."));
-    server.put(
-        "handshake_timeout_seconds",
-        leaf(
-            Kind.DOUBLE,
-            10.0,
-            positive(),
-            "a number of seconds > 0",
-            "Longest a TLS handshake may take from the accept, however slowly its bytes come."));
-    server.put(
-        "first_request_timeout_seconds",
-        leaf(
-            Kind.DOUBLE,
-            10.0,
-            positive(),
-            "a number of seconds > 0",
-            "Longest from the TLS handshake to the headers of a connection's first request."));
-    server.put(
-        "idle_timeout_seconds",
-        leaf(
-            Kind.DOUBLE,
-            75.0,
-            positive(),
-            "a number of seconds > 0",
-            "Longest a gateway connection stays open with no request in flight (keep it above"
-                + " clients' pool idle timeouts, 60 s for ours, so that clients close first)."));
     server.put(
         "graceful_shutdown_seconds",
         leaf(
@@ -267,12 +193,6 @@ final class ServingSchema {
             "an integer in 1..4096",
             "Threads of the dispatcher that runs blocking capabilities."));
     server.put(
-        "advertised_host",
-        str(
-            "",
-            "Host other nodes use to reach this gateway (default: server.host, or cluster.host"
-                + " when server.host is a wildcard address)."));
-    server.put(
         "agents",
         list(
             List.of(),
@@ -287,7 +207,12 @@ final class ServingSchema {
   static Section observability() {
     Map<String, Spec> metrics = new LinkedHashMap<>();
     metrics.put("enabled", bool(true, "Record metrics."));
-    metrics.put("host", str("", "Bind address of the plain scrape port (default: server.host)."));
+    metrics.put(
+        "host",
+        str(
+            "",
+            "Bind address of the plain scrape port (default: server.host, or 0.0.0.0 without"
+                + " mesh-http)."));
     metrics.put(
         "port",
         leaf(

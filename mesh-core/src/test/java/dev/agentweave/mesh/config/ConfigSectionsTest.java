@@ -7,10 +7,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ConfigSectionsTest {
-  private record Section(String path, ConfigSpec.Section schema) implements ConfigSection<String> {
-    @Override
-    public String module() {
-      return "com.example:" + path;
+  private record Section(String path, ConfigSpec.Section schema, String module)
+      implements ConfigSection<String> {
+    Section(String path, ConfigSpec.Section schema) {
+      this(path, schema, "com.example:" + path);
     }
 
     @Override
@@ -56,6 +56,30 @@ class ConfigSectionsTest {
             () -> ConfigSections.merge(ConfigSchema.core(), List.of(new Section("Bad", ONE_KEY))))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("dotted lower-case keys");
+  }
+
+  @Test
+  void theSharedServerSection_takesTheGatewayModulesKeys_afterTheNodesOwn_andOnlyThem() {
+    ConfigSpec.Section port =
+        ConfigSpec.section().add("port", ConfigSpec.str("8443", "Port.")).build();
+    ConfigSpec.Section merged =
+        ConfigSections.merge(
+            ConfigSchema.core(), List.of(new Section("server", port, "dev.agentweave:mesh-http")));
+    ConfigSpec.Section server = (ConfigSpec.Section) merged.children().get("server");
+    assertThat(server.children().keySet())
+        .containsExactly(
+            "enabled", "graceful_shutdown_seconds", "blocking_pool_size", "agents", "port");
+    assertThatThrownBy(
+            () -> ConfigSections.merge(ConfigSchema.core(), List.of(new Section("server", port))))
+        .hasMessageContaining("com.example:server")
+        .hasMessageContaining("declared already");
+    assertThatThrownBy(
+            () ->
+                ConfigSections.merge(
+                    ConfigSchema.core(),
+                    List.of(new Section("server", ONE_KEY, "dev.agentweave:mesh-http"))))
+        .hasMessageContaining("'server.enabled'")
+        .hasMessageContaining("declared already");
   }
 
   @Test

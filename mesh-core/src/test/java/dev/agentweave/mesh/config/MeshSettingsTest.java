@@ -49,7 +49,10 @@ class MeshSettingsTest {
     assertThat(s.authorization().cache().maxSize()).isEqualTo(10_000);
     assertThat(s.authorization().defaultAction()).isEqualTo(MeshSettings.DefaultAction.DENY);
     assertThat(s.transport().tlsMinVersion()).isEqualTo("1.3");
-    assertThat(s.server().port()).isEqualTo(8443);
+    assertThat(s.server().gracefulShutdown()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(s.server().enabled()).isTrue();
+    // server.host is mesh-http's key; without that module the scrape port binds every address.
+    assertThat(s.observability().metrics().host()).isEqualTo("0.0.0.0");
     assertThat(s.transport().timeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(s.warnings()).isEmpty();
   }
@@ -71,8 +74,9 @@ class MeshSettingsTest {
         problems(
             MINIMAL
                 + """
-                server:
-                  port: 70000
+                observability:
+                  metrics:
+                    port: 70000
                 transport:
                   connection_pool:
                     max_connections: 0
@@ -81,22 +85,23 @@ class MeshSettingsTest {
     assertThat(p)
         .extracting(ConfigProblem::path)
         .containsExactlyInAnyOrder(
-            "server.port",
+            "observability.metrics.port",
             "transport.connection_pool.max_connections",
             "transport.peer_verification");
     assertThat(p)
-        .filteredOn(x -> x.path().equals("server.port"))
+        .filteredOn(x -> x.path().equals("observability.metrics.port"))
         .first()
-        .hasToString("server.port: 70000 (expected: an integer in 0..65535 (0 picks a free port))");
+        .hasToString(
+            "observability.metrics.port: 70000 (expected: an integer in 0..65535 (0: no plain"
+                + " scrape port))");
   }
 
   @Test
   void parse_rejectsWrongTypes_namingTheValue() {
-    List<ConfigProblem> p = problems(MINIMAL + "server:\n  port: \"8443\"\n");
+    List<ConfigProblem> p = problems(MINIMAL + "server:\n  blocking_pool_size: \"8\"\n");
     assertThat(p)
         .singleElement()
-        .hasToString(
-            "server.port: \"8443\" (expected: an integer in 0..65535 (0 picks a free port))");
+        .hasToString("server.blocking_pool_size: \"8\" (expected: an integer in 1..4096)");
     p = problems(MINIMAL + "authorization:\n  cache:\n    enabled: yes-please\n");
     assertThat(p).singleElement().extracting(ConfigProblem::expected).isEqualTo("true or false");
     p = problems(MINIMAL + "transport: 5\n");
@@ -181,14 +186,14 @@ class MeshSettingsTest {
             "config.yaml",
             MINIMAL,
             Map.of(
-                "AGENTWEAVE_SERVER_PORT", "9443",
+                "AGENTWEAVE_SERVER_BLOCKING_POOL_SIZE", "8",
                 "AGENTWEAVE_TRANSPORT_CONNECTION_POOL_MAX_CONNECTIONS", "250",
                 "AGENTWEAVE_AUTHORIZATION_CACHE_TTL_SECONDS", "60",
                 "AGENTWEAVE_AUTHORIZATION_CACHE_DENY_TTL_SECONDS", "5",
                 "AGENTWEAVE_IDENTITY_ALLOWED_TRUST_DOMAINS", "a.org, b.org",
                 "AGENTWEAVE_AGENT_ENVIRONMENT", "development",
                 "PATH", "/usr/bin"));
-    assertThat(s.server().port()).isEqualTo(9443);
+    assertThat(s.server().blockingPoolSize()).isEqualTo(8);
     assertThat(s.transport().connectionPool().maxConnections()).isEqualTo(250);
     assertThat(s.authorization().cache().ttl()).isEqualTo(Duration.ofSeconds(60));
     assertThat(s.authorization().cache().denyTtl()).isEqualTo(Duration.ofSeconds(5));
@@ -198,24 +203,27 @@ class MeshSettingsTest {
 
   @Test
   void environment_badValue_namesTheVariable() {
-    List<ConfigProblem> p = problems(MINIMAL, Map.of("AGENTWEAVE_SERVER_PORT", "eighty"));
+    List<ConfigProblem> p =
+        problems(MINIMAL, Map.of("AGENTWEAVE_SERVER_BLOCKING_POOL_SIZE", "eighty"));
     assertThat(p)
         .singleElement()
         .hasToString(
-            "server.port: \"eighty\" (from AGENTWEAVE_SERVER_PORT) (expected: an integer in 0..65535 (0 picks a free port))");
+            "server.blocking_pool_size: \"eighty\" (from AGENTWEAVE_SERVER_BLOCKING_POOL_SIZE)"
+                + " (expected: an integer in 1..4096)");
   }
 
   @Test
   void environment_unknownVariable_isRejectedWithHint() {
-    List<ConfigProblem> p = problems(MINIMAL, Map.of("AGENTWEAVE_SERVER_PROT", "1"));
+    List<ConfigProblem> p = problems(MINIMAL, Map.of("AGENTWEAVE_TRANSPORT_TIMEOUT_SECOND", "1"));
     assertThat(p)
         .singleElement()
         .satisfies(
             x -> {
-              assertThat(x.path()).isEqualTo("AGENTWEAVE_SERVER_PROT");
-              assertThat(x.expected()).contains("did you mean AGENTWEAVE_SERVER_PORT?");
+              assertThat(x.path()).isEqualTo("AGENTWEAVE_TRANSPORT_TIMEOUT_SECOND");
+              assertThat(x.expected())
+                  .contains("did you mean AGENTWEAVE_TRANSPORT_TIMEOUT_SECONDS?");
             });
-    assertThat(parse(MINIMAL).server().port()).isEqualTo(8443);
+    assertThat(parse(MINIMAL).transport().timeout()).isEqualTo(Duration.ofSeconds(30));
     MeshSettings.parse("x", MINIMAL, Map.of("AGENTWEAVE_CONFIG", "/etc/x.yaml"));
   }
 
@@ -301,10 +309,9 @@ class MeshSettingsTest {
     MeshSettings s =
         parse(
             MINIMAL
-                + "server:\n  protocol: a2a\n  max_body_bytes: 2048\n  port: 9443\n"
-                + "  host: 127.0.0.1\n  graceful_shutdown_seconds: 3\n"
+                + "server:\n  blocking_pool_size: 8\n  graceful_shutdown_seconds: 3\n"
                 + "observability:\n  logging: {format: json}\n");
-    assertThat(s.server().maxBodyBytes()).isEqualTo(2048);
+    assertThat(s.server().gracefulShutdown()).isEqualTo(Duration.ofSeconds(3));
     assertThat(s.warnings())
         .singleElement()
         .asString()
@@ -313,7 +320,8 @@ class MeshSettingsTest {
 
   @Test
   void aSectionOfAModuleNotOnTheClassPath_isNamedWithItsModule() {
-    // mesh-core's tests run without mesh-cluster, whose section cluster is.
+    // mesh-core's tests run without mesh-cluster, whose section cluster is, and without
+    // mesh-http.
     assertThat(problems(MINIMAL + "cluster: {enabled: true}\n"))
         .singleElement()
         .satisfies(
@@ -329,6 +337,23 @@ class MeshSettingsTest {
             p -> {
               assertThat(p.path()).isEqualTo("AGENTWEAVE_CLUSTER_ENABLED");
               assertThat(p.expected()).contains("dev.agentweave:mesh-cluster");
+            });
+    // server is shared: the node's own keys are known, the gateway's are mesh-http's.
+    assertThat(problems(MINIMAL + "server: {graceful_shutdown_seconds: 1, port: 8443}\n"))
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.path()).isEqualTo("server.port");
+              assertThat(p.expected())
+                  .contains("dev.agentweave:mesh-http")
+                  .contains("not on the class path");
+            });
+    assertThat(problems(MINIMAL, Map.of("AGENTWEAVE_SERVER_PORT", "8443")))
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.path()).isEqualTo("AGENTWEAVE_SERVER_PORT");
+              assertThat(p.expected()).contains("dev.agentweave:mesh-http");
             });
     assertThat(problems(MINIMAL + "clustr: {}\n"))
         .singleElement()

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import dev.agentweave.mesh.SpiffeId;
+import dev.agentweave.mesh.http.config.GatewaySettings;
 import dev.agentweave.mesh.http.internal.GatewayRoutes;
 import dev.agentweave.mesh.http.internal.GatewayServer;
 import dev.agentweave.mesh.http.internal.ProtocolErrors;
@@ -102,8 +103,9 @@ public final class Gateway implements AutoCloseable {
               rejectionLog.warn("refused a TLS peer: {}", reason);
             });
     SSLContext sslContext = tls.serverContext(serverId);
-    String host = settings.server().host();
-    int port = settings.server().port();
+    GatewaySettings limits = settings.section(GatewaySettings.class);
+    String host = limits.host();
+    int port = limits.port();
     GatewayRoutes routes = new GatewayRoutes(node, Materializer.matFromSystem(node.actorSystem()));
     var system = node.actorSystem();
     // Pekko's own limits sit just outside the gateway's, which answer first and in JSON; what
@@ -118,15 +120,13 @@ public final class Gateway implements AutoCloseable {
     ServerSettings server =
         defaults
             .withParserSettings(
-                defaults
-                    .getParserSettings()
-                    .withMaxContentLength(settings.server().maxBodyBytes() + 1))
+                defaults.getParserSettings().withMaxContentLength(limits.maxBodyBytes() + 1))
             .withTimeouts(
                 defaults
                     .getTimeouts()
                     .withRequestTimeout(
                         scala.concurrent.duration.Duration.fromNanos(
-                            settings.server().requestTimeout().plusSeconds(5).toNanos())));
+                            limits.requestTimeout().plusSeconds(5).toNanos())));
     LoggingAdapter serverLog = Logging.getLogger(system.classicSystem(), "agentweave.gateway.http");
     ProtocolErrors.register(serverLog, node.metrics().registry());
     Route route = routes.route();
@@ -134,7 +134,7 @@ public final class Gateway implements AutoCloseable {
     GatewayServer connections =
         new GatewayServer(
             system,
-            settings.server().connections(),
+            limits.connections(),
             server,
             serverLog,
             () -> tls.configureServer(sslContext.createSSLEngine()),
@@ -198,9 +198,10 @@ public final class Gateway implements AutoCloseable {
       dev.agentweave.mesh.config.MeshSettings settings,
       org.apache.pekko.actor.typed.ActorSystem<?> system,
       int port) {
-    String host = settings.server().advertisedHost();
+    GatewaySettings gateway = settings.section(GatewaySettings.class);
+    String host = gateway.advertisedHost();
     if (host.isEmpty()) {
-      host = settings.server().host();
+      host = gateway.host();
       if (host.equals("0.0.0.0") || host.equals("::")) {
         // A cluster member's remoting address is reachable by the other members (the cluster
         // module sets it from cluster.host); the gateway reads it from Pekko, not from the

@@ -7,6 +7,7 @@ import dev.agentweave.mesh.MeshException;
 import dev.agentweave.mesh.NodeState;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.UnavailableException;
+import dev.agentweave.mesh.http.config.GatewaySettings;
 import dev.agentweave.mesh.identity.x509.SpiffeTls;
 import dev.agentweave.mesh.spi.AuthzDecision;
 import dev.agentweave.mesh.spi.InboundCalls;
@@ -69,14 +70,12 @@ public final class GatewayRoutes extends AllDirectives {
     this.inbound = node.inbound();
     this.json = inbound.json();
     var settings = node.settings();
+    GatewaySettings gateway = settings.section(GatewaySettings.class);
     this.bodies =
-        new RequestBodies(
-            materializer,
-            settings.server().maxBodyBytes(),
-            settings.server().maxConcurrentRequests());
+        new RequestBodies(materializer, gateway.maxBodyBytes(), gateway.maxConcurrentRequests());
     this.trustDomain = settings.agent().trustDomain();
     this.defaultAgent = SpiffeId.forAgent(trustDomain, settings.agent().name());
-    this.requestTimeout = settings.server().requestTimeout();
+    this.requestTimeout = gateway.requestTimeout();
   }
 
   /** Requests with a body being served now. */

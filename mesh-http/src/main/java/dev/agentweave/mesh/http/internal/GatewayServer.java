@@ -1,6 +1,6 @@
 package dev.agentweave.mesh.http.internal;
 
-import dev.agentweave.mesh.config.ServerSettings.ConnectionSettings;
+import dev.agentweave.mesh.http.config.GatewaySettings.ConnectionSettings;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
