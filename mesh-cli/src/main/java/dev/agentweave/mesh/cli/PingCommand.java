@@ -4,6 +4,7 @@ import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.config.ConfigException;
 import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.config.TransportSettings;
+import dev.agentweave.mesh.http.config.PooledClientSettings;
 import dev.agentweave.mesh.identity.IdentityException;
 import dev.agentweave.mesh.identity.IdentitySource;
 import dev.agentweave.mesh.identity.x509.IdentitySources;
@@ -106,7 +107,8 @@ final class PingCommand implements Callable<Integer> {
               .version(HttpClient.Version.HTTP_1_1)
               .sslContext(context)
               .sslParameters(params)
-              .connectTimeout(settings.transport().connectionPool().connectTimeout())
+              .connectTimeout(
+                  settings.section(PooledClientSettings.class).connectionPool().connectTimeout())
               .build();
       int failed = 0;
       for (int i = 1; i <= count; i++) {

@@ -136,11 +136,21 @@ final class ConfigReader {
             e -> {
               String path = names.get(e.getKey());
               if (path == null) {
-                String module = ConfigSections.missingModuleOfVariable(e.getKey());
-                if (module != null) {
+                String section = ConfigSections.missingSectionOfVariable(e.getKey());
+                if (section != null) {
+                  // In a shared section the variable may as well be a typo of a node's key.
+                  String prefix = ConfigSections.variablePrefix(section);
+                  String hint =
+                      Suggestions.closest(
+                          e.getKey(),
+                          names.keySet().stream().filter(n -> n.startsWith(prefix)).toList());
                   problems.add(
                       new ConfigProblem(
-                          e.getKey(), e.getValue(), notOnClassPath(module), "the environment"));
+                          e.getKey(),
+                          e.getValue(),
+                          notOnClassPath(ConfigSections.moduleOf(section))
+                              + (hint == null ? "" : "; or did you mean " + hint + "?"),
+                          "the environment"));
                 } else if (!NON_KEY_VARIABLES.contains(e.getKey())) {
                   String hint = Suggestions.closest(e.getKey(), names.keySet());
                   problems.add(

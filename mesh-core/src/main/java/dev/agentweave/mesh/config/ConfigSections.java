@@ -24,11 +24,14 @@ final class ConfigSections {
 
   /**
    * Sections of the framework's own modules, by path, with the module that reads them. A section
-   * listed here that the node also declares ({@code server}) is shared: the node declares the keys
-   * it reads itself, and the module adds its own keys to it (after the node's).
+   * listed here that the node also declares ({@code server}, {@code transport}) is shared: the node
+   * declares the keys it reads itself, and the module adds its own keys to it (after the node's).
    */
   private static final Map<String, String> FRAMEWORK_SECTIONS =
-      Map.of("cluster", "dev.agentweave:mesh-cluster", "server", "dev.agentweave:mesh-http");
+      Map.of(
+          "cluster", "dev.agentweave:mesh-cluster",
+          "server", "dev.agentweave:mesh-http",
+          "transport", "dev.agentweave:mesh-http");
 
   private static final List<ConfigSection<?>> FOUND = load();
 
@@ -48,15 +51,22 @@ final class ConfigSections {
 
   /**
    * The module that reads an unknown key when that module is not on the class path: a section of a
-   * missing framework module ({@code cluster}), or a key of such a module inside a shared section
-   * ({@code server.port} without mesh-http).
+   * missing framework module ({@code cluster}), or a key of such a module directly inside a shared
+   * section ({@code server.port} without mesh-http; {@code transport.concurrency_limit.x} is a typo
+   * in a section of the node, not a missing module's key).
    *
    * @param path the dotted path of a key the merged schema does not have
    * @return the module's coordinates, or {@code null} when the key is not a missing module's
    */
   public static String missingModule(String path) {
     for (Map.Entry<String, String> e : FRAMEWORK_SECTIONS.entrySet()) {
-      if ((path.equals(e.getKey()) || path.startsWith(e.getKey() + ".")) && !loaded(e.getValue())) {
+      String key = e.getKey();
+      boolean inside =
+          path.equals(key)
+              || (path.startsWith(key + ".")
+                  && path.indexOf('.', key.length() + 1) < 0
+                  && path.indexOf('[') < 0);
+      if (inside && !loaded(e.getValue())) {
         return e.getValue();
       }
     }
@@ -64,19 +74,38 @@ final class ConfigSections {
   }
 
   /**
-   * The missing module whose section an environment variable would set.
+   * The section of a missing framework module that an environment variable would set.
    *
    * @param variable a variable starting with {@code AGENTWEAVE_} that names no known key
-   * @return the module's coordinates, or {@code null}
+   * @return the section's key ({@code cluster}, {@code server}), or {@code null}
    */
-  public static String missingModuleOfVariable(String variable) {
+  public static String missingSectionOfVariable(String variable) {
     for (Map.Entry<String, String> e : FRAMEWORK_SECTIONS.entrySet()) {
-      String prefix = "AGENTWEAVE_" + e.getKey().toUpperCase(Locale.ROOT).replace('.', '_') + "_";
-      if (variable.startsWith(prefix) && !loaded(e.getValue())) {
-        return e.getValue();
+      if (variable.startsWith(variablePrefix(e.getKey())) && !loaded(e.getValue())) {
+        return e.getKey();
       }
     }
     return null;
+  }
+
+  /**
+   * The module that reads a framework section.
+   *
+   * @param section a key of {@link #missingSectionOfVariable}
+   * @return the module's coordinates
+   */
+  public static String moduleOf(String section) {
+    return FRAMEWORK_SECTIONS.get(section);
+  }
+
+  /**
+   * The prefix of the environment variables of a section's keys.
+   *
+   * @param section the section's path
+   * @return for example {@code AGENTWEAVE_SERVER_}
+   */
+  public static String variablePrefix(String section) {
+    return "AGENTWEAVE_" + section.toUpperCase(Locale.ROOT).replace('.', '_') + "_";
   }
 
   private static boolean loaded(String module) {

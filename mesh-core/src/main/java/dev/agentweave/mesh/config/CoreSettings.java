@@ -20,9 +20,7 @@ import dev.agentweave.mesh.config.ObservabilitySettings.MetricsSettings;
 import dev.agentweave.mesh.config.ObservabilitySettings.TracingSettings;
 import dev.agentweave.mesh.config.TransportSettings.CircuitBreakerSettings;
 import dev.agentweave.mesh.config.TransportSettings.ConcurrencyLimitSettings;
-import dev.agentweave.mesh.config.TransportSettings.ConnectionPoolSettings;
 import dev.agentweave.mesh.config.TransportSettings.PeerSettings;
-import dev.agentweave.mesh.config.TransportSettings.RetrySettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,15 +35,6 @@ final class CoreSettings {
   private CoreSettings() {}
 
   static void checkRules(MeshSettings s, ConfigReader reader) {
-    RetrySettings retry = s.transport().retry();
-    if (retry.backoffMax().compareTo(retry.backoffBase()) < 0) {
-      reader.addProblem(
-          new ConfigProblem(
-              "transport.retry.backoff_max_seconds",
-              seconds(retry.backoffMax()),
-              ">= transport.retry.backoff_base_seconds (" + seconds(retry.backoffBase()) + ")",
-              reader.envSource("transport.retry.backoff_max_seconds")));
-    }
     List<String> seen = new ArrayList<>();
     for (int i = 0; i < s.agent().capabilities().size(); i++) {
       String name = s.agent().capabilities().get(i).name();
@@ -127,10 +116,6 @@ final class CoreSettings {
               "spiffe or files; the development CA is not for production (" + why + ")",
               reader.envSource("identity.provider")));
     }
-  }
-
-  private static String seconds(Duration d) {
-    return Double.toString(d.toNanos() / 1e9);
   }
 
   @SuppressWarnings("unchecked")
@@ -246,25 +231,12 @@ final class CoreSettings {
             new ConcurrencyLimitSettings(
                 v.integer("transport.concurrency_limit.max_in_flight"),
                 v.integer("transport.concurrency_limit.max_queued")),
-            new ConnectionPoolSettings(
-                v.integer("transport.connection_pool.max_connections"),
-                v.seconds("transport.connection_pool.idle_timeout_seconds"),
-                v.seconds("transport.connection_pool.max_keepalive_seconds"),
-                v.seconds("transport.connection_pool.connect_timeout_seconds"),
-                v.integer("transport.connection_pool.max_waiting_requests"),
-                v.seconds("transport.connection_pool.wait_timeout_seconds"),
-                v.dbl("transport.connection_pool.utilization_warning_threshold")),
             new CircuitBreakerSettings(
                 v.bool("transport.circuit_breaker.enabled"),
                 v.integer("transport.circuit_breaker.failure_threshold"),
                 v.seconds("transport.circuit_breaker.recovery_timeout_seconds"),
                 v.integer("transport.circuit_breaker.success_threshold"),
                 v.integer("transport.circuit_breaker.half_open_requests")),
-            new RetrySettings(
-                v.integer("transport.retry.max_attempts"),
-                v.seconds("transport.retry.backoff_base_seconds"),
-                v.seconds("transport.retry.backoff_max_seconds"),
-                v.str("transport.retry.jitter")),
             List.copyOf(peers));
     ServerSettings server =
         new ServerSettings(

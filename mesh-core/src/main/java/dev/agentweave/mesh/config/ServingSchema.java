@@ -27,7 +27,11 @@ final class ServingSchema {
 
   private ServingSchema() {}
 
-  /** The {@code transport} section of mesh-core. */
+  /**
+   * The node's own keys of the {@code transport} section; mesh-http adds those of its pooled client
+   * ({@code connection_pool}, {@code retry}; ADR 0005). The circuit breakers stay here: the pooled
+   * client and authz-actor's OPA client both read them.
+   */
   static Section transport() {
     Map<String, Spec> limit = new LinkedHashMap<>();
     limit.put(
@@ -46,35 +50,6 @@ final class ServingSchema {
             intRange(0, 10_000_000),
             "an integer in 0..10000000",
             "Calls waiting for a slot before calls fail as overloaded."));
-    Map<String, Spec> pool = new LinkedHashMap<>();
-    pool.put(
-        "max_connections",
-        leaf(
-            Kind.INT,
-            100,
-            intRange(1, 10_000),
-            "an integer in 1..10000",
-            "Connections per destination."));
-    pool.put("idle_timeout_seconds", seconds(60, "Close idle connections after this."));
-    pool.put("max_keepalive_seconds", seconds(300, "Maximum connection lifetime."));
-    pool.put("connect_timeout_seconds", seconds(10, "Connection establishment timeout."));
-    pool.put(
-        "max_waiting_requests",
-        leaf(
-            Kind.INT,
-            1024,
-            intRange(0, 1_000_000),
-            "an integer in 0..1000000",
-            "Requests waiting for a connection."));
-    pool.put("wait_timeout_seconds", seconds(5, "Longest wait for a connection."));
-    pool.put(
-        "utilization_warning_threshold",
-        leaf(
-            Kind.DOUBLE,
-            0.9,
-            v -> ((Double) v) > 0 && ((Double) v) <= 1,
-            "a number in (0, 1]",
-            "Utilization that logs a warning."));
     Map<String, Spec> breaker = new LinkedHashMap<>();
     breaker.put("enabled", bool(true, "Use a circuit breaker per destination."));
     breaker.put(
@@ -97,23 +72,6 @@ final class ServingSchema {
             intRange(1, 10_000),
             "an integer in 1..10000",
             "Trial calls when half-open."));
-    Map<String, Spec> retry = new LinkedHashMap<>();
-    retry.put(
-        "max_attempts",
-        leaf(
-            Kind.INT,
-            3,
-            intRange(1, 10),
-            "an integer in 1..10",
-            "Attempts in all, the first included."));
-    retry.put(
-        "backoff_base_seconds",
-        leaf(Kind.DOUBLE, 0.1, v -> ((Double) v) >= 0.001, "a number >= 0.001", "First backoff."));
-    retry.put(
-        "backoff_max_seconds",
-        leaf(Kind.DOUBLE, 30.0, v -> ((Double) v) >= 0.001, "a number >= 0.001", "Backoff cap."));
-    retry.put("jitter", oneOf("full", "Jitter applied to backoff.", "full", "none"));
-
     Map<String, Spec> peer = new LinkedHashMap<>();
     peer.put(
         "spiffe_id",
@@ -153,9 +111,7 @@ final class ServingSchema {
             "a number of seconds > 0",
             "Default timeout of a call."));
     transport.put("concurrency_limit", new Section(limit, null));
-    transport.put("connection_pool", new Section(pool, null));
     transport.put("circuit_breaker", new Section(breaker, null));
-    transport.put("retry", new Section(retry, null));
     transport.put(
         "peers",
         new ObjectList(

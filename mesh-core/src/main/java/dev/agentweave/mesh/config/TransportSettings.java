@@ -5,15 +5,15 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The {@code transport} section.
+ * The node's own keys of the {@code transport} section. The pooled client's keys of it ({@code
+ * connection_pool}, {@code retry}) are read by mesh-http into {@code
+ * dev.agentweave.mesh.http.config.PooledClientSettings} (ADR 0005).
  *
  * @param tlsMinVersion {@code 1.2} or {@code 1.3}
  * @param peerVerification {@code strict} or {@code log-only}
  * @param timeout the default timeout of a call
  * @param concurrencyLimit the per-destination outbound limit
- * @param connectionPool the gateway client's pools
  * @param circuitBreaker per-destination circuit breakers
- * @param retry retries of cross-node calls
  * @param peers agents on other nodes and their gateways ({@code transport.peers})
  */
 public record TransportSettings(
@@ -21,9 +21,7 @@ public record TransportSettings(
     String peerVerification,
     Duration timeout,
     ConcurrencyLimitSettings concurrencyLimit,
-    ConnectionPoolSettings connectionPool,
     CircuitBreakerSettings circuitBreaker,
-    RetrySettings retry,
     List<PeerSettings> peers) {
   /**
    * An entry of {@code transport.peers}: an agent on another node and the gateways that serve it.
@@ -44,26 +42,6 @@ public record TransportSettings(
   public record ConcurrencyLimitSettings(int maxInFlight, int maxQueued) {}
 
   /**
-   * The {@code transport.connection_pool} section.
-   *
-   * @param maxConnections connections per destination
-   * @param idleTimeout idle connections close after this
-   * @param maxKeepalive maximum connection lifetime
-   * @param connectTimeout connection establishment timeout
-   * @param maxWaitingRequests requests waiting for a connection
-   * @param waitTimeout longest wait for a connection
-   * @param utilizationWarningThreshold utilization that logs a warning
-   */
-  public record ConnectionPoolSettings(
-      int maxConnections,
-      Duration idleTimeout,
-      Duration maxKeepalive,
-      Duration connectTimeout,
-      int maxWaitingRequests,
-      Duration waitTimeout,
-      double utilizationWarningThreshold) {}
-
-  /**
    * The {@code transport.circuit_breaker} section.
    *
    * @param enabled whether breakers are used
@@ -78,15 +56,4 @@ public record TransportSettings(
       Duration recoveryTimeout,
       int successThreshold,
       int halfOpenRequests) {}
-
-  /**
-   * The {@code transport.retry} section.
-   *
-   * @param maxAttempts attempts in all, the first included
-   * @param backoffBase first backoff
-   * @param backoffMax backoff cap
-   * @param jitter {@code full} or {@code none}
-   */
-  public record RetrySettings(
-      int maxAttempts, Duration backoffBase, Duration backoffMax, String jitter) {}
 }

@@ -41,10 +41,10 @@ class MeshSettingsTest {
   void parse_fillsDocumentedDefaults_whenOnlyRequiredKeysGiven() {
     MeshSettings s = parse(MINIMAL);
     assertThat(s.agent().environment()).isEqualTo(MeshSettings.Environment.PRODUCTION);
-    assertThat(s.transport().connectionPool().maxConnections()).isEqualTo(100);
-    assertThat(s.transport().connectionPool().idleTimeout()).isEqualTo(Duration.ofSeconds(60));
-    assertThat(s.transport().connectionPool().maxKeepalive()).isEqualTo(Duration.ofSeconds(300));
-    assertThat(s.transport().connectionPool().connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(s.transport().concurrencyLimit().maxInFlight()).isEqualTo(512);
+    assertThat(s.transport().concurrencyLimit().maxQueued()).isEqualTo(4096);
+    assertThat(s.transport().circuitBreaker().failureThreshold()).isEqualTo(5);
+    assertThat(s.transport().circuitBreaker().recoveryTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(s.authorization().cache().ttl()).isEqualTo(Duration.ofSeconds(300));
     assertThat(s.authorization().cache().maxSize()).isEqualTo(10_000);
     assertThat(s.authorization().defaultAction()).isEqualTo(MeshSettings.DefaultAction.DENY);
@@ -78,15 +78,15 @@ class MeshSettingsTest {
                   metrics:
                     port: 70000
                 transport:
-                  connection_pool:
-                    max_connections: 0
+                  concurrency_limit:
+                    max_in_flight: 0
                   peer_verification: none
                 """);
     assertThat(p)
         .extracting(ConfigProblem::path)
         .containsExactlyInAnyOrder(
             "observability.metrics.port",
-            "transport.connection_pool.max_connections",
+            "transport.concurrency_limit.max_in_flight",
             "transport.peer_verification");
     assertThat(p)
         .filteredOn(x -> x.path().equals("observability.metrics.port"))
@@ -114,13 +114,13 @@ class MeshSettingsTest {
   @Test
   void parse_rejectsUnknownKeys_withDidYouMean() {
     List<ConfigProblem> p =
-        problems(MINIMAL + "transport:\n  connection_pool:\n    max_conections: 10\n");
+        problems(MINIMAL + "transport:\n  concurrency_limit:\n    max_in_fligt: 10\n");
     assertThat(p)
         .singleElement()
         .satisfies(
             x -> {
-              assertThat(x.path()).isEqualTo("transport.connection_pool.max_conections");
-              assertThat(x.expected()).contains("did you mean 'max_connections'?");
+              assertThat(x.path()).isEqualTo("transport.concurrency_limit.max_in_fligt");
+              assertThat(x.expected()).contains("did you mean 'max_in_flight'?");
             });
     p = problems(MINIMAL + "zzz: 1\n");
     assertThat(p)
@@ -187,14 +187,14 @@ class MeshSettingsTest {
             MINIMAL,
             Map.of(
                 "AGENTWEAVE_SERVER_BLOCKING_POOL_SIZE", "8",
-                "AGENTWEAVE_TRANSPORT_CONNECTION_POOL_MAX_CONNECTIONS", "250",
+                "AGENTWEAVE_TRANSPORT_CONCURRENCY_LIMIT_MAX_IN_FLIGHT", "250",
                 "AGENTWEAVE_AUTHORIZATION_CACHE_TTL_SECONDS", "60",
                 "AGENTWEAVE_AUTHORIZATION_CACHE_DENY_TTL_SECONDS", "5",
                 "AGENTWEAVE_IDENTITY_ALLOWED_TRUST_DOMAINS", "a.org, b.org",
                 "AGENTWEAVE_AGENT_ENVIRONMENT", "development",
                 "PATH", "/usr/bin"));
     assertThat(s.server().blockingPoolSize()).isEqualTo(8);
-    assertThat(s.transport().connectionPool().maxConnections()).isEqualTo(250);
+    assertThat(s.transport().concurrencyLimit().maxInFlight()).isEqualTo(250);
     assertThat(s.authorization().cache().ttl()).isEqualTo(Duration.ofSeconds(60));
     assertThat(s.authorization().cache().denyTtl()).isEqualTo(Duration.ofSeconds(5));
     assertThat(s.identity().allowedTrustDomains()).containsExactly("a.org", "b.org");
@@ -214,14 +214,15 @@ class MeshSettingsTest {
 
   @Test
   void environment_unknownVariable_isRejectedWithHint() {
-    List<ConfigProblem> p = problems(MINIMAL, Map.of("AGENTWEAVE_TRANSPORT_TIMEOUT_SECOND", "1"));
+    List<ConfigProblem> p =
+        problems(MINIMAL, Map.of("AGENTWEAVE_AUTHORIZATION_CACHE_TTL_SECOND", "1"));
     assertThat(p)
         .singleElement()
         .satisfies(
             x -> {
-              assertThat(x.path()).isEqualTo("AGENTWEAVE_TRANSPORT_TIMEOUT_SECOND");
+              assertThat(x.path()).isEqualTo("AGENTWEAVE_AUTHORIZATION_CACHE_TTL_SECOND");
               assertThat(x.expected())
-                  .contains("did you mean AGENTWEAVE_TRANSPORT_TIMEOUT_SECONDS?");
+                  .contains("did you mean AGENTWEAVE_AUTHORIZATION_CACHE_TTL_SECONDS?");
             });
     assertThat(parse(MINIMAL).transport().timeout()).isEqualTo(Duration.ofSeconds(30));
     MeshSettings.parse("x", MINIMAL, Map.of("AGENTWEAVE_CONFIG", "/etc/x.yaml"));
@@ -235,8 +236,8 @@ class MeshSettingsTest {
     assertThat(names).hasSize((int) leavesOutsideLists);
     assertThat(names)
         .containsEntry(
-            "AGENTWEAVE_TRANSPORT_CONNECTION_POOL_MAX_CONNECTIONS",
-            "transport.connection_pool.max_connections");
+            "AGENTWEAVE_TRANSPORT_CONCURRENCY_LIMIT_MAX_IN_FLIGHT",
+            "transport.concurrency_limit.max_in_flight");
   }
 
   @Test
@@ -348,6 +349,21 @@ class MeshSettingsTest {
                   .contains("dev.agentweave:mesh-http")
                   .contains("not on the class path");
             });
+    assertThat(problems(MINIMAL + "transport: {connection_pool: {max_connections: 4}}\n"))
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.path()).isEqualTo("transport.connection_pool");
+              assertThat(p.expected()).contains("dev.agentweave:mesh-http");
+            });
+    // A variable of a shared section names the module and the node's closest key.
+    assertThat(
+            problems(MINIMAL, Map.of("AGENTWEAVE_TRANSPORT_CONCURRENCY_LIMIT_MAX_IN_FLIGT", "8")))
+        .singleElement()
+        .extracting(ConfigProblem::expected)
+        .asString()
+        .contains("dev.agentweave:mesh-http")
+        .contains("or did you mean AGENTWEAVE_TRANSPORT_CONCURRENCY_LIMIT_MAX_IN_FLIGHT?");
     assertThat(problems(MINIMAL, Map.of("AGENTWEAVE_SERVER_PORT", "8443")))
         .singleElement()
         .satisfies(
@@ -363,17 +379,6 @@ class MeshSettingsTest {
     assertThatThrownBy(() -> parse(MINIMAL).section(Duration.class))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("java.time.Duration");
-  }
-
-  @Test
-  void crossField_backoffMaxBelowBase_isRejected() {
-    assertThat(
-            problems(
-                MINIMAL
-                    + "transport:\n  retry:\n    backoff_base_seconds: 5\n    backoff_max_seconds: 1\n"))
-        .singleElement()
-        .extracting(ConfigProblem::path)
-        .isEqualTo("transport.retry.backoff_max_seconds");
   }
 
   @Test

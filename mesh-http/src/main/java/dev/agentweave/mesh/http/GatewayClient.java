@@ -6,6 +6,7 @@ import dev.agentweave.mesh.DeadlineExceededException;
 import dev.agentweave.mesh.InternalErrorException;
 import dev.agentweave.mesh.MeshException;
 import dev.agentweave.mesh.SpiffeId;
+import dev.agentweave.mesh.http.config.PooledClientSettings;
 import dev.agentweave.mesh.http.internal.ConnectionPools;
 import dev.agentweave.mesh.http.internal.Resilience;
 import dev.agentweave.mesh.http.internal.WireProtocol;
@@ -83,7 +84,8 @@ public final class GatewayClient implements RemoteTransport {
     this.pools = new ConnectionPools(node);
     this.resilience =
         new Resilience(
-            node.settings().transport().retry(), node.settings().transport().circuitBreaker());
+            node.settings().section(PooledClientSettings.class).retry(),
+            node.settings().transport().circuitBreaker());
     this.subscriptionTimeout = node.settings().transport().timeout();
     this.retries =
         node.metrics()

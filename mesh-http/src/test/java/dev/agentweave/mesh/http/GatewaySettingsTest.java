@@ -7,14 +7,15 @@ import dev.agentweave.mesh.config.ConfigProblem;
 import dev.agentweave.mesh.config.ConfigReference;
 import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.http.config.GatewaySettings;
+import dev.agentweave.mesh.http.config.PooledClientSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The gateway's keys of the shared {@code server} section, contributed by this module and validated
- * with the node's keys.
+ * The keys this module adds to the shared {@code server} (the gateway) and {@code transport} (the
+ * pooled client) sections, validated with the node's keys.
  */
 class GatewaySettingsTest {
   private static final String MINIMAL =
@@ -119,5 +120,45 @@ class GatewaySettingsTest {
             "server.advertised_host");
     assertThat(paths.indexOf("server.advertised_host"))
         .isLessThan(paths.indexOf("observability.metrics.enabled"));
+  }
+
+  @Test
+  void thePooledClientsKeys_defaultsEnvironmentAndTheBackoffRule() {
+    MeshSettings s = parse(MINIMAL, Map.of());
+    PooledClientSettings.ConnectionPoolSettings pool =
+        s.section(PooledClientSettings.class).connectionPool();
+    assertThat(pool.maxConnections()).isEqualTo(100);
+    assertThat(pool.idleTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(pool.maxKeepalive()).isEqualTo(Duration.ofSeconds(300));
+    assertThat(pool.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(s.section(PooledClientSettings.class).retry().maxAttempts()).isEqualTo(3);
+    // The node's keys of the section stay the node's.
+    assertThat(s.transport().circuitBreaker().enabled()).isTrue();
+    assertThat(
+            parse(MINIMAL, Map.of("AGENTWEAVE_TRANSPORT_CONNECTION_POOL_MAX_CONNECTIONS", "250"))
+                .section(PooledClientSettings.class)
+                .connectionPool()
+                .maxConnections())
+        .isEqualTo(250);
+    assertThat(
+            problems(
+                MINIMAL
+                    + "transport:\n  retry:\n    backoff_base_seconds: 5\n"
+                    + "    backoff_max_seconds: 1\n",
+                Map.of()))
+        .singleElement()
+        .hasToString(
+            "transport.retry.backoff_max_seconds: 1.0 (expected: >="
+                + " transport.retry.backoff_base_seconds (5.0))");
+    assertThat(
+            problems(
+                MINIMAL + "transport:\n  connection_pool:\n    max_conections: 10\n", Map.of()))
+        .singleElement()
+        .hasToString(
+            "transport.connection_pool.max_conections: 10 (expected: no such key; did you mean"
+                + " 'max_connections'?)");
+    assertThat(problems(MINIMAL + "transport:\n  retry: {max_attempts: 11}\n", Map.of()))
+        .singleElement()
+        .hasToString("transport.retry.max_attempts: 11 (expected: an integer in 1..10)");
   }
 }

@@ -3,7 +3,8 @@ package dev.agentweave.mesh.http.internal;
 import dev.agentweave.mesh.OverloadedException;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.config.MeshSettings;
-import dev.agentweave.mesh.config.TransportSettings.ConnectionPoolSettings;
+import dev.agentweave.mesh.http.config.PooledClientSettings;
+import dev.agentweave.mesh.http.config.PooledClientSettings.ConnectionPoolSettings;
 import dev.agentweave.mesh.identity.x509.IdentitySources;
 import dev.agentweave.mesh.identity.x509.SpiffeTls;
 import dev.agentweave.mesh.spi.NodeContext;
@@ -176,7 +177,7 @@ public final class ConnectionPools implements MeterBinder {
   public ConnectionPools(NodeContext node) {
     this.node = node;
     MeshSettings all = node.settings();
-    this.settings = all.transport().connectionPool();
+    this.settings = all.section(PooledClientSettings.class).connectionPool();
     ActorSystem system = node.actorSystem().classicSystem();
     ClientConnectionSettings connection =
         ClientConnectionSettings.create(system).withConnectingTimeout(settings.connectTimeout());

@@ -6,7 +6,7 @@ import dev.agentweave.mesh.OverloadedException;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.UnavailableException;
 import dev.agentweave.mesh.config.TransportSettings.CircuitBreakerSettings;
-import dev.agentweave.mesh.config.TransportSettings.RetrySettings;
+import dev.agentweave.mesh.http.config.PooledClientSettings.RetrySettings;
 import dev.agentweave.mesh.support.Completions;
 import java.net.ConnectException;
 import java.net.URI;
