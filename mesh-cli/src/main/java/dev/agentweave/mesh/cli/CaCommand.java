@@ -8,6 +8,7 @@ import dev.agentweave.mesh.identity.TrustDomain;
 import dev.agentweave.mesh.identity.X509Svid;
 import dev.agentweave.mesh.identity.x509.DevCertificateAuthority;
 import dev.agentweave.mesh.identity.x509.Pem;
+import dev.agentweave.mesh.identity.x509.config.X509IdentitySettings;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,7 +101,12 @@ final class CaCommand implements Callable<Integer> {
       Path dir = caDir;
       if (dir == null) {
         try {
-          dir = Path.of(MeshSettings.load(config).identity().devCa().directory());
+          dir =
+              Path.of(
+                  MeshSettings.load(config)
+                      .section(X509IdentitySettings.class)
+                      .devCa()
+                      .directory());
         } catch (ConfigException e) {
           err.println(e.getMessage());
           err.println("(pass --ca-dir to choose the CA directory without a config)");

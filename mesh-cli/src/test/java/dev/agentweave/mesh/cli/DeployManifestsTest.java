@@ -11,6 +11,7 @@ import dev.agentweave.mesh.authz.CedarPolicyEngine;
 import dev.agentweave.mesh.cluster.ClusterSettings;
 import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.http.config.GatewaySettings;
+import dev.agentweave.mesh.identity.x509.config.X509IdentitySettings;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -162,7 +163,8 @@ class DeployManifestsTest {
     assertThat(podLabels()).containsEntry(kv[0], kv[1]);
 
     // The Workload API socket is in the directory the SPIFFE CSI driver is mounted at.
-    String socket = s.identity().spiffeEndpoint().replaceFirst("^unix://", "");
+    String socket =
+        s.section(X509IdentitySettings.class).spiffeEndpoint().replaceFirst("^unix://", "");
     String csiMount = mountPathOf(volumeWith("csi"));
     assertThat(Path.of(socket).getParent()).isEqualTo(Path.of(csiMount));
     assertThat(volumeWith("csi").at("/csi/driver").asText()).isEqualTo("csi.spiffe.io");

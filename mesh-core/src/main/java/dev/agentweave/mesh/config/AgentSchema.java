@@ -100,105 +100,14 @@ final class AgentSchema {
     return new Section(agent, null);
   }
 
-  /** The {@code identity} section of mesh-core. */
+  /**
+   * The node's own key of the {@code identity} section, {@code provider}; mesh-identity adds the
+   * keys of its providers (ADR 0005).
+   */
   static Section identity() {
     Map<String, Spec> identity = new LinkedHashMap<>();
     identity.put(
         "provider", oneOf("spiffe", "Where SVIDs come from.", "dev-ca", "files", "spiffe"));
-    identity.put(
-        "spiffe_endpoint",
-        leaf(
-            Kind.STRING,
-            "unix:///run/spire/sockets/agent.sock",
-            v -> ((String) v).startsWith("unix://") || ((String) v).startsWith("tcp://"),
-            "a unix:// or tcp:// address",
-            "SPIFFE Workload API socket (SPIFFE_ENDPOINT_SOCKET replaces the default)."));
-    identity.put(
-        "allowed_trust_domains",
-        list(
-            List.of(),
-            v -> SpiffeId.trustDomainProblem((String) v) == null,
-            "a list of trust domains",
-            "Foreign trust domains whose agents may call in."));
-    Map<String, Spec> bundle = new LinkedHashMap<>();
-    bundle.put(
-        "trust_domain",
-        required(
-            Kind.STRING,
-            v -> SpiffeId.trustDomainProblem((String) v) == null,
-            "a trust domain such as partner.org",
-            "Trust domain of the bundle."));
-    bundle.put(
-        "file",
-        required(
-            Kind.STRING,
-            v -> !((String) v).isBlank(),
-            "a path to a PEM file",
-            "PEM CA certificates."));
-    identity.put(
-        "bundles",
-        new ObjectList(
-            new Section(bundle, null),
-            "Trust bundles of foreign trust domains, read from PEM files (federation)."));
-    Map<String, Spec> devCa = new LinkedHashMap<>();
-    devCa.put(
-        "directory",
-        str(
-            ".agentweave/dev-ca",
-            "Where the dev CA keeps ca.pem and ca.key (relative to the working directory)."));
-    devCa.put(
-        "svid_ttl_seconds",
-        leaf(
-            Kind.INT,
-            3600,
-            intRange(2, 86_400 * 30),
-            "an integer in 2..2592000",
-            "Lifetime of minted SVIDs."));
-    devCa.put(
-        "renew_fraction",
-        leaf(
-            Kind.DOUBLE,
-            0.5,
-            v -> ((Double) v) > 0 && ((Double) v) < 1,
-            "a number in (0, 1)",
-            "Renew an SVID when this fraction of its lifetime has passed."));
-    devCa.put(
-        "server_names",
-        list(
-            List.of("localhost", "127.0.0.1"),
-            v -> !((String) v).isBlank(),
-            "a list of DNS names or IP addresses",
-            "DNS and IP SANs added to minted SVIDs so tools like curl accept the gateway."));
-    identity.put("dev_ca", new Section(devCa, null));
-    Map<String, Spec> svidFile = new LinkedHashMap<>();
-    svidFile.put(
-        "cert_chain",
-        required(
-            Kind.STRING,
-            v -> !((String) v).isBlank(),
-            "a path to a PEM chain, leaf first",
-            "SVID chain."));
-    svidFile.put(
-        "private_key",
-        required(
-            Kind.STRING, v -> !((String) v).isBlank(), "a path to a PKCS#8 PEM key", "SVID key."));
-    Map<String, Spec> files = new LinkedHashMap<>();
-    files.put(
-        "svids",
-        new ObjectList(
-            new Section(svidFile, null), "The node's SVIDs (one per hosted agent identity)."));
-    files.put(
-        "bundle",
-        str("", "PEM bundle of the node's own trust domain (required for provider files)."));
-    files.put(
-        "poll_seconds",
-        leaf(
-            Kind.DOUBLE,
-            5.0,
-            v -> ((Double) v) >= 0.1,
-            "a number >= 0.1",
-            "How often the files are checked for changes."));
-    identity.put("files", new Section(files, null));
     return new Section(identity, null);
   }
 

@@ -24,12 +24,14 @@ final class ConfigSections {
 
   /**
    * Sections of the framework's own modules, by path, with the module that reads them. A section
-   * listed here that the node also declares ({@code server}, {@code transport}) is shared: the node
-   * declares the keys it reads itself, and the module adds its own keys to it (after the node's).
+   * listed here that the node also declares ({@code identity}, {@code server}, {@code transport})
+   * is shared: the node declares the keys it reads itself, and the module adds its own keys to it
+   * (after the node's).
    */
   private static final Map<String, String> FRAMEWORK_SECTIONS =
       Map.of(
           "cluster", "dev.agentweave:mesh-cluster",
+          "identity", "dev.agentweave:mesh-identity",
           "server", "dev.agentweave:mesh-http",
           "transport", "dev.agentweave:mesh-http");
 

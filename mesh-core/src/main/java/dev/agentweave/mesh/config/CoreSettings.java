@@ -9,10 +9,6 @@ import dev.agentweave.mesh.config.AuthorizationSettings.AuditSettings;
 import dev.agentweave.mesh.config.AuthorizationSettings.CacheSettings;
 import dev.agentweave.mesh.config.AuthorizationSettings.CedarSettings;
 import dev.agentweave.mesh.config.AuthorizationSettings.OpaWasmSettings;
-import dev.agentweave.mesh.config.IdentitySettings.BundleFile;
-import dev.agentweave.mesh.config.IdentitySettings.DevCaSettings;
-import dev.agentweave.mesh.config.IdentitySettings.FilesSettings;
-import dev.agentweave.mesh.config.IdentitySettings.SvidFile;
 import dev.agentweave.mesh.config.MeshSettings.DefaultAction;
 import dev.agentweave.mesh.config.MeshSettings.Environment;
 import dev.agentweave.mesh.config.ObservabilitySettings.LoggingSettings;
@@ -99,15 +95,6 @@ final class CoreSettings {
               "a compiled OPA wasm module when authorization.provider is opa-wasm",
               reader.envSource("authorization.opa_wasm.module")));
     }
-    if (s.identity().provider().equals("files")
-        && (s.identity().files().svids().isEmpty() || s.identity().files().bundle().isEmpty())) {
-      reader.addProblem(
-          new ConfigProblem(
-              "identity.files",
-              s.identity().files().svids().isEmpty() ? "no svids" : "no bundle",
-              "at least one svids item and the bundle file when identity.provider is files",
-              null));
-    }
     if (s.identity().provider().equals("dev-ca")) {
       reader.addProblem(
           new ConfigProblem(
@@ -141,31 +128,7 @@ final class CoreSettings {
             v.str("agent.description"),
             Environment.valueOf(v.str("agent.environment").toUpperCase(Locale.ROOT)),
             List.copyOf(caps));
-    List<SvidFile> svidFiles = new ArrayList<>();
-    for (Map<String, Object> item : (List<Map<String, Object>>) v.raw("identity.files.svids")) {
-      Values f = new Values(item);
-      svidFiles.add(new SvidFile(f.str("cert_chain"), f.str("private_key")));
-    }
-    List<BundleFile> bundleFiles = new ArrayList<>();
-    for (Map<String, Object> item : (List<Map<String, Object>>) v.raw("identity.bundles")) {
-      Values b = new Values(item);
-      bundleFiles.add(new BundleFile(b.str("trust_domain"), b.str("file")));
-    }
-    IdentitySettings identity =
-        new IdentitySettings(
-            v.str("identity.provider"),
-            v.str("identity.spiffe_endpoint"),
-            v.list("identity.allowed_trust_domains"),
-            List.copyOf(bundleFiles),
-            new DevCaSettings(
-                v.str("identity.dev_ca.directory"),
-                v.seconds("identity.dev_ca.svid_ttl_seconds"),
-                v.dbl("identity.dev_ca.renew_fraction"),
-                v.list("identity.dev_ca.server_names")),
-            new FilesSettings(
-                svidFiles,
-                v.str("identity.files.bundle"),
-                v.seconds("identity.files.poll_seconds")));
+    IdentitySettings identity = new IdentitySettings(v.str("identity.provider"));
     List<AllowRule> rules = new ArrayList<>();
     for (Map<String, Object> item : (List<Map<String, Object>>) v.raw("authorization.allow")) {
       Values r = new Values(item);

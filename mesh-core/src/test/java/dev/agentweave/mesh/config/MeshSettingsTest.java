@@ -157,10 +157,10 @@ class MeshSettingsTest {
         .extracting(ConfigProblem::expected)
         .asString()
         .contains("allow-list, allow-all");
-    assertThat(problems(MINIMAL + "identity:\n  spiffe_endpoint: /tmp/sock\n"))
+    assertThat(problems(MINIMAL + "identity:\n  provider: vault\n"))
         .singleElement()
         .extracting(ConfigProblem::expected)
-        .isEqualTo("a unix:// or tcp:// address");
+        .isEqualTo("one of dev-ca, files, spiffe");
     assertThat(
             problems(
                 MINIMAL
@@ -190,14 +190,14 @@ class MeshSettingsTest {
                 "AGENTWEAVE_TRANSPORT_CONCURRENCY_LIMIT_MAX_IN_FLIGHT", "250",
                 "AGENTWEAVE_AUTHORIZATION_CACHE_TTL_SECONDS", "60",
                 "AGENTWEAVE_AUTHORIZATION_CACHE_DENY_TTL_SECONDS", "5",
-                "AGENTWEAVE_IDENTITY_ALLOWED_TRUST_DOMAINS", "a.org, b.org",
+                "AGENTWEAVE_SERVER_AGENTS", "search, billing",
                 "AGENTWEAVE_AGENT_ENVIRONMENT", "development",
                 "PATH", "/usr/bin"));
     assertThat(s.server().blockingPoolSize()).isEqualTo(8);
     assertThat(s.transport().concurrencyLimit().maxInFlight()).isEqualTo(250);
     assertThat(s.authorization().cache().ttl()).isEqualTo(Duration.ofSeconds(60));
     assertThat(s.authorization().cache().denyTtl()).isEqualTo(Duration.ofSeconds(5));
-    assertThat(s.identity().allowedTrustDomains()).containsExactly("a.org", "b.org");
+    assertThat(s.server().agents()).containsExactly("search", "billing");
     assertThat(s.agent().environment()).isEqualTo(MeshSettings.Environment.DEVELOPMENT);
   }
 

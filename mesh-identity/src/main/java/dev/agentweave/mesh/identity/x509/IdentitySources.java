@@ -1,12 +1,12 @@
 package dev.agentweave.mesh.identity.x509;
 
-import dev.agentweave.mesh.config.IdentitySettings;
-import dev.agentweave.mesh.config.IdentitySettings.BundleFile;
 import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.identity.IdentityException;
 import dev.agentweave.mesh.identity.IdentitySource;
 import dev.agentweave.mesh.identity.TrustBundle;
 import dev.agentweave.mesh.identity.TrustDomain;
+import dev.agentweave.mesh.identity.x509.config.X509IdentitySettings;
+import dev.agentweave.mesh.identity.x509.config.X509IdentitySettings.BundleFile;
 import dev.agentweave.mesh.spi.IdentityProvider;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +42,7 @@ public final class IdentitySources {
     };
   }
 
-  private static List<TrustBundle> foreignBundles(IdentitySettings id) {
+  private static List<TrustBundle> foreignBundles(X509IdentitySettings id) {
     List<TrustBundle> foreign = new ArrayList<>();
     for (BundleFile b : id.bundles()) {
       foreign.add(
@@ -53,7 +53,7 @@ public final class IdentitySources {
   }
 
   private static IdentitySource devCa(MeshSettings settings) {
-    IdentitySettings id = settings.identity();
+    X509IdentitySettings id = settings.section(X509IdentitySettings.class);
     List<TrustBundle> foreign = foreignBundles(id);
     DevCertificateAuthority ca =
         DevCertificateAuthority.openOrCreate(
@@ -63,7 +63,7 @@ public final class IdentitySources {
   }
 
   private static IdentitySource files(MeshSettings settings) {
-    IdentitySettings id = settings.identity();
+    X509IdentitySettings id = settings.section(X509IdentitySettings.class);
     List<FilesIdentitySource.BundleFile> bundles = new ArrayList<>();
     bundles.add(
         new FilesIdentitySource.BundleFile(
@@ -73,7 +73,7 @@ public final class IdentitySources {
           new FilesIdentitySource.BundleFile(b.trustDomain(), foreignFile(id, b.trustDomain())));
     }
     List<FilesIdentitySource.SvidFiles> svids = new ArrayList<>();
-    for (IdentitySettings.SvidFile f : id.files().svids()) {
+    for (X509IdentitySettings.SvidFile f : id.files().svids()) {
       svids.add(new FilesIdentitySource.SvidFiles(Path.of(f.certChain()), Path.of(f.privateKey())));
     }
     return new FilesIdentitySource(svids, bundles, id.files().pollInterval());
@@ -139,7 +139,7 @@ public final class IdentitySources {
    * @return the address
    */
   public static String spiffeEndpoint(MeshSettings settings) {
-    String configured = settings.identity().spiffeEndpoint();
+    String configured = settings.section(X509IdentitySettings.class).spiffeEndpoint();
     String env = System.getenv("SPIFFE_ENDPOINT_SOCKET");
     if (configured.equals(DEFAULT_SPIFFE_ENDPOINT) && env != null && !env.isBlank()) {
       return env;
@@ -149,7 +149,7 @@ public final class IdentitySources {
 
   private static final String DEFAULT_SPIFFE_ENDPOINT = "unix:///run/spire/sockets/agent.sock";
 
-  private static Path foreignFile(IdentitySettings id, TrustDomain td) {
+  private static Path foreignFile(X509IdentitySettings id, TrustDomain td) {
     for (BundleFile b : id.bundles()) {
       if (b.trustDomain().equals(td.name())) {
         return Path.of(b.file());
@@ -170,7 +170,7 @@ public final class IdentitySources {
   public static SpiffeTls tls(
       IdentitySource source, MeshSettings settings, Consumer<String> rejections) {
     List<TrustDomain> allowed = new ArrayList<>();
-    for (String td : settings.identity().allowedTrustDomains()) {
+    for (String td : settings.section(X509IdentitySettings.class).allowedTrustDomains()) {
       allowed.add(new TrustDomain(td));
     }
     SpiffeTls tls =
