@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
       ConfigCommand.class,
       CaCommand.class,
       AuthzCommand.class,
-      PingCommand.class
+      PingCommand.class,
+      BenchCommand.class
     })
 public final class AgentWeaveCli implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
