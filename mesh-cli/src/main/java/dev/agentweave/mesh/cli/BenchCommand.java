@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -140,6 +141,20 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--ca", paramLabel = "FILE", description = "The trust bundle (PEM).")
   Path ca;
 
+  @Option(
+      names = "--server-pid",
+      paramLabel = "PID",
+      description =
+          "Also report the CPU time this process (the server of TARGET, on this machine) spends"
+              + " per request in the measured phase.")
+  Long serverPid;
+
+  @Option(
+      names = "--compare-server-pid",
+      paramLabel = "PID",
+      description = "The same for the server of --compare.")
+  Long compareServerPid;
+
   @Option(names = "--http2", description = "Offer HTTP/2 (the server's ALPN answer decides).")
   boolean http2;
 
@@ -175,6 +190,15 @@ final class BenchCommand implements Callable<Integer> {
       err.flush();
       return 2;
     }
+    List<java.util.function.Supplier<Duration>> cpus = new ArrayList<>();
+    try {
+      cpus.add(BenchOptions.cpuOf("--server-pid", serverPid));
+      cpus.add(BenchOptions.cpuOf("--compare-server-pid", compareServerPid));
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
+      err.flush();
+      return 2;
+    }
     List<LoadTarget> targets = new ArrayList<>();
     try {
       targets.add(BenchTargets.open(target, o, this, err));
@@ -188,7 +212,7 @@ final class BenchCommand implements Callable<Integer> {
       return 2;
     }
     try {
-      return run(targets, o, out, err);
+      return run(targets, o, out, err, cpus);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return 1;
@@ -202,7 +226,11 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private int run(
-      List<LoadTarget> targets, BenchOptions.Checked o, PrintWriter out, PrintWriter err)
+      List<LoadTarget> targets,
+      BenchOptions.Checked o,
+      PrintWriter out,
+      PrintWriter err,
+      List<java.util.function.Supplier<Duration>> cpus)
       throws InterruptedException, java.io.IOException {
     boolean live = progress != null ? progress : System.console() != null;
     List<LoadRun.Result> results = new ArrayList<>();
@@ -215,9 +243,10 @@ final class BenchCommand implements Callable<Integer> {
                 targets.get(0),
                 o.plan(o.duration(), o.warmup()),
                 live ? p -> BenchOptions.progressLine(err, "", p) : null,
-                log));
+                log,
+                cpus.get(0)));
       } else {
-        results.addAll(BenchOptions.compare(targets, o, live ? err : null, log));
+        results.addAll(BenchOptions.compare(targets, o, live ? err : null, log, cpus));
       }
     }
     ArrayNodeBuilder report = new ArrayNodeBuilder();

@@ -170,6 +170,31 @@ final class BenchOptions {
     return d.toHours() >= 1 && d.toMinutesPart() == 0 ? d.toHours() + "h" : d.toSeconds() + "s";
   }
 
+  /**
+   * The total CPU time of a process on this machine, read when asked.
+   *
+   * @param option the option, for the message
+   * @param pid the process, or {@code null}
+   * @return the reader, or {@code null} without a process
+   * @throws IllegalArgumentException if the process does not exist or its CPU time is unreadable
+   */
+  static java.util.function.Supplier<Duration> cpuOf(String option, Long pid) {
+    if (pid == null) {
+      return null;
+    }
+    ProcessHandle p =
+        ProcessHandle.of(pid)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        option + " " + pid + ": no such process (expected: a server's PID here)"));
+    if (p.info().totalCpuDuration().isEmpty()) {
+      throw new IllegalArgumentException(
+          option + " " + pid + ": its CPU time cannot be read (expected: a process of this user)");
+    }
+    return () -> p.info().totalCpuDuration().orElse(Duration.ZERO);
+  }
+
   static String number(double d) {
     return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
   }
@@ -194,7 +219,11 @@ final class BenchOptions {
    * once, before its first round.
    */
   static List<LoadRun.Result> compare(
-      List<LoadTarget> targets, Checked o, PrintWriter live, HistogramLogWriter log)
+      List<LoadTarget> targets,
+      Checked o,
+      PrintWriter live,
+      HistogramLogWriter log,
+      List<java.util.function.Supplier<Duration>> cpus)
       throws InterruptedException {
     Duration share = o.duration().dividedBy(o.rounds());
     if (share.isZero()) {
@@ -212,7 +241,8 @@ final class BenchOptions {
                     targets.get(i),
                     o.plan(share, parts.get(i).isEmpty() ? o.warmup() : Duration.ZERO),
                     live == null ? null : p -> progressLine(live, label, p),
-                    i == 0 ? log : null));
+                    i == 0 ? log : null,
+                    cpus.get(i)));
       }
     }
     return List.of(merge(parts.get(0)), merge(parts.get(1)));
@@ -223,13 +253,17 @@ final class BenchOptions {
     long requests = 0;
     Duration elapsed = Duration.ZERO;
     Map<String, Long> errors = new TreeMap<>();
+    Duration cpu = parts.get(0).serverCpu() == null ? null : Duration.ZERO;
     for (LoadRun.Result r : parts) {
+      if (cpu != null && r.serverCpu() != null) {
+        cpu = cpu.plus(r.serverCpu());
+      }
       latency.add(r.latency());
       requests += r.requests();
       elapsed = elapsed.plus(r.elapsed());
       r.errors().forEach((k, v) -> errors.merge(k, v, Long::sum));
     }
-    return new LoadRun.Result(latency, requests, Map.copyOf(errors), elapsed);
+    return new LoadRun.Result(latency, requests, Map.copyOf(errors), elapsed, cpu);
   }
 
   /** Cuts a caller's string for a message. */

@@ -106,6 +106,9 @@ class BenchCommandIT {
                     json.toString(),
                     "--hlog",
                     hlog.toString(),
+                    // the gateway serves in this JVM: its CPU is this process's
+                    "--server-pid",
+                    Long.toString(ProcessHandle.current().pid()),
                     "--no-progress"),
                 certs(dir.resolve("caller"))));
     assertThat(r.code()).as(r.err() + r.out()).isZero();
@@ -113,13 +116,15 @@ class BenchCommandIT {
         .contains("/task (HTTP/1.1)")
         .contains("closed loop, 4 in flight")
         .contains("0 errors")
-        .contains("p99.9");
+        .contains("p99.9")
+        .containsPattern("server cpu  \\d+\\.\\d us per request");
     JsonNode report = JSON.readTree(json.toFile()).path("runs").path(0);
     assertThat(report.path("requests").asLong()).isPositive();
     assertThat(report.path("errors").asLong()).isZero();
     assertThat(report.path("latency_ms").path("count").asLong())
         .isEqualTo(report.path("requests").asLong());
     assertThat(report.path("latency_ms").path("p50").asDouble()).isPositive();
+    assertThat(report.path("server_cpu_us_per_request").asDouble()).isPositive();
     List<String> lines = Files.readAllLines(hlog);
     assertThat(lines).anyMatch(l -> l.startsWith("#[StartTime:"));
     assertThat(lines.stream().filter(l -> l.matches("^\\d+\\.\\d+,.*")).count()).isPositive();

@@ -30,6 +30,11 @@ class BenchOptionsTest {
     refused("--requests: 0 (expected: 1..1000000000)", "http://127.0.0.1:1", "-n", "0");
     refused("--rounds: 0", "http://127.0.0.1:1", "--rounds", "0");
     refused("--max-in-flight: 0", "http://127.0.0.1:1", "--max-in-flight", "0");
+    refused(
+        "--server-pid 2147483647: no such process",
+        "http://127.0.0.1:1",
+        "--server-pid",
+        "2147483647");
   }
 
   @Test

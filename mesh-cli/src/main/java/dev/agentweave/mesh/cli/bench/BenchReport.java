@@ -38,6 +38,13 @@ public final class BenchReport {
         r.requestsPerSecond(),
         r.errorCount(),
         r.requests() == 0 ? 0.0 : 100.0 * r.errorCount() / r.requests());
+    if (r.serverCpu() != null) {
+      out.printf(
+          Locale.ROOT,
+          "server cpu  %.1f us per request (%.2f s in all)%n",
+          r.serverCpuMicrosPerRequest(),
+          r.serverCpu().toNanos() / 1e9);
+    }
     StringBuilder head = new StringBuilder("latency ms ");
     StringBuilder values = new StringBuilder("           ");
     for (double p : PERCENTILES) {
@@ -121,6 +128,9 @@ public final class BenchReport {
     o.put("seconds", r.elapsed().toNanos() / 1e9);
     o.put("requests_per_second", r.requestsPerSecond());
     o.put("errors", r.errorCount());
+    if (r.serverCpu() != null) {
+      o.put("server_cpu_us_per_request", r.serverCpuMicrosPerRequest());
+    }
     ObjectNode latency = o.putObject("latency_ms");
     for (double p : PERCENTILES) {
       latency.put(p == Math.rint(p) ? "p" + (int) p : "p" + p, ms(r.latency(), p));

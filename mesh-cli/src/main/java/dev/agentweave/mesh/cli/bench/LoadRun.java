@@ -90,9 +90,24 @@ public final class LoadRun {
    * @param requests measured requests answered, successes and failures
    * @param errors measured failures by kind
    * @param elapsed from the start of the measured phase to its last answer
+   * @param serverCpu CPU time the watched server process spent in the measured phase, or {@code
+   *     null} when no process was watched
    */
   public record Result(
-      Histogram latency, long requests, Map<String, Long> errors, Duration elapsed) {
+      Histogram latency,
+      long requests,
+      Map<String, Long> errors,
+      Duration elapsed,
+      Duration serverCpu) {
+    /**
+     * Server CPU per answered request, in microseconds.
+     *
+     * @return the figure, or -1 without a watched process or answers
+     */
+    public double serverCpuMicrosPerRequest() {
+      return serverCpu == null || requests == 0 ? -1 : serverCpu.toNanos() / 1e3 / requests;
+    }
+
     /**
      * Answers per second.
      *
@@ -115,6 +130,8 @@ public final class LoadRun {
 
   private final LoadTarget target;
   private final Plan plan;
+  private final java.util.function.Supplier<Duration> cpu;
+  private volatile Duration cpuAtStart;
   private final Recorder recorder = new Recorder(3_600_000_000L, 3);
   private final Histogram total = new Histogram(3_600_000_000L, 3);
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
@@ -130,9 +147,10 @@ public final class LoadRun {
   private volatile boolean issued;
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
 
-  private LoadRun(LoadTarget target, Plan plan) {
+  private LoadRun(LoadTarget target, Plan plan, java.util.function.Supplier<Duration> cpu) {
     this.target = target;
     this.plan = plan;
+    this.cpu = cpu;
   }
 
   /**
@@ -149,7 +167,29 @@ public final class LoadRun {
   public static Result run(
       LoadTarget target, Plan plan, Consumer<Progress> progress, HistogramLogWriter log)
       throws InterruptedException {
-    return new LoadRun(requireNonNull(target, "target"), requireNonNull(plan, "plan"))
+    return run(target, plan, progress, log, null);
+  }
+
+  /**
+   * Runs a plan and measures the CPU time a server process spends in the measured phase.
+   *
+   * @param target the target
+   * @param plan the plan
+   * @param progress told once a second; may be {@code null}
+   * @param log receives one interval histogram a second; may be {@code null}
+   * @param serverCpu the server's total CPU time so far, read at the start and the end of the
+   *     measured phase; may be {@code null}
+   * @return the measured figures
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public static Result run(
+      LoadTarget target,
+      Plan plan,
+      Consumer<Progress> progress,
+      HistogramLogWriter log,
+      java.util.function.Supplier<Duration> serverCpu)
+      throws InterruptedException {
+    return new LoadRun(requireNonNull(target, "target"), requireNonNull(plan, "plan"), serverCpu)
         .execute(progress, log);
   }
 
@@ -176,6 +216,14 @@ public final class LoadRun {
     }
     Object lock = new Object();
     Histogram[] reuse = {null};
+    if (cpu != null) {
+      ticker.schedule(
+          () -> {
+            cpuAtStart = cpu.get();
+          },
+          Math.max(0, measureStart - System.nanoTime()),
+          TimeUnit.NANOSECONDS);
+    }
     ticker.scheduleAtFixedRate(
         () -> {
           synchronized (lock) {
@@ -211,13 +259,18 @@ public final class LoadRun {
     synchronized (lock) {
       tick(reuse[0], log);
     }
+    Duration serverCpu = null;
+    if (cpu != null && cpuAtStart != null) {
+      serverCpu = cpu.get().minus(cpuAtStart);
+    }
     Map<String, Long> byKind = new java.util.TreeMap<>();
     errors.forEach((k, v) -> byKind.put(k, v.sum()));
     return new Result(
         total.copy(),
         answered.sum(),
         Map.copyOf(byKind),
-        Duration.ofNanos(Math.max(1, lastAnswer.get() - measureStart)));
+        Duration.ofNanos(Math.max(1, lastAnswer.get() - measureStart)),
+        serverCpu);
   }
 
   private Histogram tick(Histogram reuse, HistogramLogWriter log) {
