@@ -55,7 +55,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(
       names = {"-c", "--concurrency"},
       paramLabel = "N",
-      description = "Closed loop: requests in flight (default 16 without --rate).")
+      description =
+          "Closed loop: requests in flight (default 16). With --rate: the connections the rate"
+              + " is sent over (default 64).")
   Integer concurrency;
 
   @Option(

@@ -34,6 +34,7 @@ final class BenchOptions {
    * Checked options.
    *
    * @param concurrency closed loop size, or 0
+   * @param connections connections of an HTTP/1.1 target (closed loop: the concurrency)
    * @param rate open loop rate, or 0
    * @param maxInFlight open loop in-flight bound
    * @param duration the measured time
@@ -45,6 +46,7 @@ final class BenchOptions {
    */
   record Checked(
       int concurrency,
+      int connections,
       double rate,
       int maxInFlight,
       Duration duration,
@@ -57,27 +59,24 @@ final class BenchOptions {
       return new LoadRun.Plan(concurrency, rate, warm, measured, requests, maxInFlight);
     }
 
-    /** Connections of an HTTP/1.1 target: one per request in flight. */
-    int connections() {
-      return concurrency > 0 ? concurrency : Math.min(maxInFlight, 1024);
-    }
-
     String mode() {
       return rate > 0
-          ? String.format(Locale.ROOT, "open loop, %s requests/s", number(rate))
+          ? String.format(
+              Locale.ROOT,
+              "open loop, %s requests/s over %d connections",
+              number(rate),
+              connections)
           : "closed loop, " + concurrency + " in flight";
     }
   }
 
   static Checked check(BenchCommand c) {
-    if (c.concurrency != null && c.rate != null) {
-      throw new IllegalArgumentException(
-          "--concurrency and --rate: both given (expected: one, for a closed or an open loop)");
+    // Closed loop: -c requests in flight. Open loop: -c connections to send the rate over.
+    int connections = c.concurrency == null ? (c.rate == null ? 16 : 64) : c.concurrency;
+    if (connections < 1 || connections > 10_000) {
+      throw new IllegalArgumentException("--concurrency: " + connections + " (expected: 1..10000)");
     }
-    int concurrency = c.rate == null ? (c.concurrency == null ? 16 : c.concurrency) : 0;
-    if (c.rate == null && (concurrency < 1 || concurrency > 10_000)) {
-      throw new IllegalArgumentException("--concurrency: " + concurrency + " (expected: 1..10000)");
-    }
+    int concurrency = c.rate == null ? connections : 0;
     double rate = c.rate == null ? 0 : c.rate;
     if (c.rate != null && !(rate > 0 && rate <= 1_000_000)) {
       throw new IllegalArgumentException(
@@ -108,6 +107,7 @@ final class BenchOptions {
     }
     return new Checked(
         concurrency,
+        connections,
         rate,
         c.maxInFlight,
         duration,

@@ -62,7 +62,7 @@ final class BenchTargets {
       }
       return c.http2
           ? new HttpTarget(url, o.body(), o.timeout(), true, null, null)
-          : new PekkoHttpTarget(url, o.body(), o.timeout(), o.connections(), null);
+          : new PekkoHttpTarget(url, o.body(), o.timeout(), o.connections(), o.maxInFlight(), null);
     }
     Tls tls = tls(c, err);
     // HTTP/1.1 through Pekko HTTP's pool (light on CPU); HTTP/2 through the JDK's client.
@@ -74,6 +74,7 @@ final class BenchTargets {
                 o.body(),
                 o.timeout(),
                 o.connections(),
+                o.maxInFlight(),
                 () -> tls.tls().configureClient(tls.context().createSSLEngine()));
     return new ClosingHttpTarget(http, tls.source());
   }

@@ -23,7 +23,13 @@ class BenchOptionsTest {
 
   @Test
   void loopAndBounds() {
-    refused("--concurrency and --rate: both given", "http://127.0.0.1:1", "-c", "2", "--rate", "5");
+    refused(
+        "--concurrency: 20000 (expected: 1..10000)",
+        "http://127.0.0.1:1",
+        "-c",
+        "20000",
+        "--rate",
+        "5");
     refused("--concurrency: 0 (expected: 1..10000)", "http://127.0.0.1:1", "-c", "0");
     refused("--rate: 0 (expected: requests per second", "http://127.0.0.1:1", "--rate", "0");
     refused("--rate: 2000000", "http://127.0.0.1:1", "--rate", "2000000");

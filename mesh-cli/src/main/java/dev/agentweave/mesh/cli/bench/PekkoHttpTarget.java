@@ -48,10 +48,16 @@ public final class PekkoHttpTarget implements LoadTarget {
    * @param body the body
    * @param timeout each request's timeout
    * @param connections the pool's connections (the closed loop's concurrency)
+   * @param waiting requests that may wait for a connection (the open loop's in-flight bound)
    * @param engines a new client TLS engine per connection, or {@code null} for {@code http}
    */
   public PekkoHttpTarget(
-      URI url, BodyTemplate body, Duration timeout, int connections, Supplier<SSLEngine> engines) {
+      URI url,
+      BodyTemplate body,
+      Duration timeout,
+      int connections,
+      int waiting,
+      Supplier<SSLEngine> engines) {
     this.url = requireNonNull(url, "url");
     this.body = requireNonNull(body, "body");
     this.timeout = requireNonNull(timeout, "timeout");
@@ -73,7 +79,7 @@ public final class PekkoHttpTarget implements LoadTarget {
             .withMaxConnections(connections)
             .withMinConnections(0)
             .withMaxRetries(0)
-            .withMaxOpenRequests(powerOfTwoAtLeast(connections * 2L))
+            .withMaxOpenRequests(powerOfTwoAtLeast((long) connections + waiting))
             .withResponseEntitySubscriptionTimeout(timeout);
     this.fixed = body.isFixed() ? request(body.render(0)) : null;
   }
