@@ -9,8 +9,6 @@ import dev.agentweave.mesh.identity.x509.DevCertificateAuthority;
 import dev.agentweave.mesh.identity.x509.Pem;
 import dev.agentweave.mesh.testkit.TestMesh;
 import dev.agentweave.samples.SampleAgents;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +17,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code agentweave bench} against a real gateway over mutual TLS, and through an AgentRef. */
 class BenchCommandIT {
@@ -27,16 +24,8 @@ class BenchCommandIT {
   @TempDir static Path dir;
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  record Run(int code, String out, String err) {}
-
-  static Run run(String... args) {
-    CommandLine cl = AgentWeaveCli.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int code = cl.execute(args);
-    return new Run(code, out.toString(), err.toString());
+  private static CliTest.Run run(String... args) {
+    return CliTest.run(args);
   }
 
   @BeforeAll
@@ -90,7 +79,7 @@ class BenchCommandIT {
   void closedLoop_overMutualTls_printsTheTable_andWritesJsonAndTheIntervalLog() throws Exception {
     Path json = dir.resolve("run.json");
     Path hlog = dir.resolve("run.hlog");
-    Run r =
+    CliTest.Run r =
         run(
             concat(
                 args(
@@ -133,7 +122,7 @@ class BenchCommandIT {
   @Test
   void errorsAreCountedByStatusAndCode_andTheExitCodeIsOne() {
     // A body the capability cannot map: every request is a 400 invalid_request.
-    Run r =
+    CliTest.Run r =
         run(
             concat(
                 args(
@@ -169,7 +158,7 @@ class BenchCommandIT {
             Duration.ofHours(1),
             List.of()),
         mesh.root());
-    Run r =
+    CliTest.Run r =
         run(
             concat(
                 args(
@@ -193,7 +182,7 @@ class BenchCommandIT {
   void compare_runsBothTargetsInRounds_andPrintsTheirRatio() throws Exception {
     String url = mesh.node("backend").gatewayUrl().toString();
     Path json = dir.resolve("compare.json");
-    Run r =
+    CliTest.Run r =
         run(
             concat(
                 args(
@@ -240,7 +229,7 @@ class BenchCommandIT {
         server: {enabled: false}
         """
             .formatted(mesh.directory().resolve("ca"), mesh.node("backend").gatewayUrl()));
-    Run r =
+    CliTest.Run r =
         run(
             "bench",
             "spiffe://test.local/agent/search",

@@ -9,7 +9,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -94,7 +93,7 @@ public final class HttpTarget implements LoadTarget {
         .handle(
             (response, error) -> {
               if (error != null) {
-                return Outcome.failed(kindOf(error));
+                return Outcome.failed(LoadRun.kindOf(error));
               }
               if (protocol.isEmpty()) {
                 protocol = response.version() == HttpClient.Version.HTTP_2 ? "HTTP/2" : "HTTP/1.1";
@@ -118,20 +117,6 @@ public final class HttpTarget implements LoadTarget {
       }
     }
     return "HTTP " + status + code;
-  }
-
-  private static String kindOf(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      if (root instanceof HttpTimeoutException) {
-        break;
-      }
-      root = root.getCause();
-    }
-    if (root instanceof HttpTimeoutException) {
-      return "timeout";
-    }
-    return "client: " + root.getClass().getSimpleName();
   }
 
   @Override

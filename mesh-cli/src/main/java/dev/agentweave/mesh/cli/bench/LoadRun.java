@@ -407,10 +407,18 @@ public final class LoadRun {
     }
   }
 
+  /**
+   * The kind of a client-side failure: {@code timeout} when a timeout is anywhere in the causes,
+   * else {@code client: } and the class of the root cause.
+   */
   static String kindOf(Throwable e) {
     Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.util.concurrent.TimeoutException
+          || t instanceof java.net.http.HttpTimeoutException) {
+        return "timeout";
+      }
+      root = t;
     }
     return "client: " + root.getClass().getSimpleName();
   }

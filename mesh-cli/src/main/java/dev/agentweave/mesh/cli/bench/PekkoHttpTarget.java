@@ -7,7 +7,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
 import org.apache.pekko.actor.ActorSystem;
@@ -109,7 +108,7 @@ public final class PekkoHttpTarget implements LoadTarget {
     return answer
         .thenCompose(this::outcome)
         .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .exceptionally(e -> Outcome.failed(kindOf(e)));
+        .exceptionally(e -> Outcome.failed(LoadRun.kindOf(e)));
   }
 
   private CompletableFuture<Outcome> outcome(HttpResponse response) {
@@ -129,17 +128,6 @@ public final class PekkoHttpTarget implements LoadTarget {
             strict -> Outcome.failed(HttpTarget.httpKind(status, strict.getData().toArray())))
         .exceptionally(e -> Outcome.failed("HTTP " + status))
         .toCompletableFuture();
-  }
-
-  private static String kindOf(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    if (root instanceof TimeoutException) {
-      return "timeout";
-    }
-    return "client: " + root.getClass().getSimpleName();
   }
 
   @Override

@@ -205,6 +205,21 @@ class LoadRunTest {
   }
 
   @Test
+  void clientFailures_areNamedByTheirRootCause_andTimeoutsAsTimeout() {
+    assertThat(
+            LoadRun.kindOf(
+                new java.util.concurrent.CompletionException(
+                    new java.net.http.HttpTimeoutException("request timed out"))))
+        .isEqualTo("timeout");
+    assertThat(LoadRun.kindOf(new java.util.concurrent.TimeoutException())).isEqualTo("timeout");
+    assertThat(
+            LoadRun.kindOf(
+                new java.util.concurrent.CompletionException(
+                    new java.io.IOException("x", new java.net.ConnectException("refused")))))
+        .isEqualTo("client: ConnectException");
+  }
+
+  @Test
   void aPlanIsOneLoop_withAPositiveDuration() {
     assertThatThrownBy(() -> new LoadRun.Plan(1, 5, Duration.ZERO, Duration.ofSeconds(1), 0, 1))
         .hasMessageContaining("not both");
