@@ -17,8 +17,8 @@ public interface ConfigSection<T> {
   /**
    * Where the section sits: a top-level key ({@code cluster}) or a key inside one of the node's
    * sections ({@code identity.extra}). The framework's own modules may also name a shared section
-   * the node declares keys of ({@code identity}, {@code server}, {@code transport}); their keys
-   * are then added after the node's (ADR 0005).
+   * the node declares keys of ({@code identity}, {@code server}, {@code transport}); their keys are
+   * then added after the node's (ADR 0005).
    *
    * @return the dotted path
    */
