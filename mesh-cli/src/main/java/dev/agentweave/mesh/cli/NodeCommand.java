@@ -42,6 +42,21 @@ final class NodeCommand implements Callable<Integer> {
       description = "The node's configuration (default: ${DEFAULT-VALUE}).")
   Path config;
 
+  @Option(
+      names = "--profile",
+      paramLabel = "DIR",
+      description =
+          "Record the run with JFR (the JDK's profile settings, at most 1 GiB) into DIR; the file"
+              + " is written when the node stops.")
+  Path profile;
+
+  @Option(
+      names = "--flame",
+      paramLabel = "EVENT",
+      description =
+          "With --profile: also an async-profiler flame graph (HTML) of cpu, alloc, wall or lock.")
+  String flame;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -98,12 +113,29 @@ final class NodeCommand implements Callable<Integer> {
         && keyed.stream().noneMatch(k -> k.name().equals(settings.agent().name()))) {
       agents.add(Agent.of(settings.agent().name()));
     }
+    if (flame != null && profile == null) {
+      err.println("--flame: needs --profile DIR (expected: where to write the flame graph)");
+      err.flush();
+      return 2;
+    }
+    NodeProfiling profiling = null;
+    if (profile != null) {
+      try {
+        profiling = NodeProfiling.start(profile, settings.agent().name(), flame, err);
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        err.println(e.getMessage());
+        err.flush();
+        return 2;
+      }
+    }
+    NodeProfiling recorded = profiling;
     IdentitySource identities;
     try {
       identities = IdentitySources.fromSettings(settings);
     } catch (IdentityException e) {
       err.println("identity: " + e.getMessage());
       err.flush();
+      closeQuietly(recorded);
       return 2;
     }
     // The gateway and its pooled client start with the node (mesh-http's node extension).
@@ -117,11 +149,13 @@ final class NodeCommand implements Callable<Integer> {
       err.println(e.getMessage());
       err.flush();
       identities.close();
+      closeQuietly(recorded);
       return 2;
     } catch (RuntimeException e) {
       err.println(e.getMessage());
       err.flush();
       identities.close();
+      closeQuietly(recorded);
       return 1;
     }
     // SIGTERM and SIGINT stop the node as a planned stop: the gateway releases its port, answers
@@ -148,6 +182,7 @@ final class NodeCommand implements Callable<Integer> {
             "agentweave-node-stopped",
             () -> {
               identities.close();
+              closeQuietly(recorded);
               out.println("stopped");
               out.flush();
               return CompletableFuture.completedFuture(Done.getInstance());
@@ -170,5 +205,11 @@ final class NodeCommand implements Callable<Integer> {
     err.println("node stopped without a stop signal (reason: " + reason + ")");
     err.flush();
     return 1;
+  }
+
+  private static void closeQuietly(NodeProfiling profiling) {
+    if (profiling != null) {
+      profiling.close();
+    }
   }
 }
