@@ -86,7 +86,14 @@ public final class SearchAgent {
                 .withIdempotent(true));
   }
 
-  static SearchResult search(SearchRequest req) {
+  /**
+   * The search itself, without the mesh: what the capability answers (also used by the bare
+   * comparison server of mesh-benchmarks, so that both do the same work per request).
+   *
+   * @param req the request
+   * @return the hits
+   */
+  public static SearchResult search(SearchRequest req) {
     if (req.query() == null || req.query().isBlank()) {
       throw new CapabilityException("query must not be blank");
     }

@@ -1,7 +1,6 @@
 package dev.agentweave.mesh.bench;
 
 import dev.agentweave.mesh.Agent;
-import dev.agentweave.mesh.node.MeshNode;
 import dev.agentweave.mesh.Metrics;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.authz.AuditLog;
@@ -9,6 +8,7 @@ import dev.agentweave.mesh.authz.CachingAuthorizer;
 import dev.agentweave.mesh.authz.CedarPolicyEngine;
 import dev.agentweave.mesh.authz.DecisionCache;
 import dev.agentweave.mesh.config.MeshSettings;
+import dev.agentweave.mesh.node.MeshNode;
 import dev.agentweave.mesh.spi.AuthzDecision;
 import dev.agentweave.mesh.spi.AuthzRequest;
 import dev.agentweave.mesh.spi.Direction;

@@ -1,0 +1,87 @@
+package dev.agentweave.mesh.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.ConfigFactory;
+import dev.agentweave.samples.SearchAgent;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.stream.Materializer;
+
+/**
+ * The baseline of issue 13's {@code POST /task} bar: a bare Pekko HTTP server with Jackson, without
+ * TLS, authorization, audit or metrics, answering {@code POST /task} with the sample search agent's
+ * own search ({@link SearchAgent#search}), so that it does the same work per request as the gateway
+ * minus the framework. Run it with {@code java -cp mesh-benchmarks/target/benchmarks.jar
+ * dev.agentweave.mesh.bench.BareServer PORT}; it prints {@code ready http://127.0.0.1:PORT} and
+ * serves until killed.
+ */
+public final class BareServer {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private BareServer() {}
+
+  /**
+   * Serves on 127.0.0.1.
+   *
+   * @param args the port (0 picks one)
+   * @throws Exception if the port cannot be bound
+   */
+  public static void main(String[] args) throws Exception {
+    int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
+    ActorSystem system =
+        ActorSystem.create(
+            "bare",
+            ConfigFactory.parseString("pekko.loglevel = WARNING")
+                .withFallback(ConfigFactory.load()));
+    Materializer mat = Materializer.matFromSystem(system);
+    ServerBinding binding =
+        Http.get(system)
+            .newServerAt("127.0.0.1", port)
+            .bind(
+                (org.apache.pekko.japi.function.Function<
+                        HttpRequest, CompletionStage<HttpResponse>>)
+                    request -> answer(request, mat))
+            .toCompletableFuture()
+            .get();
+    System.out.println("ready http://127.0.0.1:" + binding.localAddress().getPort());
+    System.out.flush();
+    system.getWhenTerminated().toCompletableFuture().get();
+  }
+
+  private static CompletionStage<HttpResponse> answer(HttpRequest request, Materializer mat) {
+    if (!request.getUri().path().equals("/task")) {
+      request.discardEntityBytes(mat);
+      return CompletableFuture.completedFuture(HttpResponse.create().withStatus(404));
+    }
+    return request
+        .entity()
+        .toStrict(5_000, mat)
+        .thenApply(
+            strict -> {
+              try {
+                JsonNode body = JSON.readTree(strict.getData().toArray());
+                if (!"search".equals(body.path("action").asText())) {
+                  return HttpResponse.create().withStatus(404);
+                }
+                SearchAgent.SearchResult result =
+                    SearchAgent.search(
+                        new SearchAgent.SearchRequest(
+                            body.path("query").asText(), body.path("limit").asInt()));
+                return HttpResponse.create()
+                    .withEntity(
+                        HttpEntities.create(
+                            ContentTypes.APPLICATION_JSON, JSON.writeValueAsBytes(result)));
+              } catch (java.io.IOException | RuntimeException e) {
+                return HttpResponse.create().withStatus(400);
+              }
+            });
+  }
+}
