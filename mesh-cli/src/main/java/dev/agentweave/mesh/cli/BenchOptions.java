@@ -254,16 +254,20 @@ final class BenchOptions {
     Duration elapsed = Duration.ZERO;
     Map<String, Long> errors = new TreeMap<>();
     Duration cpu = parts.get(0).serverCpu() == null ? null : Duration.ZERO;
+    Duration own = parts.get(0).clientCpu() == null ? null : Duration.ZERO;
     for (LoadRun.Result r : parts) {
       if (cpu != null && r.serverCpu() != null) {
         cpu = cpu.plus(r.serverCpu());
+      }
+      if (own != null && r.clientCpu() != null) {
+        own = own.plus(r.clientCpu());
       }
       latency.add(r.latency());
       requests += r.requests();
       elapsed = elapsed.plus(r.elapsed());
       r.errors().forEach((k, v) -> errors.merge(k, v, Long::sum));
     }
-    return new LoadRun.Result(latency, requests, Map.copyOf(errors), elapsed, cpu);
+    return new LoadRun.Result(latency, requests, Map.copyOf(errors), elapsed, cpu, own);
   }
 
   /** Cuts a caller's string for a message. */

@@ -106,7 +106,8 @@ class BenchCommandIT {
         .contains("closed loop, 4 in flight")
         .contains("0 errors")
         .contains("p99.9")
-        .containsPattern("server cpu  \\d+\\.\\d us per request");
+        .containsPattern("server cpu  \\d+\\.\\d us per request")
+        .containsPattern("client cpu  \\d+\\.\\d us per request");
     JsonNode report = JSON.readTree(json.toFile()).path("runs").path(0);
     assertThat(report.path("requests").asLong()).isPositive();
     assertThat(report.path("errors").asLong()).isZero();
@@ -114,6 +115,7 @@ class BenchCommandIT {
         .isEqualTo(report.path("requests").asLong());
     assertThat(report.path("latency_ms").path("p50").asDouble()).isPositive();
     assertThat(report.path("server_cpu_us_per_request").asDouble()).isPositive();
+    assertThat(report.path("client_cpu_us_per_request").asDouble()).isPositive();
     List<String> lines = Files.readAllLines(hlog);
     assertThat(lines).anyMatch(l -> l.startsWith("#[StartTime:"));
     assertThat(lines.stream().filter(l -> l.matches("^\\d+\\.\\d+,.*")).count()).isPositive();

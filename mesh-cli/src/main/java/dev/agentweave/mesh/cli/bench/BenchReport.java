@@ -45,6 +45,12 @@ public final class BenchReport {
           r.serverCpuMicrosPerRequest(),
           r.serverCpu().toNanos() / 1e9);
     }
+    if (r.clientCpu() != null) {
+      out.printf(
+          Locale.ROOT,
+          "client cpu  %.1f us per request (this process)%n",
+          r.clientCpuMicrosPerRequest());
+    }
     StringBuilder head = new StringBuilder("latency ms ");
     StringBuilder values = new StringBuilder("           ");
     for (double p : PERCENTILES) {
@@ -130,6 +136,9 @@ public final class BenchReport {
     o.put("errors", r.errorCount());
     if (r.serverCpu() != null) {
       o.put("server_cpu_us_per_request", r.serverCpuMicrosPerRequest());
+    }
+    if (r.clientCpu() != null) {
+      o.put("client_cpu_us_per_request", r.clientCpuMicrosPerRequest());
     }
     ObjectNode latency = o.putObject("latency_ms");
     for (double p : PERCENTILES) {

@@ -92,13 +92,25 @@ public final class LoadRun {
    * @param elapsed from the start of the measured phase to its last answer
    * @param serverCpu CPU time the watched server process spent in the measured phase, or {@code
    *     null} when no process was watched
+   * @param clientCpu CPU time this process (the load tool itself) spent in the measured phase, or
+   *     {@code null} where the platform does not tell
    */
   public record Result(
       Histogram latency,
       long requests,
       Map<String, Long> errors,
       Duration elapsed,
-      Duration serverCpu) {
+      Duration serverCpu,
+      Duration clientCpu) {
+    /**
+     * The load tool's own CPU per answered request, in microseconds.
+     *
+     * @return the figure, or -1 when unknown
+     */
+    public double clientCpuMicrosPerRequest() {
+      return clientCpu == null || requests == 0 ? -1 : clientCpu.toNanos() / 1e3 / requests;
+    }
+
     /**
      * Server CPU per answered request, in microseconds.
      *
@@ -132,6 +144,7 @@ public final class LoadRun {
   private final Plan plan;
   private final java.util.function.Supplier<Duration> cpu;
   private volatile Duration cpuAtStart;
+  private volatile Duration ownCpuAtStart;
   private final Recorder recorder = new Recorder(3_600_000_000L, 3);
   private final Histogram total = new Histogram(3_600_000_000L, 3);
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
@@ -216,14 +229,15 @@ public final class LoadRun {
     }
     Object lock = new Object();
     Histogram[] reuse = {null};
-    if (cpu != null) {
-      ticker.schedule(
-          () -> {
+    ticker.schedule(
+        () -> {
+          ownCpuAtStart = ownCpu();
+          if (cpu != null) {
             cpuAtStart = cpu.get();
-          },
-          Math.max(0, measureStart - System.nanoTime()),
-          TimeUnit.NANOSECONDS);
-    }
+          }
+        },
+        Math.max(0, measureStart - System.nanoTime()),
+        TimeUnit.NANOSECONDS);
     ticker.scheduleAtFixedRate(
         () -> {
           synchronized (lock) {
@@ -263,6 +277,11 @@ public final class LoadRun {
     if (cpu != null && cpuAtStart != null) {
       serverCpu = cpu.get().minus(cpuAtStart);
     }
+    Duration clientCpu = null;
+    Duration ownNow = ownCpu();
+    if (ownCpuAtStart != null && ownNow != null) {
+      clientCpu = ownNow.minus(ownCpuAtStart);
+    }
     Map<String, Long> byKind = new java.util.TreeMap<>();
     errors.forEach((k, v) -> byKind.put(k, v.sum()));
     return new Result(
@@ -270,7 +289,12 @@ public final class LoadRun {
         answered.sum(),
         Map.copyOf(byKind),
         Duration.ofNanos(Math.max(1, lastAnswer.get() - measureStart)),
-        serverCpu);
+        serverCpu,
+        clientCpu);
+  }
+
+  private static Duration ownCpu() {
+    return ProcessHandle.current().info().totalCpuDuration().orElse(null);
   }
 
   private Histogram tick(Histogram reuse, HistogramLogWriter log) {

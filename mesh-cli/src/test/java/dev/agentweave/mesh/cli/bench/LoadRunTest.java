@@ -83,6 +83,9 @@ class LoadRunTest {
     assertThat(r.latency().getTotalCount()).isEqualTo(500);
     assertThat(fake.mostInFlight.get()).isEqualTo(8);
     assertThat(r.errorCount()).isZero();
+    // The tool's own CPU in the measured phase (Linux tells it); no server was watched.
+    assertThat(r.clientCpu()).isNotNull().isPositive();
+    assertThat(r.serverCpu()).isNull();
     // about 1 ms each, 8 at a time: far less than the 30 s bound
     assertThat(r.elapsed()).isLessThan(Duration.ofSeconds(10));
     assertThat(r.latency().getValueAtPercentile(50)).isBetween(900L, 200_000L);
