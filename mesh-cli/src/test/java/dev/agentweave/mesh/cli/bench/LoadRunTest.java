@@ -83,8 +83,9 @@ class LoadRunTest {
     assertThat(r.latency().getTotalCount()).isEqualTo(500);
     assertThat(fake.mostInFlight.get()).isEqualTo(8);
     assertThat(r.errorCount()).isZero();
-    // The tool's own CPU in the measured phase (Linux tells it); no server was watched.
-    assertThat(r.clientCpu()).isNotNull().isPositive();
+    // The tool's own CPU in the measured phase (Linux tells it, in 10 ms ticks, so a phase this
+    // short may read zero; BenchCommandIT checks a longer one); no server was watched.
+    assertThat(r.clientCpu()).isNotNull().isGreaterThanOrEqualTo(Duration.ZERO);
     assertThat(r.serverCpu()).isNull();
     // about 1 ms each, 8 at a time: far less than the 30 s bound
     assertThat(r.elapsed()).isLessThan(Duration.ofSeconds(10));
