@@ -3,6 +3,7 @@ package dev.agentweave.mesh.cli;
 import dev.agentweave.mesh.cli.bench.BodyTemplate;
 import dev.agentweave.mesh.cli.bench.LoadRun;
 import dev.agentweave.mesh.cli.bench.LoadTarget;
+import dev.agentweave.mesh.support.Bounded;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -141,7 +142,7 @@ final class BenchOptions {
       throw new IllegalArgumentException(
           option
               + ": '"
-              + Suggest.cut(text)
+              + Bounded.cut(text, 64)
               + "' (expected: a whole number with ms, s, m or h, such as 500ms or 10s)");
     }
     long n = Long.parseLong(m.group(1));
@@ -268,17 +269,5 @@ final class BenchOptions {
       r.errors().forEach((k, v) -> errors.merge(k, v, Long::sum));
     }
     return new LoadRun.Result(latency, requests, Map.copyOf(errors), elapsed, cpu, own);
-  }
-
-  /** Cuts a caller's string for a message. */
-  static final class Suggest {
-    private Suggest() {}
-
-    static String cut(String s) {
-      if (s == null) {
-        return "";
-      }
-      return s.length() <= 64 ? s : s.substring(0, 64) + "...[+" + (s.length() - 64) + " chars]";
-    }
   }
 }

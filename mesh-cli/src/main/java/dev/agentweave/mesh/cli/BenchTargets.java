@@ -17,6 +17,7 @@ import dev.agentweave.mesh.identity.x509.Pem;
 import dev.agentweave.mesh.identity.x509.SpiffeCertificates;
 import dev.agentweave.mesh.identity.x509.SpiffeTls;
 import dev.agentweave.mesh.node.MeshNode;
+import dev.agentweave.mesh.support.Bounded;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.security.cert.CertificateException;
@@ -38,7 +39,7 @@ final class BenchTargets {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "TARGET '"
-              + BenchOptions.Suggest.cut(target)
+              + Bounded.cut(target, 64)
               + "': not a URL (expected: https://host:port"
               + "[/path], http://host:port[/path] or spiffe://trust-domain/path)");
     }
@@ -48,7 +49,7 @@ final class BenchTargets {
         || url.getRawFragment() != null) {
       throw new IllegalArgumentException(
           "TARGET '"
-              + BenchOptions.Suggest.cut(target)
+              + Bounded.cut(target, 64)
               + "' (expected: https://host:port[/path],"
               + " http://host:port[/path] or spiffe://trust-domain/path)");
     }
@@ -135,9 +136,7 @@ final class BenchTargets {
     } catch (IllegalArgumentException | IdentityException e) {
       source.close();
       throw new IllegalArgumentException(
-          (c.as != null ? "--as " + BenchOptions.Suggest.cut(c.as) : "identity")
-              + ": "
-              + e.getMessage());
+          (c.as != null ? "--as " + Bounded.cut(c.as, 64) : "identity") + ": " + e.getMessage());
     }
     SpiffeTls tls = IdentitySources.tls(source, settings, r -> err.println("refused: " + r));
     return new Tls(tls, tls.clientContext(self, id -> true), source);
@@ -181,10 +180,10 @@ final class BenchTargets {
       request.remove("action");
       body = dev.agentweave.mesh.cli.bench.BodyTemplate.parse(request.toString());
     }
-    if (capability == null || !capability.matches("[a-z][a-z0-9_-]{0,62}")) {
+    if (capability == null || !Bounded.isCapabilityName(capability)) {
       throw new IllegalArgumentException(
           "--capability: "
-              + (capability == null ? "missing" : "'" + BenchOptions.Suggest.cut(capability) + "'")
+              + (capability == null ? "missing" : "'" + Bounded.cut(capability, 64) + "'")
               + " (expected: a capability name, or a body with an action field)");
     }
     MeshSettings settings = settings(c);

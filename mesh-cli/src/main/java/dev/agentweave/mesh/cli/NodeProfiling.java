@@ -1,5 +1,6 @@
 package dev.agentweave.mesh.cli;
 
+import dev.agentweave.mesh.support.Bounded;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -51,9 +52,7 @@ final class NodeProfiling implements AutoCloseable {
   static NodeProfiling start(Path dir, String name, String flameEvent, PrintWriter err) {
     if (flameEvent != null && !flameEvent.matches("cpu|alloc|wall|lock")) {
       throw new IllegalArgumentException(
-          "--flame: '"
-              + BenchOptions.Suggest.cut(flameEvent)
-              + "' (expected: cpu, alloc, wall or lock)");
+          "--flame: '" + Bounded.cut(flameEvent, 64) + "' (expected: cpu, alloc, wall or lock)");
     }
     try {
       Files.createDirectories(dir);
