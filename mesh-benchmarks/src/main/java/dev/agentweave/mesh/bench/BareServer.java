@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.agentweave.samples.SearchAgent;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
@@ -48,7 +49,7 @@ public final class BareServer {
             .bind(
                 (org.apache.pekko.japi.function.Function<
                         HttpRequest, CompletionStage<HttpResponse>>)
-                    request -> answer(request, mat))
+                    request -> answer(request, mat, system.dispatcher()))
             .toCompletableFuture()
             .get();
     System.out.println("ready http://127.0.0.1:" + binding.localAddress().getPort());
@@ -56,7 +57,8 @@ public final class BareServer {
     system.getWhenTerminated().toCompletableFuture().get();
   }
 
-  private static CompletionStage<HttpResponse> answer(HttpRequest request, Materializer mat) {
+  private static CompletionStage<HttpResponse> answer(
+      HttpRequest request, Materializer mat, Executor executor) {
     if (!request.getUri().path().equals("/task")) {
       request.discardEntityBytes(mat);
       return CompletableFuture.completedFuture(HttpResponse.create().withStatus(404));
@@ -64,7 +66,10 @@ public final class BareServer {
     return request
         .entity()
         .toStrict(5_000, mat)
-        .thenApply(
+        // Pekko's CompletionStage runs thenApply asynchronously on the common pool, which on a
+        // machine of one or two cores starts a thread per task; the actor system's dispatcher is
+        // what a Pekko HTTP service would run this on.
+        .thenApplyAsync(
             strict -> {
               try {
                 JsonNode body = JSON.readTree(strict.getData().toArray());
@@ -82,6 +87,7 @@ public final class BareServer {
               } catch (java.io.IOException | RuntimeException e) {
                 return HttpResponse.create().withStatus(400);
               }
-            });
+            },
+            executor);
   }
 }

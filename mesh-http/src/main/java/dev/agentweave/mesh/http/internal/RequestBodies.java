@@ -99,6 +99,19 @@ final class RequestBodies {
       String requestId,
       BiFunction<byte[], Duration, CompletionStage<HttpResponse>> then) {
     long started = System.nanoTime();
+    if (entity instanceof HttpEntity.Strict strict) {
+      // The whole body came with the head (nearly every small request): no stream to run, which
+      // would materialize an actor per request and answer on another thread.
+      ByteString data = strict.getData();
+      if (data.size() > maxBodyBytes) {
+        return done(tooLarge(requestId));
+      }
+      try {
+        return then.apply(data.toArray(), timeout.minusNanos(System.nanoTime() - started));
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
     // Read up to max_body_bytes; past that keep reading and dropping (up to a bound) so that the
     // client finishes sending and reads the 413 instead of a reset connection.
     long discardUpTo = discardLimit();
