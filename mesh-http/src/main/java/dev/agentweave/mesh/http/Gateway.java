@@ -28,7 +28,6 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.event.Logging;
 import org.apache.pekko.event.LoggingAdapter;
-import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.settings.ServerSettings;
 import org.apache.pekko.stream.Materializer;
 import org.slf4j.Logger;
@@ -129,8 +128,6 @@ public final class Gateway implements AutoCloseable {
                             limits.requestTimeout().plusSeconds(5).toNanos())));
     LoggingAdapter serverLog = Logging.getLogger(system.classicSystem(), "agentweave.gateway.http");
     ProtocolErrors.register(serverLog, node.metrics().registry());
-    Route route = routes.route();
-    var handler = route.handler(system);
     GatewayServer connections =
         new GatewayServer(
             system,
@@ -138,13 +135,7 @@ public final class Gateway implements AutoCloseable {
             server,
             serverLog,
             () -> tls.configureServer(sslContext.createSSLEngine()),
-            request -> {
-              try {
-                return handler.apply(request);
-              } catch (Exception e) {
-                return CompletableFuture.failedFuture(e);
-              }
-            },
+            routes::handle,
             routes::draining,
             node.metrics().registry());
     InetSocketAddress bound;
