@@ -3,8 +3,8 @@ package dev.agentweave.mesh.bench;
 import dev.agentweave.mesh.AgentRef;
 import dev.agentweave.mesh.KeyedAgent;
 import dev.agentweave.mesh.KeyedCapability;
-import dev.agentweave.mesh.MeshNode;
 import dev.agentweave.mesh.SpiffeId;
+import dev.agentweave.mesh.node.MeshNode;
 import dev.agentweave.mesh.testkit.TestMesh;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -15,10 +15,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Heap held by idle keyed entities (issue 13's bar: 100,000 of them in at most 500 MiB): a
- * one-node cluster (real Cluster Sharding over SPIFFE TLS remoting, built by the testkit) hosts a
- * keyed agent whose state is one counter; the heap in use after a full collection is read before
- * any entity exists and after {@code COUNT} keys have each been called once, and the difference is
+ * Heap held by idle keyed entities (issue 13's bar: 100,000 of them in at most 500 MiB): a one-node
+ * cluster (real Cluster Sharding over SPIFFE TLS remoting, built by the testkit) hosts a keyed
+ * agent whose state is one counter; the heap in use after a full collection is read before any
+ * entity exists and after {@code COUNT} keys have each been called once, and the difference is
  * divided by the count. Passivation is set far beyond the run, so every entity stays alive.
  *
  * <p>Run it with {@code java -Xmx2g -cp mesh-benchmarks/target/benchmarks.jar
@@ -80,7 +80,9 @@ public final class EntityHeap {
       MeshNode node = mesh.node("heap").node();
       AgentRef ref = node.agent(node.settings().agent().name()).ref(COUNTERS);
       // one key first, so that the shard region, the coordinator and the code paths exist
-      ref.ask("add", new Add("warm", 1), Total.class).toCompletableFuture().get(60, TimeUnit.SECONDS);
+      ref.ask("add", new Add("warm", 1), Total.class)
+          .toCompletableFuture()
+          .get(60, TimeUnit.SECONDS);
       long before = usedAfterGc();
       long started = System.nanoTime();
       Semaphore inFlight = new Semaphore(256);
@@ -103,7 +105,8 @@ public final class EntityHeap {
       double seconds = (System.nanoTime() - started) / 1e9;
       long after = usedAfterGc();
       // the entities are still there: a second call of the first key sees its total of 2
-      long total = ref.ask("add", new Add("k0", 1), Total.class).toCompletableFuture().get().total();
+      long total =
+          ref.ask("add", new Add("k0", 1), Total.class).toCompletableFuture().get().total();
       long delta = after - before;
       System.out.printf(
           "entities %d (failed calls %d) activated in %.1f s; heap in use after GC: %.1f MiB"
