@@ -106,11 +106,8 @@ final class RequestBodies {
       if (data.size() > maxBodyBytes) {
         return done(tooLarge(requestId));
       }
-      try {
-        return then.apply(data.toArray(), timeout.minusNanos(System.nanoTime() - started));
-      } catch (RuntimeException e) {
-        return CompletableFuture.failedFuture(e);
-      }
+      // nothing was waited for: the whole timeout is left (a throw is answered by admitted)
+      return then.apply(data.toArray(), timeout);
     }
     // Read up to max_body_bytes; past that keep reading and dropping (up to a bound) so that the
     // client finishes sending and reads the 413 instead of a reset connection.
