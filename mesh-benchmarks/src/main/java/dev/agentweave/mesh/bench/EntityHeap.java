@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * divided by the count. Passivation is set far beyond the run, so every entity stays alive.
  *
  * <p>Run it with {@code java -Xmx2g -cp mesh-benchmarks/target/benchmarks.jar
- * dev.agentweave.mesh.bench.EntityHeap [COUNT]} (default 100,000).
+ * dev.agentweave.mesh.bench.EntityHeap [COUNT [--hold]]} (default 100,000). With {@code --hold} it
+ * waits for a line on standard input before it stops, so that {@code jcmd PID GC.class_histogram}
+ * can show what the entities are made of.
  */
 public final class EntityHeap {
   private static final SpiffeId COUNTERS = SpiffeId.parse("spiffe://test.local/agent/counters");
@@ -43,7 +45,7 @@ public final class EntityHeap {
   /**
    * Measures.
    *
-   * @param args optionally the number of entities
+   * @param args optionally the number of entities, then optionally {@code --hold}
    * @throws Exception if a call fails
    */
   public static void main(String[] args) throws Exception {
@@ -119,6 +121,10 @@ public final class EntityHeap {
           delta / 1048576.0,
           delta / count,
           total);
+      if (args.length > 1 && args[1].equals("--hold")) {
+        System.out.printf("holding: pid %d; press Enter to stop%n", ProcessHandle.current().pid());
+        System.in.read();
+      }
     }
   }
 
