@@ -29,6 +29,8 @@ CORPUS = [
     "Test query planning and execution",
     "Circuit breakers stop cascading failures",
 ]
+# lower-cased once, as the Java sample does
+LOWER_CORPUS = [doc.lower() for doc in CORPUS]
 
 
 class SearchRequest(BaseModel):
@@ -45,7 +47,7 @@ class SearchResult(BaseModel):
 
 def search(req: SearchRequest) -> SearchResult:
     words = req.query.lower().split()
-    hits = [doc for doc in CORPUS if any(w in doc.lower() for w in words)]
+    hits = [doc for doc, low in zip(CORPUS, LOWER_CORPUS) if any(w in low for w in words)]
     return SearchResult(query=req.query, hits=hits[: req.limit], total=len(hits))
 
 

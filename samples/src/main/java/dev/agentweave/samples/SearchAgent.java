@@ -61,6 +61,10 @@ public final class SearchAgent {
           "Test query planning and execution",
           "Circuit breakers stop cascading failures");
 
+  /** The corpus in lower case, made once rather than per query. */
+  private static final List<String> LOWER_CORPUS =
+      CORPUS.stream().map(d -> d.toLowerCase(Locale.ROOT)).toList();
+
   private SearchAgent() {}
 
   /**
@@ -102,11 +106,11 @@ public final class SearchAgent {
     }
     String[] words = req.query().toLowerCase(Locale.ROOT).split("\\s+");
     List<String> hits = new ArrayList<>();
-    for (String doc : CORPUS) {
-      String lower = doc.toLowerCase(Locale.ROOT);
+    for (int i = 0; i < CORPUS.size(); i++) {
+      String lower = LOWER_CORPUS.get(i);
       for (String w : words) {
         if (lower.contains(w)) {
-          hits.add(doc);
+          hits.add(CORPUS.get(i));
           break;
         }
       }

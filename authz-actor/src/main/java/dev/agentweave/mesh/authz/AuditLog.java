@@ -2,24 +2,17 @@ package dev.agentweave.mesh.authz;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.agentweave.mesh.Metrics;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.config.AuthorizationSettings;
-import dev.agentweave.mesh.spi.AuthzDecision;
-import dev.agentweave.mesh.support.Bounded;
 import dev.agentweave.mesh.support.RateLimitedLog;
 import io.micrometer.core.instrument.Counter;
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.Flushable;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.StringWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -41,7 +34,6 @@ public final class AuditLog implements AutoCloseable {
   public static final int CAPACITY = 65_536;
 
   private static final Logger LOG = LoggerFactory.getLogger("agentweave.audit");
-  private static final JsonFactory JSON = new JsonFactory();
 
   /**
    * Written records reach the file at most this long after the writer found the queue empty: under
@@ -86,14 +78,46 @@ public final class AuditLog implements AutoCloseable {
 
   private final ConcurrentLinkedQueue<Record> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
-  private final Writer out;
+  private final Sink out;
   private final Thread writer;
   private final Counter written;
   private final Counter dropped;
   private volatile boolean closing;
   private final RateLimitedLog dropLog = new RateLimitedLog(LOG, java.time.Duration.ofSeconds(1));
 
-  private AuditLog(Writer out, Metrics metrics, String destination) {
+  /** Where the lines go: the rotating file or standard output. Used by the writer thread only. */
+  interface Sink extends Flushable, Closeable {
+    /**
+     * Writes one line.
+     *
+     * @param line the line's bytes, its newline included, from index 0
+     * @param len its length
+     * @throws IOException if it cannot be written
+     */
+    void writeLine(byte[] line, int len) throws IOException;
+  }
+
+  /** Standard output, buffered; closing flushes it but leaves the stream open. */
+  private static final class StdoutSink implements Sink {
+    private final BufferedOutputStream out = new BufferedOutputStream(System.out, 64 * 1024);
+
+    @Override
+    public void writeLine(byte[] line, int len) throws IOException {
+      out.write(line, 0, len);
+    }
+
+    @Override
+    public void flush() throws IOException {
+      out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+      out.flush();
+    }
+  }
+
+  private AuditLog(Sink out, Metrics metrics, String destination) {
     this.out = out;
     this.written = metrics.counter("audit.records.written", "Audit records written");
     this.dropped =
@@ -136,9 +160,9 @@ public final class AuditLog implements AutoCloseable {
         metrics.counter(
             "audit.files.rotated",
             "Audit files closed and renamed by size or age (authorization.audit.rotation)");
-    Writer w;
+    Sink w;
     if (destination.equals("stdout")) {
-      w = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
+      w = new StdoutSink();
     } else if (destination.startsWith("file://")) {
       Path p = path(destination);
       try {
@@ -205,7 +229,7 @@ public final class AuditLog implements AutoCloseable {
   }
 
   private void run() {
-    StringWriter line = new StringWriter(256);
+    AuditLine line = new AuditLine();
     boolean unflushed = false;
     long lastFlush = System.nanoTime() - FLUSH_EVERY_NANOS;
     while (true) {
@@ -230,35 +254,13 @@ public final class AuditLog implements AutoCloseable {
       unflushed = true;
       queued.decrementAndGet();
       try {
-        line.getBuffer().setLength(0);
-        encode(r, line);
-        out.write(line.toString());
-        out.write('\n');
+        int len = line.encode(r);
+        out.writeLine(line.bytes(), len);
         written.increment();
       } catch (IOException e) {
         dropped.increment();
         LOG.warn("writing an audit record failed: {}", e.toString());
       }
-    }
-  }
-
-  private static void encode(Record r, Writer w) throws IOException {
-    try (JsonGenerator g = JSON.createGenerator(w)) {
-      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-      g.writeStartObject();
-      g.writeStringField("timestamp", Instant.ofEpochMilli(r.epochMillis()).toString());
-      g.writeStringField(
-          "decision_id", AuthzDecision.decisionId(r.decisionIdHigh(), r.decisionIdLow()));
-      g.writeStringField("direction", r.direction());
-      g.writeStringField("caller", r.caller().toString());
-      g.writeStringField("callee", r.callee().toString());
-      g.writeStringField("action", Bounded.cut(r.action(), Bounded.AUDIT_CHARS));
-      g.writeBooleanField("allowed", r.allowed());
-      g.writeStringField("reason", Bounded.cut(r.reason(), Bounded.AUDIT_CHARS));
-      g.writeStringField("policy_version", r.policyVersion());
-      g.writeBooleanField("cache_hit", r.cacheHit());
-      g.writeNumberField("evaluation_us", r.evaluationNanos() / 1_000);
-      g.writeEndObject();
     }
   }
 

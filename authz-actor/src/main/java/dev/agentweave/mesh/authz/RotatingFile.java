@@ -4,8 +4,6 @@ import dev.agentweave.mesh.config.AuthorizationSettings.AuditRotation;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -24,7 +22,7 @@ import java.util.stream.Stream;
  * across a rotation; only the newest {@code maxFiles} rotated files are kept. Used by the audit
  * writer thread only (not thread-safe).
  */
-final class RotatingFile extends Writer {
+final class RotatingFile implements AuditLog.Sink {
   private static final DateTimeFormatter SUFFIX =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -35,7 +33,6 @@ final class RotatingFile extends Writer {
   private OutputStream out;
   private long size;
   private long openedAt;
-  private final StringBuilder pending = new StringBuilder(256);
 
   RotatingFile(Path file, AuditRotation rotation, Clock clock, Runnable onRotation)
       throws IOException {
@@ -56,30 +53,18 @@ final class RotatingFile extends Writer {
   }
 
   /**
-   * Buffers characters; a line is written (and the file rotated before it) at its newline. {@link
-   * Writer}'s other write methods all come here.
+   * Writes one line (its newline included), rotating the file first if the line would make it too
+   * large or the file is too old.
    */
   @Override
-  public void write(char[] chars, int off, int len) throws IOException {
-    for (int i = off; i < off + len; i++) {
-      char c = chars[i];
-      pending.append(c);
-      if (c == '\n') {
-        writeLine();
-      }
-    }
-  }
-
-  private void writeLine() throws IOException {
-    byte[] line = pending.toString().getBytes(StandardCharsets.UTF_8);
-    pending.setLength(0);
+  public void writeLine(byte[] line, int len) throws IOException {
     if (size > 0
-        && (size + line.length > rotation.maxFileBytes()
+        && (size + len > rotation.maxFileBytes()
             || clock.millis() - openedAt >= rotation.maxAge().toMillis())) {
       rotate();
     }
-    out.write(line);
-    size += line.length;
+    out.write(line, 0, len);
+    size += len;
   }
 
   private void rotate() throws IOException {

@@ -125,17 +125,70 @@ class AuditLogTest {
             new AuditRotation(1 << 20, Duration.ofMinutes(60), 10),
             clock,
             rotations::incrementAndGet)) {
-      f.write("one\n");
+      line(f, "one");
       clock.advance(Duration.ofMinutes(59));
-      f.write("two\n");
+      line(f, "two");
       clock.advance(Duration.ofMinutes(2));
-      f.write("three\n");
+      line(f, "three");
     }
     assertThat(rotations.get()).isEqualTo(1);
     List<Path> rotated = RotatingFile.rotated(file);
     assertThat(rotated).hasSize(1);
     assertThat(Files.readAllLines(rotated.get(0))).containsExactly("one", "two");
     assertThat(Files.readAllLines(file)).containsExactly("three");
+  }
+
+  private static void line(RotatingFile f, String text) throws Exception {
+    byte[] b = (text + "\n").getBytes(StandardCharsets.UTF_8);
+    f.writeLine(b, b.length);
+  }
+
+  @Test
+  void lines_carryEveryFieldAndTheExactTime_acrossSecondsAndWithOneReusedBuffer() throws Exception {
+    AuditLine encoder = new AuditLine();
+    long[] times = {
+      Instant.parse("2026-12-07T23:59:59.999Z").toEpochMilli(),
+      Instant.parse("2026-12-08T00:00:00Z").toEpochMilli(),
+      Instant.parse("2026-12-08T00:00:00.007Z").toEpochMilli(),
+      0L,
+      Instant.parse("1969-12-31T23:59:59.500Z").toEpochMilli()
+    };
+    for (int i = 0; i < times.length; i++) {
+      long high = 0xfedcba9876543210L + i;
+      long low = -1L - i;
+      AuditLog.Record r =
+          new AuditLog.Record(
+              times[i],
+              high,
+              low,
+              "outbound",
+              A,
+              B,
+              "act\"" + i,
+              i % 2 == 0,
+              "why\n" + i,
+              "cedar:" + i,
+              i % 2 == 1,
+              12_345L * i);
+      int len = encoder.encode(r);
+      String text = new String(encoder.bytes(), 0, len, StandardCharsets.UTF_8);
+      assertThat(text).endsWith("}\n").doesNotStartWith(" ");
+      assertThat(text.indexOf('\n')).isEqualTo(len - 1);
+      JsonNode n = JSON.readTree(text);
+      assertThat(Instant.parse(n.get("timestamp").asText()).toEpochMilli()).isEqualTo(times[i]);
+      assertThat(n.get("decision_id").asText())
+          .isEqualTo(dev.agentweave.mesh.spi.AuthzDecision.decisionId(high, low));
+      assertThat(n.get("direction").asText()).isEqualTo("outbound");
+      assertThat(n.get("caller").asText()).isEqualTo(A.toString());
+      assertThat(n.get("callee").asText()).isEqualTo(B.toString());
+      assertThat(n.get("action").asText()).isEqualTo("act\"" + i);
+      assertThat(n.get("allowed").asBoolean()).isEqualTo(i % 2 == 0);
+      assertThat(n.get("reason").asText()).isEqualTo("why\n" + i);
+      assertThat(n.get("policy_version").asText()).isEqualTo("cedar:" + i);
+      assertThat(n.get("cache_hit").asBoolean()).isEqualTo(i % 2 == 1);
+      assertThat(n.get("evaluation_us").asLong()).isEqualTo(12_345L * i / 1_000);
+      assertThat(n.size()).isEqualTo(11);
+    }
   }
 
   @Test

@@ -1,7 +1,5 @@
 package dev.agentweave.mesh.support;
 
-import java.util.regex.Pattern;
-
 /**
  * Bounds on what callers choose: strings that reach a meter tag, a log line, an error message or
  * the audit log. A meter tag takes only names the node declares ({@link #UNKNOWN} otherwise); text
@@ -17,8 +15,6 @@ public final class Bounded {
   /** The most characters of a caller-chosen string that an audit record keeps. */
   public static final int AUDIT_CHARS = 512;
 
-  private static final Pattern CAPABILITY_NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
-
   private Bounded() {}
 
   /**
@@ -26,7 +22,21 @@ public final class Bounded {
    * characters), the only shape a declared capability can have.
    */
   public static boolean isCapabilityName(String s) {
-    return s != null && s.length() <= 63 && CAPABILITY_NAME.matcher(s).matches();
+    // the pattern's meaning, checked without a Matcher per call (a call path runs this per request)
+    if (s == null || s.isEmpty() || s.length() > 63) {
+      return false;
+    }
+    char first = s.charAt(0);
+    if (first < 'a' || first > 'z') {
+      return false;
+    }
+    for (int i = 1; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** {@code s} cut to {@value #SHOWN_CHARS} characters, with a marker when cut. */
