@@ -62,7 +62,6 @@ final class AuditLine {
       g.flush();
     } catch (IOException | RuntimeException e) {
       generator = null; // its state is unknown: the next line starts a fresh one
-      buffer.size = 0;
       throw e;
     }
     buffer.write('\n');

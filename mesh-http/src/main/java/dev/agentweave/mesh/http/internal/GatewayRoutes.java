@@ -47,6 +47,12 @@ import org.slf4j.LoggerFactory;
  * is JSON, every refusal the protocol's error body ({@link WireProtocol}). Thread-safe.
  */
 public final class GatewayRoutes {
+  // the fixed routes' segments, made once rather than per request
+  private static final List<String> HEALTH_LIVE = List.of("health", "live");
+  private static final List<String> HEALTH_READY = List.of("health", "ready");
+  private static final List<String> WHOAMI = List.of("whoami");
+  private static final List<String> METRICS = List.of("metrics");
+  private static final List<String> TASK = List.of("task");
   private static final Logger LOG = LoggerFactory.getLogger("agentweave.gateway");
   private static final Pattern AGENT_NAME = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
@@ -150,15 +156,11 @@ public final class GatewayRoutes {
     String method = request.method().value();
     boolean get = method.equals("GET");
     boolean post = method.equals("POST");
-    if (post && path.equals("/task") && caller.isPresent()) {
-      // the common case, without splitting the path (the same route as below)
-      return task(request, caller.get(), defaultAgent, requestId);
-    }
     List<String> segments = segments(path);
-    if (get && segments.equals(List.of("health", "live"))) {
+    if (get && segments.equals(HEALTH_LIVE)) {
       return done(WireProtocol.json(StatusCodes.OK, Map.of("status", "live")));
     }
-    if (get && segments.equals(List.of("health", "ready"))) {
+    if (get && segments.equals(HEALTH_READY)) {
       NodeState state = node.state();
       return done(
           WireProtocol.json(
@@ -173,16 +175,16 @@ public final class GatewayRoutes {
               "no verified client certificate on this connection",
               requestId));
     }
-    if (get && segments.equals(List.of("whoami"))) {
+    if (get && segments.equals(WHOAMI)) {
       return done(WireProtocol.json(StatusCodes.OK, Map.of("spiffe_id", caller.get().toString())));
     }
-    if (get && segments.equals(List.of("metrics"))) {
+    if (get && segments.equals(METRICS)) {
       return metrics(caller.get(), requestId);
     }
     if (post && path.equals(WireProtocol.CALL_PATH)) {
       return internalCall(request, caller.get(), requestId);
     }
-    if (post && segments.equals(List.of("task"))) {
+    if (post && segments.equals(TASK)) {
       return task(request, caller.get(), defaultAgent, requestId);
     }
     if (post
@@ -208,12 +210,19 @@ public final class GatewayRoutes {
             ErrorCode.NOT_FOUND, "no route " + method + " " + Bounded.shown(path), requestId));
   }
 
+  /** The path's non-empty segments, split without a regex or an array (once per request). */
   private static List<String> segments(String path) {
     List<String> out = new ArrayList<>(4);
-    for (String s : path.split("/")) {
-      if (!s.isEmpty()) {
-        out.add(s);
+    int start = 0;
+    while (start <= path.length()) {
+      int end = path.indexOf('/', start);
+      if (end < 0) {
+        end = path.length();
       }
+      if (end > start) {
+        out.add(path.substring(start, end));
+      }
+      start = end + 1;
     }
     return out;
   }
