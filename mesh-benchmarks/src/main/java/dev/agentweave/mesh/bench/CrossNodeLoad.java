@@ -4,11 +4,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentweave.mesh.Agent;
 import dev.agentweave.mesh.AgentRef;
 import dev.agentweave.mesh.Capability;
+import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.config.MeshSettings;
 import dev.agentweave.mesh.http.Gateway;
+import dev.agentweave.mesh.identity.TrustDomain;
+import dev.agentweave.mesh.identity.x509.DevCaIdentitySource;
+import dev.agentweave.mesh.identity.x509.DevCertificateAuthority;
+import dev.agentweave.mesh.identity.x509.SpiffeTls;
 import dev.agentweave.mesh.node.MeshNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -18,10 +25,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import org.HdrHistogram.Recorder;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.http.javadsl.ConnectionContext;
 import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.HttpsConnectionContext;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -32,10 +42,11 @@ import org.apache.pekko.stream.Materializer;
 
 /**
  * The cross-node load harness of the gateway issue: in one run, the same closed-loop and fixed-rate
- * load against (a) a bare Pekko HTTP pooled client calling a bare Pekko HTTP JSON echo without TLS
- * and (b) {@code AgentRef.ask} from one node to an agent on another node over mutual TLS through
- * the pooled {@code GatewayClient}, with authorization and metrics on. Both on loopback, in this
- * JVM. Every loop is bounded in time and stops by itself.
+ * load against (a) a bare Pekko HTTP pooled client calling a bare Pekko HTTP JSON echo without TLS,
+ * (b) the same over mutual TLS set up as the gateway sets it up, and (c) {@code AgentRef.ask} from
+ * one node to an agent on another node over mutual TLS through the pooled {@code GatewayClient},
+ * with authorization and metrics on. Both on loopback, in this JVM. Every loop is bounded in time
+ * and stops by itself.
  *
  * <p>Usage: {@code CrossNodeLoad [seconds per phase] [calls in flight] [rate per second]}.
  */
@@ -67,27 +78,7 @@ public final class CrossNodeLoad {
     ServerBinding binding =
         Http.get(bare)
             .newServerAt("127.0.0.1", 0)
-            .bind(
-                (org.apache.pekko.japi.function.Function<
-                        HttpRequest, CompletionStage<HttpResponse>>)
-                    request ->
-                        request
-                            .entity()
-                            .toStrict(5_000, mat)
-                            .thenApply(
-                                strict -> {
-                                  try {
-                                    Query q =
-                                        JSON.readValue(strict.getData().toArray(), Query.class);
-                                    return HttpResponse.create()
-                                        .withEntity(
-                                            HttpEntities.create(
-                                                ContentTypes.APPLICATION_JSON,
-                                                JSON.writeValueAsBytes(q)));
-                                  } catch (java.io.IOException e) {
-                                    return HttpResponse.create().withStatus(400);
-                                  }
-                                }))
+            .bind(echo(mat))
             .toCompletableFuture()
             .get(30, TimeUnit.SECONDS);
     String echoUrl = "http://127.0.0.1:" + binding.localAddress().getPort() + "/echo";
@@ -97,27 +88,39 @@ public final class CrossNodeLoad {
             .withMaxOpenRequests(1024);
     Http http = Http.get(bare);
     Supplier<CompletionStage<?>> bareCall =
-        () ->
-            http.singleRequest(
-                    HttpRequest.POST(echoUrl)
-                        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, BODY)),
-                    http.defaultClientHttpsContext(),
-                    pool,
-                    bare.classicSystem().log())
-                .thenCompose(
-                    r ->
-                        r.entity()
-                            .toStrict(5_000, mat)
-                            .thenApply(
-                                s -> {
-                                  if (r.status().intValue() != 200) {
-                                    throw new IllegalStateException("bare echo: " + r.status());
-                                  }
-                                  return s;
-                                }));
+        () -> post(http, echoUrl, http.defaultClientHttpsContext(), pool, bare, mat);
 
-    // (b) AgentWeave: two nodes, mutual TLS, allow-list authorization, metrics on.
+    // (b) the same bare server and pooled client over mutual TLS, with the gateway's TLS setup
+    // (SpiffeTls: TLS 1.3, client certificate required, SPIFFE IDs verified) and nothing else.
     Path dir = Files.createTempDirectory("agentweave-cross-node-load");
+    TrustDomain domain = new TrustDomain("bench.local");
+    DevCaIdentitySource bareIds =
+        new DevCaIdentitySource(
+            DevCertificateAuthority.openOrCreate(dir.resolve("ca"), domain),
+            Duration.ofHours(1),
+            0.5,
+            List.of(),
+            List.of());
+    SpiffeTls tls = SpiffeTls.create(bareIds, domain, List.of(), "1.3", reason -> {});
+    SSLContext serverTls = tls.serverContext(SpiffeId.parse("spiffe://bench.local/bare/server"));
+    SSLContext clientTls =
+        tls.clientContext(SpiffeId.parse("spiffe://bench.local/bare/client"), id -> true);
+    ServerBinding tlsBinding =
+        Http.get(bare)
+            .newServerAt("127.0.0.1", 0)
+            .enableHttps(
+                ConnectionContext.httpsServer(
+                    () -> tls.configureServer(serverTls.createSSLEngine())))
+            .bind(echo(mat))
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
+    String tlsUrl = "https://127.0.0.1:" + tlsBinding.localAddress().getPort() + "/echo";
+    HttpsConnectionContext clientHttps =
+        ConnectionContext.httpsClient(
+            (host, port) -> tls.configureClient(clientTls.createSSLEngine()));
+    Supplier<CompletionStage<?>> tlsCall = () -> post(http, tlsUrl, clientHttps, pool, bare, mat);
+
+    // (c) AgentWeave: two nodes, mutual TLS, allow-list authorization, metrics on.
     MeshSettings serverSettings = settings("echo", dir, "server: {host: 127.0.0.1, port: 0}\n");
     MeshNode server =
         MeshNode.builder(serverSettings)
@@ -155,48 +158,112 @@ public final class CrossNodeLoad {
           rate);
       System.out.println("# warm-up (not counted)");
       closedLoop("bare", bareCall, inFlight, seconds);
+      closedLoop("bare-mtls", tlsCall, inFlight, seconds);
       closedLoop("agentweave", secureCall, inFlight, seconds);
       System.out.println("# measured");
-      double bareRps = closedLoop("bare", bareCall, inFlight, seconds);
-      double secureRps = closedLoop("agentweave", secureCall, inFlight, seconds);
-      double bareRps2 = closedLoop("bare", bareCall, inFlight, seconds);
-      double secureRps2 = closedLoop("agentweave", secureCall, inFlight, seconds);
+      double[] bareRps = new double[2];
+      double[] tlsRps = new double[2];
+      double[] secureRps = new double[2];
+      for (int round = 0; round < 2; round++) {
+        bareRps[round] = closedLoop("bare", bareCall, inFlight, seconds);
+        tlsRps[round] = closedLoop("bare-mtls", tlsCall, inFlight, seconds);
+        secureRps[round] = closedLoop("agentweave", secureCall, inFlight, seconds);
+      }
       Latency bareLat = fixedRate("bare", bareCall, rate, seconds);
+      Latency tlsLat = fixedRate("bare-mtls", tlsCall, rate, seconds);
       Latency secureLat = fixedRate("agentweave", secureCall, rate, seconds);
-      double b = (bareRps + bareRps2) / 2;
-      double s = (secureRps + secureRps2) / 2;
+      double b = (bareRps[0] + bareRps[1]) / 2;
+      double t = (tlsRps[0] + tlsRps[1]) / 2;
+      double s = (secureRps[0] + secureRps[1]) / 2;
       System.out.println();
       System.out.println(
-          "| measure | bare Pekko HTTP (plaintext) | AgentRef.ask (mTLS, authz, metrics) | |");
-      System.out.println("|---|---|---|---|");
+          "| measure | bare Pekko HTTP (plaintext) | bare Pekko HTTP (mTLS)"
+              + " | AgentRef.ask (mTLS, authz, metrics) | vs plaintext | vs bare mTLS |");
+      System.out.println("|---|---|---|---|---|---|");
       System.out.printf(
           Locale.ROOT,
-          "| requests/s, %d in flight (mean of 2 rounds) | %,.0f | %,.0f | %.0f%% |%n",
+          "| requests/s, %d in flight (mean of 2 rounds) | %,.0f | %,.0f | %,.0f | %.0f%% | %.0f%% |%n",
           inFlight,
           b,
+          t,
           s,
-          100 * s / b);
+          100 * s / b,
+          100 * s / t);
       System.out.printf(
           Locale.ROOT,
-          "| p50 at %d/s | %.3f ms | %.3f ms | %+.3f ms |%n",
+          "| p50 at %d/s | %.3f ms | %.3f ms | %.3f ms | %+.3f ms | %+.3f ms |%n",
           rate,
           bareLat.p50,
+          tlsLat.p50,
           secureLat.p50,
-          secureLat.p50 - bareLat.p50);
+          secureLat.p50 - bareLat.p50,
+          secureLat.p50 - tlsLat.p50);
       System.out.printf(
           Locale.ROOT,
-          "| p99 at %d/s | %.3f ms | %.3f ms | %+.3f ms |%n",
+          "| p99 at %d/s | %.3f ms | %.3f ms | %.3f ms | %+.3f ms | %+.3f ms |%n",
           rate,
           bareLat.p99,
+          tlsLat.p99,
           secureLat.p99,
-          secureLat.p99 - bareLat.p99);
+          secureLat.p99 - bareLat.p99,
+          secureLat.p99 - tlsLat.p99);
     } finally {
       client.close();
       server.close();
       binding.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      tlsBinding.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      bareIds.close();
       bare.terminate();
       bare.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
+  }
+
+  /** The bare echo: reads the JSON body into a {@link Query} and writes it back. */
+  private static org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>>
+      echo(Materializer mat) {
+    return request ->
+        request
+            .entity()
+            .toStrict(5_000, mat)
+            .thenApply(
+                strict -> {
+                  try {
+                    Query q = JSON.readValue(strict.getData().toArray(), Query.class);
+                    return HttpResponse.create()
+                        .withEntity(
+                            HttpEntities.create(
+                                ContentTypes.APPLICATION_JSON, JSON.writeValueAsBytes(q)));
+                  } catch (java.io.IOException e) {
+                    return HttpResponse.create().withStatus(400);
+                  }
+                });
+  }
+
+  /** One call of the bare pooled client: POST the query, read the whole answer, expect 200. */
+  private static CompletionStage<?> post(
+      Http http,
+      String url,
+      HttpsConnectionContext https,
+      ConnectionPoolSettings pool,
+      ActorSystem<Void> system,
+      Materializer mat) {
+    return http.singleRequest(
+            HttpRequest.POST(url)
+                .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, BODY)),
+            https,
+            pool,
+            system.classicSystem().log())
+        .thenCompose(
+            r ->
+                r.entity()
+                    .toStrict(5_000, mat)
+                    .thenApply(
+                        strict -> {
+                          if (r.status().intValue() != 200) {
+                            throw new IllegalStateException("bare echo: " + r.status());
+                          }
+                          return strict;
+                        }));
   }
 
   private static MeshSettings settings(String name, Path dir, String extra) {

@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
  * mailbox, its actor, its meters, and the code that maps requests in and outcomes out.
  */
 public final class CapabilityRuntime {
+  /** The Pekko config path of the dispatcher that runs capability actors (reference.conf). */
+  static final String CAPABILITY_DISPATCHER = "agentweave.capability-dispatcher";
 
   private final AgentRuntime agent;
   private final Capability<Object, Object> capability;
@@ -67,7 +69,9 @@ public final class CapabilityRuntime {
     this.authzMeters = rt.meters().actionMeters(Direction.INBOUND, declared.name());
     // The mailbox is bounded by admission (waiting <= mailboxCapacity); the actor's own mailbox
     // gets room for completion messages on top, so it never drops an admitted envelope.
-    Props props = MailboxSelector.bounded(mailboxCapacity + maxInFlight + 64);
+    Props props =
+        MailboxSelector.bounded(mailboxCapacity + maxInFlight + 64)
+            .withDispatcherFromConfig(CAPABILITY_DISPATCHER);
     this.actor =
         rt.system()
             .systemActorOf(
