@@ -88,7 +88,7 @@ public final class CrossNodeLoad {
             .withMaxOpenRequests(1024);
     Http http = Http.get(bare);
     Supplier<CompletionStage<?>> bareCall =
-        () -> post(http, echoUrl, http.defaultClientHttpsContext(), pool, bare, mat);
+        () -> post(http, echoUrl, http.defaultClientHttpsContext(), pool, mat);
 
     // (b) the same bare server and pooled client over mutual TLS, with the gateway's TLS setup
     // (SpiffeTls: TLS 1.3, client certificate required, SPIFFE IDs verified) and nothing else.
@@ -118,7 +118,7 @@ public final class CrossNodeLoad {
     HttpsConnectionContext clientHttps =
         ConnectionContext.httpsClient(
             (host, port) -> tls.configureClient(clientTls.createSSLEngine()));
-    Supplier<CompletionStage<?>> tlsCall = () -> post(http, tlsUrl, clientHttps, pool, bare, mat);
+    Supplier<CompletionStage<?>> tlsCall = () -> post(http, tlsUrl, clientHttps, pool, mat);
 
     // (c) AgentWeave: two nodes, mutual TLS, allow-list authorization, metrics on.
     MeshSettings serverSettings = settings("echo", dir, "server: {host: 127.0.0.1, port: 0}\n");
@@ -172,9 +172,9 @@ public final class CrossNodeLoad {
       Latency bareLat = fixedRate("bare", bareCall, rate, seconds);
       Latency tlsLat = fixedRate("bare-mtls", tlsCall, rate, seconds);
       Latency secureLat = fixedRate("agentweave", secureCall, rate, seconds);
-      double b = (bareRps[0] + bareRps[1]) / 2;
-      double t = (tlsRps[0] + tlsRps[1]) / 2;
-      double s = (secureRps[0] + secureRps[1]) / 2;
+      double b = mean(bareRps);
+      double t = mean(tlsRps);
+      double s = mean(secureRps);
       System.out.println();
       System.out.println(
           "| measure | bare Pekko HTTP (plaintext) | bare Pekko HTTP (mTLS)"
@@ -218,6 +218,10 @@ public final class CrossNodeLoad {
     }
   }
 
+  private static double mean(double[] values) {
+    return java.util.Arrays.stream(values).average().orElse(0);
+  }
+
   /** The bare echo: reads the JSON body into a {@link Query} and writes it back. */
   private static org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>>
       echo(Materializer mat) {
@@ -245,14 +249,13 @@ public final class CrossNodeLoad {
       String url,
       HttpsConnectionContext https,
       ConnectionPoolSettings pool,
-      ActorSystem<Void> system,
       Materializer mat) {
     return http.singleRequest(
             HttpRequest.POST(url)
                 .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, BODY)),
             https,
             pool,
-            system.classicSystem().log())
+            mat.system().log())
         .thenCompose(
             r ->
                 r.entity()
