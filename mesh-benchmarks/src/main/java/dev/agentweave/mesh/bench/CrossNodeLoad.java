@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
+import one.profiler.AsyncProfiler;
 import org.HdrHistogram.Recorder;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -48,7 +49,11 @@ import org.apache.pekko.stream.Materializer;
  * with authorization and metrics on. Both on loopback, in this JVM. Every loop is bounded in time
  * and stops by itself.
  *
- * <p>Usage: {@code CrossNodeLoad [seconds per phase] [calls in flight] [rate per second]}.
+ * <p>Usage: {@code CrossNodeLoad [seconds per phase] [calls in flight] [rate per second] [phase]}.
+ * With a fourth argument ({@code bare}, {@code bare-mtls} or {@code agentweave}) only that phase
+ * runs, closed loop, four times over: the mode for profiling one path. With {@code
+ * -Dagentweave.bench.flame=FILE} async-profiler samples CPU during the third round only (after two
+ * rounds of warm-up) and writes a flame graph ({@code .html}) or collapsed stacks (any other name).
  */
 public final class CrossNodeLoad {
   /** The request and response of the echo. */
@@ -63,7 +68,7 @@ public final class CrossNodeLoad {
    * Runs the comparison and prints a Markdown table.
    *
    * @param args seconds per phase (default 20), calls in flight (64), rate for the latency phase
-   *     (1000 per second)
+   *     (1000 per second), and optionally the one phase to run alone
    * @throws Exception if a part cannot start
    */
   public static void main(String[] args) throws Exception {
@@ -149,6 +154,29 @@ public final class CrossNodeLoad {
     Supplier<CompletionStage<?>> secureCall = () -> ref.ask("echo", query, Query.class);
 
     try {
+      if (args.length > 3) {
+        Supplier<CompletionStage<?>> only =
+            switch (args[3]) {
+              case "bare" -> bareCall;
+              case "bare-mtls" -> tlsCall;
+              case "agentweave" -> secureCall;
+              default ->
+                  throw new IllegalArgumentException(
+                      "phase must be bare, bare-mtls or agentweave, not " + args[3]);
+            };
+        String flame = System.getProperty("agentweave.bench.flame");
+        for (int round = 0; round < 4; round++) {
+          if (flame != null && round == 2) {
+            AsyncProfiler.getInstance().execute("start,event=cpu,interval=1ms");
+          }
+          closedLoop(args[3], only, inFlight, seconds);
+          if (flame != null && round == 2) {
+            String format = flame.endsWith(".html") ? "flamegraph" : "collapsed";
+            AsyncProfiler.getInstance().execute("stop,file=" + flame + "," + format);
+          }
+        }
+        return;
+      }
       System.out.printf(
           Locale.ROOT,
           "# %d s per phase, %d calls in flight, %d connections, %d/s for latency%n",
