@@ -286,7 +286,7 @@ public final class GatewayClient implements RemoteTransport {
     }
     HttpRequest req =
         WireProtocol.callRequest(
-                p.gateway(),
+                p.callUri(),
                 call.target(),
                 call.action(),
                 leftMillis,
@@ -383,7 +383,7 @@ public final class GatewayClient implements RemoteTransport {
       CompletableFuture<Source<ByteString, ?>> result) {
     long leftMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
     HttpRequest req =
-        WireProtocol.callRequest(p.gateway(), target, action, leftMillis, requestId, false)
+        WireProtocol.callRequest(p.callUri(), target, action, leftMillis, requestId, false)
             .withEntity(HttpEntities.createChunked(ContentTypes.APPLICATION_OCTET_STREAM, request));
     AtomicBoolean released = new AtomicBoolean();
     Runnable release =

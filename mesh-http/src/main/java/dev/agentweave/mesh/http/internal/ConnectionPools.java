@@ -33,6 +33,7 @@ import org.apache.pekko.http.javadsl.ClientTransport;
 import org.apache.pekko.http.javadsl.ConnectionContext;
 import org.apache.pekko.http.javadsl.HttpsConnectionContext;
 import org.apache.pekko.http.javadsl.OutgoingConnection;
+import org.apache.pekko.http.javadsl.model.Uri;
 import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.util.ByteString;
@@ -73,9 +74,11 @@ public final class ConnectionPools implements MeterBinder {
     private final PoolGate gate;
     private final HttpsConnectionContext https;
     private final org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings poolSettings;
+    private final Uri callUri;
 
     private Pool(Key key) {
       this.key = key;
+      this.callUri = WireProtocol.callUri(key.gateway());
       this.gate = new PoolGate(settings.maxConnections(), settings.maxWaitingRequests());
       SpiffeTls tls = tls();
       SSLContext context = tls.clientContext(key.caller(), id -> true);
@@ -92,6 +95,11 @@ public final class ConnectionPools implements MeterBinder {
     /** The gateway this pool connects to. */
     public URI gateway() {
       return key.gateway();
+    }
+
+    /** The gateway's internal call endpoint, parsed once. */
+    public Uri callUri() {
+      return callUri;
     }
 
     /** The TLS of the calling identity. */

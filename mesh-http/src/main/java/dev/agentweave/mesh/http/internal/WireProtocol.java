@@ -14,17 +14,19 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Pattern;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.Uri;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 
 /**
@@ -63,7 +65,6 @@ public final class WireProtocol {
   /** Response header of overloaded and unavailable answers: whole seconds before a retry. */
   public static final String RETRY_AFTER_HEADER = "Retry-After";
 
-  private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private WireProtocol() {}
@@ -84,18 +85,51 @@ public final class WireProtocol {
    */
   public static String requestId(HttpRequest request) {
     Optional<HttpHeader> h = request.getHeader(REQUEST_ID_HEADER);
-    if (h.isPresent() && REQUEST_ID.matcher(h.get().value()).matches()) {
+    if (h.isPresent() && isRequestId(h.get().value())) {
       return h.get().value();
     }
     return newRequestId();
   }
 
+  /** 1 to 128 of {@code A-Z a-z 0-9 . _ : -}; a loop, not a regex, as it runs on every call. */
+  static boolean isRequestId(String value) {
+    int n = value.length();
+    if (n == 0 || n > 128) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = value.charAt(i);
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '_'
+              || c == ':'
+              || c == '-';
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   // ---- the internal call -----------------------------------------------------------------------
+
+  /**
+   * The address of a gateway's internal call endpoint, parsed once per pool rather than per call.
+   *
+   * @param gateway the gateway's base URL
+   * @return {@code gateway} with {@link #CALL_PATH}
+   */
+  public static Uri callUri(URI gateway) {
+    return Uri.create(gateway + CALL_PATH);
+  }
 
   /**
    * The request of an internal call, everything but its body.
    *
-   * @param gateway the gateway's base URL
+   * @param callUri the gateway's call endpoint, from {@link #callUri(URI)}
    * @param target the agent called
    * @param action the capability
    * @param leftMillis the time the call has left, at least 1
@@ -104,19 +138,27 @@ public final class WireProtocol {
    * @return the request
    */
   public static HttpRequest callRequest(
-      URI gateway,
+      Uri callUri,
       SpiffeId target,
       String action,
       long leftMillis,
       String requestId,
       boolean tell) {
-    HttpRequest r =
-        HttpRequest.POST(gateway + CALL_PATH)
-            .addHeader(RawHeader.create(TARGET_HEADER, target.toString()))
-            .addHeader(RawHeader.create(ACTION_HEADER, action))
-            .addHeader(RawHeader.create(TIMEOUT_HEADER, Long.toString(Math.max(1, leftMillis))))
-            .addHeader(RawHeader.create(REQUEST_ID_HEADER, requestId));
-    return tell ? r.addHeader(RawHeader.create(MODE_HEADER, "tell")) : r;
+    HttpHeader targetHeader = RawHeader.create(TARGET_HEADER, target.toString());
+    HttpHeader actionHeader = RawHeader.create(ACTION_HEADER, action);
+    HttpHeader timeoutHeader =
+        RawHeader.create(TIMEOUT_HEADER, Long.toString(Math.max(1, leftMillis)));
+    HttpHeader idHeader = RawHeader.create(REQUEST_ID_HEADER, requestId);
+    List<HttpHeader> headers =
+        tell
+            ? List.of(
+                targetHeader,
+                actionHeader,
+                timeoutHeader,
+                idHeader,
+                RawHeader.create(MODE_HEADER, "tell"))
+            : List.of(targetHeader, actionHeader, timeoutHeader, idHeader);
+    return HttpRequest.create().withMethod(HttpMethods.POST).withUri(callUri).withHeaders(headers);
   }
 
   /**

@@ -10,13 +10,16 @@ import dev.agentweave.mesh.InternalErrorException;
 import dev.agentweave.mesh.InvalidRequestException;
 import dev.agentweave.mesh.MeshException;
 import dev.agentweave.mesh.OverloadedException;
+import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.UnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.Uri;
 import org.junit.jupiter.api.Test;
 
 /** The gateway's wire protocol read back by the client: codes, statuses, exceptions, retries. */
@@ -113,5 +116,37 @@ class WireProtocolTest {
 
   private static Optional<String> retryAfter(HttpResponse r) {
     return r.getHeader(WireProtocol.RETRY_AFTER_HEADER).map(HttpHeader::value);
+  }
+
+  @Test
+  void requestIds_areOneTo128OfTheAllowedCharacters() {
+    assertThat(WireProtocol.isRequestId("abc-123")).isTrue();
+    assertThat(WireProtocol.isRequestId("A.b_c:d-9")).isTrue();
+    assertThat(WireProtocol.isRequestId("x".repeat(128))).isTrue();
+    assertThat(WireProtocol.isRequestId("")).isFalse();
+    assertThat(WireProtocol.isRequestId("x".repeat(129))).isFalse();
+    for (String bad : new String[] {"a b", "a/b", "a\nb", "é", "a;b", "a\u0000", "%41"}) {
+      assertThat(WireProtocol.isRequestId(bad)).as(bad).isFalse();
+    }
+  }
+
+  @Test
+  void callRequest_carriesTargetActionTimeoutAndId_andTellOnlyWhenAsked() {
+    Uri uri = WireProtocol.callUri(java.net.URI.create("https://127.0.0.1:8443"));
+    assertThat(uri.toString()).isEqualTo("https://127.0.0.1:8443" + WireProtocol.CALL_PATH);
+    SpiffeId target = SpiffeId.parse("spiffe://t.local/agent/echo");
+    HttpRequest ask = WireProtocol.callRequest(uri, target, "echo", 0, "r-9", false);
+    assertThat(ask.method().value()).isEqualTo("POST");
+    assertThat(ask.getUri()).isEqualTo(uri);
+    assertThat(ask.getHeader(WireProtocol.TARGET_HEADER).map(HttpHeader::value))
+        .contains(target.toString());
+    assertThat(ask.getHeader(WireProtocol.ACTION_HEADER).map(HttpHeader::value)).contains("echo");
+    assertThat(ask.getHeader(WireProtocol.TIMEOUT_HEADER).map(HttpHeader::value)).contains("1");
+    assertThat(WireProtocol.requestId(ask)).isEqualTo("r-9");
+    assertThat(WireProtocol.isTell(ask)).isFalse();
+    HttpRequest tell = WireProtocol.callRequest(uri, target, "echo", 2_500, "r-9", true);
+    assertThat(WireProtocol.isTell(tell)).isTrue();
+    assertThat(WireProtocol.timeout(tell, Duration.ofSeconds(30)))
+        .isEqualTo(Duration.ofMillis(2_500));
   }
 }
