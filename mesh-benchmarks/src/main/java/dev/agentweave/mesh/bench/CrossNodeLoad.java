@@ -52,8 +52,10 @@ import org.apache.pekko.stream.Materializer;
  * <p>Usage: {@code CrossNodeLoad [seconds per phase] [calls in flight] [rate per second] [phase]}.
  * With a fourth argument ({@code bare}, {@code bare-mtls} or {@code agentweave}) only that phase
  * runs, closed loop, four times over: the mode for profiling one path. With {@code
- * -Dagentweave.bench.flame=FILE} async-profiler samples CPU during the third round only (after two
- * rounds of warm-up) and writes a flame graph ({@code .html}) or collapsed stacks (any other name).
+ * -Dagentweave.bench.flame=FILE} async-profiler samples CPU ({@code
+ * -Dagentweave.bench.flame.event=alloc}: allocations) during the third round only (after two rounds
+ * of warm-up) and writes a flame graph ({@code .html}) or collapsed stacks (any other name). Each
+ * round of a phase alone also prints the bytes allocated per call, by both sides together.
  */
 public final class CrossNodeLoad {
   /** The request and response of the echo. */
@@ -167,9 +169,18 @@ public final class CrossNodeLoad {
         String flame = System.getProperty("agentweave.bench.flame");
         for (int round = 0; round < 4; round++) {
           if (flame != null && round == 2) {
-            AsyncProfiler.getInstance().execute("start,event=cpu,interval=1ms");
+            String event = System.getProperty("agentweave.bench.flame.event", "cpu");
+            AsyncProfiler.getInstance()
+                .execute("start,event=" + event + (event.equals("cpu") ? ",interval=1ms" : ""));
           }
+          long calls = COMPLETED.get();
+          long bytes = allocatedBytes();
           closedLoop(args[3], only, inFlight, seconds);
+          System.out.printf(
+              Locale.ROOT,
+              "%-11s allocated: %,.0f bytes per call (both nodes, all threads)%n",
+              args[3],
+              (allocatedBytes() - bytes) / (double) (COMPLETED.get() - calls));
           if (flame != null && round == 2) {
             String format = flame.endsWith(".html") ? "flamegraph" : "collapsed";
             AsyncProfiler.getInstance().execute("stop,file=" + flame + "," + format);
@@ -244,6 +255,23 @@ public final class CrossNodeLoad {
       bare.terminate();
       bare.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
+  }
+
+  /** Calls completed by every loop, counted or not: what the allocation per call divides by. */
+  private static final AtomicLong COMPLETED = new AtomicLong();
+
+  /**
+   * Bytes allocated so far by the JVM's live threads. A thread that ends between two readings takes
+   * its count with it, so a difference is a lower bound; the pools' threads live through a round.
+   */
+  private static long allocatedBytes() {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (long b : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+      sum += Math.max(0, b);
+    }
+    return sum;
   }
 
   private static double mean(double[] values) {
@@ -352,6 +380,7 @@ public final class CrossNodeLoad {
         .whenComplete(
             (r, e) -> {
               long now = System.nanoTime();
+              COMPLETED.incrementAndGet();
               if (e != null) {
                 failed.incrementAndGet();
               } else if (now >= warmEnd && now < end) {
