@@ -50,6 +50,8 @@ public final class Capability<Q, R> {
   private final boolean blocking;
   private final boolean idempotent;
   private final List<SpiffeIdPattern> requiredPeers;
+  private final List<String> tags;
+  private final List<String> examples;
 
   private Capability(
       String name,
@@ -63,7 +65,9 @@ public final class Capability<Q, R> {
       Duration timeout,
       boolean blocking,
       boolean idempotent,
-      List<SpiffeIdPattern> requiredPeers) {
+      List<SpiffeIdPattern> requiredPeers,
+      List<String> tags,
+      List<String> examples) {
     this.name = name;
     this.requestType = requestType;
     this.responseType = responseType;
@@ -76,6 +80,8 @@ public final class Capability<Q, R> {
     this.blocking = blocking;
     this.idempotent = idempotent;
     this.requiredPeers = requiredPeers;
+    this.tags = tags;
+    this.examples = examples;
   }
 
   /**
@@ -186,6 +192,8 @@ public final class Capability<Q, R> {
         null,
         false,
         false,
+        List.of(),
+        List.of(),
         List.of());
   }
 
@@ -198,6 +206,39 @@ public final class Capability<Q, R> {
   public Capability<Q, R> withDescription(String value) {
     requireNonNull(value, "description");
     return copy(c -> c.description = value);
+  }
+
+  /**
+   * A copy with keywords for the capability's skill in agent cards.
+   *
+   * @param values the tags, none blank
+   * @return the copy
+   * @throws IllegalArgumentException if a tag is blank
+   */
+  public Capability<Q, R> withTags(String... values) {
+    List<String> copy = nonBlank("tag", values);
+    return copy(c -> c.tags = copy);
+  }
+
+  /**
+   * A copy with example prompts for the capability's skill in agent cards.
+   *
+   * @param values the examples, none blank
+   * @return the copy
+   * @throws IllegalArgumentException if an example is blank
+   */
+  public Capability<Q, R> withExamples(String... values) {
+    List<String> copy = nonBlank("example", values);
+    return copy(c -> c.examples = copy);
+  }
+
+  private static List<String> nonBlank(String what, String... values) {
+    for (String v : values) {
+      if (v == null || v.isBlank()) {
+        throw new IllegalArgumentException(what + ": must not be blank or null");
+      }
+    }
+    return List.of(values);
   }
 
   /**
@@ -307,7 +348,9 @@ public final class Capability<Q, R> {
         timeout,
         blocking,
         idempotent,
-        requiredPeers);
+        requiredPeers,
+        tags,
+        examples);
   }
 
   /** The options a copy may change; every withX copies them, changes one, and builds. */
@@ -319,6 +362,8 @@ public final class Capability<Q, R> {
     boolean blocking;
     boolean idempotent;
     List<SpiffeIdPattern> requiredPeers;
+    List<String> tags;
+    List<String> examples;
   }
 
   private Capability<Q, R> copy(java.util.function.Consumer<Options> change) {
@@ -330,6 +375,8 @@ public final class Capability<Q, R> {
     o.blocking = blocking;
     o.idempotent = idempotent;
     o.requiredPeers = requiredPeers;
+    o.tags = tags;
+    o.examples = examples;
     change.accept(o);
     return new Capability<>(
         name,
@@ -343,7 +390,19 @@ public final class Capability<Q, R> {
         o.timeout,
         o.blocking,
         o.idempotent,
-        o.requiredPeers);
+        o.requiredPeers,
+        o.tags,
+        o.examples);
+  }
+
+  /** The tags of its skill in agent cards. */
+  public List<String> tags() {
+    return tags;
+  }
+
+  /** The examples of its skill in agent cards. */
+  public List<String> examples() {
+    return examples;
   }
 
   /** The capability name (the {@code action} of calls). */

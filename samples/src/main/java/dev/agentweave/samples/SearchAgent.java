@@ -79,6 +79,8 @@ public final class SearchAgent {
             Capability.of(
                     "search", SearchRequest.class, SearchResult.class, (ctx, req) -> search(req))
                 .withDescription("Full-text search over the corpus")
+                .withTags("search", "corpus")
+                .withExamples("backpressure", "circuit breakers")
                 .withIdempotent(true))
         .withCapability(
             Capability.of(
@@ -87,7 +89,9 @@ public final class SearchAgent {
                     ProcessResult.class,
                     (ctx, req) -> process(req))
                 .withDescription("Normalizes a data object")
-                .withIdempotent(true));
+                .withIdempotent(true))
+        // a plain text message (A2A) searches for the text, ten hits at most
+        .withTextCapability("search", text -> new SearchRequest(text, 10));
   }
 
   /**

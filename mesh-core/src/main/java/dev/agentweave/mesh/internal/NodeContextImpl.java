@@ -110,6 +110,11 @@ final class NodeContextImpl implements NodeContext {
   }
 
   @Override
+  public List<dev.agentweave.mesh.Agent> hostedAgentDeclarations() {
+    return runtime.agents().stream().map(AgentRuntime::agent).toList();
+  }
+
+  @Override
   public List<KeyedAgentHost> keyedAgents() {
     return runtime.keyedAgents();
   }

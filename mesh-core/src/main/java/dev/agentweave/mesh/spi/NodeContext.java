@@ -28,6 +28,12 @@ public interface NodeContext extends NodeSetup {
   /** The SPIFFE IDs of the agents hosted here (a keyed agent's front among them). */
   List<SpiffeId> hostedAgents();
 
+  /**
+   * The declarations of the agents hosted here, in the order of {@link #hostedAgents()}: what a
+   * module that describes them to the outside (an A2A agent card) reads.
+   */
+  List<dev.agentweave.mesh.Agent> hostedAgentDeclarations();
+
   /** The keyed agents hosted here, for the module that runs their entities. */
   List<KeyedAgentHost> keyedAgents();
 

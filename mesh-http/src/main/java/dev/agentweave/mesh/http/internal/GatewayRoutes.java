@@ -7,6 +7,9 @@ import dev.agentweave.mesh.MeshException;
 import dev.agentweave.mesh.NodeState;
 import dev.agentweave.mesh.SpiffeId;
 import dev.agentweave.mesh.UnavailableException;
+import dev.agentweave.mesh.http.GatewayRequest;
+import dev.agentweave.mesh.http.GatewayRoute;
+import dev.agentweave.mesh.http.GatewayRouteProvider;
 import dev.agentweave.mesh.http.config.GatewaySettings;
 import dev.agentweave.mesh.identity.x509.SpiffeTls;
 import dev.agentweave.mesh.spi.AuthzDecision;
@@ -20,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -63,9 +67,11 @@ public final class GatewayRoutes {
   private final String trustDomain;
   private final SpiffeId defaultAgent;
   private final Duration requestTimeout;
+  private final List<GatewayRoute> extra;
 
   /**
-   * Creates the routes of a node's gateway.
+   * Creates the routes of a node's gateway, with those of every {@link GatewayRouteProvider} on the
+   * class path.
    *
    * @param node the node
    * @param materializer reads request bodies
@@ -81,6 +87,13 @@ public final class GatewayRoutes {
     this.trustDomain = settings.agent().trustDomain();
     this.defaultAgent = SpiffeId.forAgent(trustDomain, settings.agent().name());
     this.requestTimeout = gateway.requestTimeout();
+    List<GatewayRoute> found = new ArrayList<>();
+    for (GatewayRouteProvider provider :
+        ServiceLoader.load(
+            GatewayRouteProvider.class, GatewayRouteProvider.class.getClassLoader())) {
+      provider.create(node).ifPresent(found::add);
+    }
+    this.extra = List.copyOf(found);
   }
 
   /** Requests with a body being served now. */
@@ -203,6 +216,17 @@ public final class GatewayRoutes {
                 requestId));
       }
       return task(request, caller.get(), SpiffeId.forAgent(trustDomain, agent), requestId);
+    }
+    if (!extra.isEmpty()) {
+      GatewayRequest offered =
+          new OfferedRequest(
+              bodies, request, caller.get(), requestId, method, segments, requestTimeout);
+      for (GatewayRoute route : extra) {
+        Optional<CompletionStage<HttpResponse>> answer = route.serve(offered);
+        if (answer.isPresent()) {
+          return answer.get();
+        }
+      }
     }
     bodies.discard(request);
     return done(

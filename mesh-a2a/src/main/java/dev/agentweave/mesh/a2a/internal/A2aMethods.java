@@ -1,0 +1,491 @@
+package dev.agentweave.mesh.a2a.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentweave.mesh.Agent;
+import dev.agentweave.mesh.Capability;
+import dev.agentweave.mesh.ErrorCode;
+import dev.agentweave.mesh.MeshException;
+import dev.agentweave.mesh.PermissionDeniedException;
+import dev.agentweave.mesh.SpiffeId;
+import dev.agentweave.mesh.a2a.internal.A2aTask.Artifact;
+import dev.agentweave.mesh.a2a.internal.A2aTask.Message;
+import dev.agentweave.mesh.a2a.internal.A2aTask.Part;
+import dev.agentweave.mesh.a2a.internal.A2aTask.State;
+import dev.agentweave.mesh.a2a.internal.A2aWire.Version;
+import dev.agentweave.mesh.http.GatewayRequest;
+import dev.agentweave.mesh.spi.NodeContext;
+import dev.agentweave.mesh.support.Bounded;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * The A2A methods of both protocol versions, run against the node's capabilities: a message becomes
+ * a task that runs one capability through the node's inbound calls (authorized and audited like
+ * every call, the caller being the client certificate's SPIFFE ID), and the capability's answer
+ * becomes the task's artifact.
+ */
+final class A2aMethods {
+  private static final JsonNodeFactory F = JsonNodeFactory.instance;
+  private static final int DEFAULT_PAGE = 50;
+  private static final int MAX_PAGE = 100;
+
+  private static final Map<String, String> V03_TO_V10 =
+      Map.ofEntries(
+          Map.entry("message/send", "SendMessage"),
+          Map.entry("message/stream", "SendStreamingMessage"),
+          Map.entry("tasks/get", "GetTask"),
+          Map.entry("tasks/cancel", "CancelTask"),
+          Map.entry("tasks/resubscribe", "SubscribeToTask"),
+          Map.entry("tasks/pushNotificationConfig/set", "CreateTaskPushNotificationConfig"),
+          Map.entry("tasks/pushNotificationConfig/get", "GetTaskPushNotificationConfig"),
+          Map.entry("tasks/pushNotificationConfig/list", "ListTaskPushNotificationConfigs"),
+          Map.entry("tasks/pushNotificationConfig/delete", "DeleteTaskPushNotificationConfig"),
+          Map.entry("agent/getAuthenticatedExtendedCard", "GetExtendedAgentCard"));
+
+  private final NodeContext node;
+  private final TaskStore tasks;
+  private final ObjectMapper json;
+
+  A2aMethods(NodeContext node, TaskStore tasks) {
+    this.node = node;
+    this.tasks = tasks;
+    this.json = node.inbound().json();
+  }
+
+  /** Runs one method; the stage fails with an {@link RpcException} for a JSON-RPC error. */
+  CompletionStage<JsonNode> call(
+      GatewayRequest request,
+      Agent agent,
+      Version v,
+      String method,
+      JsonNode params,
+      Duration left) {
+    JsonNode p = params == null || params.isNull() ? F.objectNode() : params;
+    String name = canonical(method, v);
+    SpiffeId caller = request.caller();
+    switch (name) {
+      case "SendMessage":
+        return send(request, agent, v, p, left);
+      case "GetTask":
+        return done(get(caller, v, p));
+      case "CancelTask":
+        return done(cancel(caller, v, p));
+      case "ListTasks":
+        return done(list(caller, p));
+      case "SendStreamingMessage":
+      case "SubscribeToTask":
+        throw RpcException.unsupported(
+            "'"
+                + method
+                + "': streaming is not served by this node yet (its card says capabilities."
+                + "streaming: false); send the message with "
+                + (v == Version.V03 ? "message/send" : "SendMessage")
+                + " and read the task");
+      case "CreateTaskPushNotificationConfig":
+      case "GetTaskPushNotificationConfig":
+      case "ListTaskPushNotificationConfigs":
+      case "DeleteTaskPushNotificationConfig":
+        throw RpcException.pushNotSupported();
+      case "GetExtendedAgentCard":
+        throw RpcException.noExtendedCard();
+      default:
+        throw new IllegalStateException(name);
+    }
+  }
+
+  /** The 1.0 name of a method of the request's version, or -32601 naming what was meant. */
+  private static String canonical(String method, Version v) {
+    boolean v03 = V03_TO_V10.containsKey(method) || method.equals("tasks/list");
+    boolean v10 = V03_TO_V10.containsValue(method) || method.equals("ListTasks");
+    if (v == Version.V03 && v03 && !method.equals("tasks/list")) {
+      return V03_TO_V10.get(method);
+    }
+    if (v == Version.V10 && v10) {
+      return method;
+    }
+    String shown = Bounded.shown(method);
+    if (v == Version.V03 && v10) {
+      throw RpcException.methodNotFound(
+          "'"
+              + shown
+              + "' is an A2A 1.0 method, and this request is A2A 0.3 (no A2A-Version header);"
+              + " send the header A2A-Version: 1.0"
+              + (method.equals("ListTasks") ? "" : ", or call " + v03Name(method)));
+    }
+    if (v == Version.V10 && v03) {
+      throw RpcException.methodNotFound(
+          "'"
+              + shown
+              + "' is an A2A 0.3 method, and this request is A2A 1.0 (A2A-Version: 1.0); call "
+              + V03_TO_V10.getOrDefault(method, "ListTasks")
+              + " or drop the header for 0.3");
+    }
+    throw RpcException.methodNotFound(
+        "method '"
+            + shown
+            + "' not found (A2A "
+            + v.header
+            + " methods: "
+            + (v == Version.V03
+                ? String.join(", ", new java.util.TreeSet<>(V03_TO_V10.keySet()))
+                : String.join(
+                    ", ",
+                    new java.util.TreeSet<>(
+                        List.of(
+                            "SendMessage",
+                            "SendStreamingMessage",
+                            "GetTask",
+                            "ListTasks",
+                            "CancelTask",
+                            "SubscribeToTask",
+                            "GetExtendedAgentCard"))))
+            + ")");
+  }
+
+  private static String v03Name(String v10) {
+    return V03_TO_V10.entrySet().stream()
+        .filter(e -> e.getValue().equals(v10))
+        .map(Map.Entry::getKey)
+        .findFirst()
+        .orElse(v10);
+  }
+
+  // ---- SendMessage / message/send
+  // -----------------------------------------------------------------
+
+  private CompletionStage<JsonNode> send(
+      GatewayRequest request, Agent agent, Version v, JsonNode p, Duration left) {
+    JsonNode m = p.get("message");
+    Message message = A2aWire.message(m, v);
+    String taskId = A2aWire.optionalId(m, "taskId");
+    if (taskId != null) {
+      A2aTask existing =
+          tasks.find(request.caller(), taskId).orElseThrow(() -> RpcException.taskNotFound(taskId));
+      throw RpcException.unsupported(
+          "task '"
+              + existing.id
+              + "' is "
+              + existing.state().v03
+              + "; this agent's tasks take one message each (send a new message without taskId)");
+    }
+    String contextId = A2aWire.optionalId(m, "contextId");
+    JsonNode config = p.path("configuration");
+    boolean wait =
+        v == Version.V10
+            ? !bool(config, "returnImmediately", "params.configuration.returnImmediately", false)
+            : bool(config, "blocking", "params.configuration.blocking", true);
+    int history = historyLength(config, "params.configuration.historyLength");
+    Call call = call(agent, message);
+    Instant now = tasks.now();
+    A2aTask task =
+        new A2aTask(
+            UUID.randomUUID().toString(),
+            contextId != null ? contextId : UUID.randomUUID().toString(),
+            request.caller(),
+            agent.name(),
+            call.capability(),
+            message,
+            now);
+    tasks.add(task);
+    run(task, agent, call, request, left);
+    if (!wait) {
+      return done(answer(task.snapshot(), v, history));
+    }
+    return task.settled()
+        .completeOnTimeout(null, Math.max(1, left.toMillis()), TimeUnit.MILLISECONDS)
+        .thenApply(settled -> answer(settled != null ? settled : task.snapshot(), v, history));
+  }
+
+  private static JsonNode answer(A2aTask.Snapshot t, Version v, int history) {
+    ObjectNode task = A2aWire.task(t, v, history, true);
+    return v == Version.V10 ? F.objectNode().set("task", task) : task;
+  }
+
+  /** The capability a message runs, and its request. */
+  private record Call(String capability, JsonNode request) {}
+
+  private Call call(Agent agent, Message message) {
+    String skill = null;
+    JsonNode data = null;
+    StringBuilder text = new StringBuilder();
+    for (Part part : message.parts()) {
+      if (part.data() != null && data == null) {
+        data = part.data();
+      } else if (part.text() != null) {
+        text.append(text.length() > 0 ? "\n" : "").append(part.text());
+      }
+    }
+    if (data != null && data.isObject() && data.path("skill").isTextual()) {
+      skill = data.get("skill").asText();
+      ObjectNode request = ((ObjectNode) data).deepCopy();
+      request.remove("skill");
+      data = request;
+    } else if (message.metadata() != null && message.metadata().path("skill").isTextual()) {
+      skill = message.metadata().get("skill").asText();
+    }
+    if (skill == null) {
+      if (agent.textCapability().isPresent() && text.length() > 0 && data == null) {
+        return new Call(agent.textCapability().get(), textRequest(agent, text.toString()));
+      }
+      throw RpcException.invalidParams(
+          "params.message: names no skill (expected: a data part {\"skill\": \"<id>\", ...request}"
+              + " or metadata.skill with the request as a data part"
+              + (agent.textCapability().isPresent() ? ", or text parts alone" : "")
+              + "; skills of '"
+              + agent.name()
+              + "': "
+              + skills(agent)
+              + ")");
+    }
+    String named = skill;
+    Capability<?, ?> c =
+        agent
+            .capability(named)
+            .filter(AgentCards::served)
+            .orElseThrow(
+                () ->
+                    RpcException.invalidParams(
+                        "params.message: agent '"
+                            + agent.name()
+                            + "' has no skill '"
+                            + Bounded.shown(named)
+                            + "' (its skills: "
+                            + skills(agent)
+                            + ")"));
+    if (data == null) {
+      if (text.length() > 0 && named.equals(agent.textCapability().orElse(null))) {
+        return new Call(named, textRequest(agent, text.toString()));
+      }
+      if (text.length() > 0 && c.requestType() == String.class) {
+        return new Call(named, F.textNode(text.toString()));
+      }
+      throw RpcException.invalidParams(
+          "params.message.parts: skill '" + named + "' takes its request as a data part");
+    }
+    return new Call(named, data);
+  }
+
+  private JsonNode textRequest(Agent agent, String text) {
+    try {
+      return json.valueToTree(agent.textRequest(text));
+    } catch (RuntimeException e) {
+      throw RpcException.invalidParams(
+          "params.message.parts: agent '"
+              + agent.name()
+              + "' cannot make a request of this text ("
+              + Bounded.cut(String.valueOf(e.getMessage()), 200)
+              + ")");
+    }
+  }
+
+  private static String skills(Agent agent) {
+    return agent.capabilities().stream()
+        .filter(AgentCards::served)
+        .map(Capability::name)
+        .collect(Collectors.joining(", "));
+  }
+
+  private void run(A2aTask task, Agent agent, Call call, GatewayRequest request, Duration left) {
+    if (!task.working(tasks.now())) {
+      return;
+    }
+    SpiffeId target = agent.spiffeId(node.settings().agent().trustDomain());
+    node.inbound()
+        .call(
+            request.caller(), target, call.capability(), call.request(), left, request.requestId())
+        .whenComplete(
+            (bytes, failure) -> {
+              Instant now = tasks.now();
+              if (failure == null) {
+                task.settle(State.COMPLETED, artifact(call.capability(), bytes), null, now);
+                return;
+              }
+              Throwable cause =
+                  failure instanceof java.util.concurrent.CompletionException c
+                      ? c.getCause()
+                      : failure;
+              boolean denied = cause instanceof PermissionDeniedException;
+              String why =
+                  cause instanceof MeshException me && me.code() != ErrorCode.INTERNAL
+                      ? me.getMessage()
+                      : "internal error (request " + request.requestId() + ")";
+              Message status =
+                  new Message(
+                      UUID.randomUUID().toString(), true, List.of(new Part(why, null)), null);
+              task.settle(denied ? State.REJECTED : State.FAILED, null, status, now);
+            });
+  }
+
+  private Artifact artifact(String capability, byte[] bytes) {
+    JsonNode value;
+    try {
+      value = json.readTree(bytes);
+    } catch (IOException e) {
+      value = F.textNode(new String(bytes, StandardCharsets.UTF_8));
+    }
+    Part part = value.isTextual() ? new Part(value.asText(), null) : new Part(null, value);
+    return new Artifact(UUID.randomUUID().toString(), capability, List.of(part));
+  }
+
+  // ---- GetTask, CancelTask, ListTasks
+  // ---------------------------------------------------------------
+
+  private JsonNode get(SpiffeId caller, Version v, JsonNode p) {
+    A2aTask task = task(caller, p);
+    return A2aWire.task(task.snapshot(), v, historyLength(p, "params.historyLength"), true);
+  }
+
+  private JsonNode cancel(SpiffeId caller, Version v, JsonNode p) {
+    A2aTask task = task(caller, p);
+    if (!task.settle(State.CANCELED, null, null, tasks.now())) {
+      throw RpcException.notCancelable(
+          task.id, v == Version.V03 ? task.state().v03 : task.state().v10());
+    }
+    return A2aWire.task(task.snapshot(), v, -1, true);
+  }
+
+  private A2aTask task(SpiffeId caller, JsonNode p) {
+    JsonNode id = p.get("id");
+    if (id == null || !id.isTextual() || id.asText().isEmpty()) {
+      throw RpcException.invalidParams("params.id: expected the task's id (a string)");
+    }
+    return tasks
+        .find(caller, id.asText())
+        .orElseThrow(() -> RpcException.taskNotFound(id.asText()));
+  }
+
+  private JsonNode list(SpiffeId caller, JsonNode p) {
+    String contextId = text(p, "contextId");
+    String statusName = text(p, "status");
+    State status = null;
+    if (statusName != null) {
+      status = State.parse(statusName);
+      if (status == null || !statusName.startsWith("TASK_STATE_")) {
+        throw RpcException.invalidParams(
+            "params.status: '" + Bounded.shown(statusName) + "' (expected: a TASK_STATE_ name)");
+      }
+    }
+    int pageSize = DEFAULT_PAGE;
+    if (p.has("pageSize")) {
+      JsonNode n = p.get("pageSize");
+      if (!n.isIntegralNumber() || n.asInt() < 1 || n.asInt() > MAX_PAGE) {
+        throw RpcException.invalidParams("params.pageSize: expected an integer in 1.." + MAX_PAGE);
+      }
+      pageSize = n.asInt();
+    }
+    int offset = offset(text(p, "pageToken"));
+    Instant after = null;
+    String afterText = text(p, "statusTimestampAfter");
+    if (afterText != null) {
+      try {
+        after = Instant.parse(afterText);
+      } catch (DateTimeParseException e) {
+        throw RpcException.invalidParams(
+            "params.statusTimestampAfter: expected an RFC 3339 time such as 2026-01-01T00:00:00Z");
+      }
+    }
+    boolean artifacts = bool(p, "includeArtifacts", "params.includeArtifacts", false);
+    int history = historyLength(p, "params.historyLength");
+    State wanted = status;
+    Instant since = after;
+    List<A2aTask> all =
+        tasks.list(
+            caller,
+            t ->
+                (contextId == null || t.contextId.equals(contextId))
+                    && (wanted == null || t.state() == wanted)
+                    && (since == null || t.updated().isAfter(since)));
+    List<A2aTask> page =
+        all.subList(Math.min(offset, all.size()), Math.min(offset + pageSize, all.size()));
+    ObjectNode out = F.objectNode();
+    ArrayNode list = out.putArray("tasks");
+    for (A2aTask t : page) {
+      list.add(A2aWire.task(t.snapshot(), Version.V10, history, artifacts));
+    }
+    int next = offset + page.size();
+    out.put("nextPageToken", next < all.size() ? token(next) : "");
+    out.put("pageSize", pageSize);
+    out.put("totalSize", all.size());
+    return out;
+  }
+
+  private static String token(int offset) {
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(("o" + offset).getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private static int offset(String token) {
+    if (token == null || token.isEmpty()) {
+      return 0;
+    }
+    try {
+      String s = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.US_ASCII);
+      if (s.startsWith("o")) {
+        int o = Integer.parseInt(s.substring(1));
+        if (o >= 0) {
+          return o;
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      // falls through to the error below
+    }
+    throw RpcException.invalidParams(
+        "params.pageToken: not a token this node gave (use nextPageToken of the previous page)");
+  }
+
+  // ---- params
+  // -------------------------------------------------------------------------------------
+
+  private static String text(JsonNode p, String field) {
+    JsonNode n = p.get(field);
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.isTextual()) {
+      throw RpcException.invalidParams("params." + field + ": expected a string");
+    }
+    return n.asText();
+  }
+
+  private static boolean bool(JsonNode o, String field, String at, boolean absent) {
+    JsonNode n = o == null ? null : o.get(field);
+    if (n == null || n.isNull() || n.isMissingNode()) {
+      return absent;
+    }
+    if (!n.isBoolean()) {
+      throw RpcException.invalidParams(at + ": expected true or false");
+    }
+    return n.asBoolean();
+  }
+
+  private static int historyLength(JsonNode o, String at) {
+    JsonNode n = o == null ? null : o.get("historyLength");
+    if (n == null || n.isNull() || n.isMissingNode()) {
+      return -1;
+    }
+    if (!n.isIntegralNumber() || n.asLong() < 0 || n.asLong() > Integer.MAX_VALUE) {
+      throw RpcException.invalidParams(at + ": expected an integer >= 0");
+    }
+    return n.asInt();
+  }
+
+  private static <T> CompletionStage<T> done(T value) {
+    return CompletableFuture.completedFuture(value);
+  }
+}
