@@ -329,8 +329,8 @@ class A2aJsonRpcIT {
                 "url and raw parts"),
             new Case(
                 "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"SendStreamingMessage\",\"params\":{}}",
-                -32004,
-                "streaming"),
+                -32602,
+                "params.message"),
             new Case(
                 "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"CreateTaskPushNotificationConfig\"}",
                 -32003,
@@ -414,6 +414,7 @@ class A2aJsonRpcIT {
     assertThat(c03.get("protocolVersion").asText()).isEqualTo("0.3.0");
     assertThat(c03.get("url").asText()).isEqualTo(endpoint);
     assertThat(c03.get("preferredTransport").asText()).isEqualTo("JSONRPC");
+    assertThat(c03.get("capabilities").get("streaming").asBoolean()).isTrue();
     assertThat(c03.get("securitySchemes").get("mtls").get("type").asText()).isEqualTo("mutualTLS");
     assertThat(c03.get("provider").get("organization").asText()).isEqualTo("AgentWeave tests");
     assertThat(c03.get("defaultInputModes").get(0).asText()).isEqualTo("text/plain");
@@ -449,5 +450,132 @@ class A2aJsonRpcIT {
         .contains("no agent 'nobody'");
     HttpResponse<String> badVersion = get("/.well-known/agent-card.json", "9.9");
     assertThat(badVersion.statusCode()).isEqualTo(400);
+  }
+
+  /** The data lines of an SSE answer, as they arrive. */
+  static final class Events implements AutoCloseable {
+    final HttpResponse<java.util.stream.Stream<String>> response;
+    final java.util.Iterator<String> lines;
+
+    Events(HttpClient c, String version, String method, String params) throws Exception {
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(URI.create(gateway.url() + "/agents/search/a2a"))
+              .timeout(Duration.ofSeconds(30))
+              .header("Content-Type", "application/json")
+              .POST(
+                  HttpRequest.BodyPublishers.ofString(
+                      "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\""
+                          + method
+                          + "\",\"params\":"
+                          + params
+                          + "}"));
+      if (version != null) {
+        b.header("A2A-Version", version);
+      }
+      response = c.send(b.build(), HttpResponse.BodyHandlers.ofLines());
+      lines = response.body().iterator();
+    }
+
+    /** The next event's JSON-RPC result; null when the stream has ended. */
+    JsonNode next() throws Exception {
+      while (lines.hasNext()) {
+        String line = lines.next();
+        if (line.startsWith("data: ")) {
+          JsonNode r = JSON.readTree(line.substring(6));
+          assertThat(r.get("jsonrpc").asText()).isEqualTo("2.0");
+          assertThat(r.get("id").asInt()).isEqualTo(7);
+          return r.get("result");
+        }
+        assertThat(line).as("only data lines and the blank lines between events").isEmpty();
+      }
+      return null;
+    }
+
+    @Override
+    public void close() {
+      response.body().close();
+    }
+  }
+
+  static String parkMessage10(String configuration) {
+    return "{\"message\":{\"messageId\":\"m\",\"role\":\"ROLE_USER\",\"parts\":[{\"data\":"
+        + "{\"skill\":\"park\",\"query\":\"q\",\"limit\":1}}]}"
+        + configuration
+        + "}";
+  }
+
+  @Test
+  void sendStreamingMessage10_streamsTheTaskItsArtifactAndItsEnd() throws Exception {
+    gate = new CompletableFuture<>();
+    try (Events events = new Events(client, "1.0", "SendStreamingMessage", parkMessage10(""))) {
+      assertThat(events.response.headers().firstValue("Content-Type").orElseThrow())
+          .startsWith("text/event-stream");
+      JsonNode task = events.next().get("task");
+      assertThat(task.get("status").get("state").asText()).isEqualTo("TASK_STATE_WORKING");
+      JsonNode working = events.next().get("statusUpdate");
+      assertThat(working.get("taskId").asText()).isEqualTo(task.get("id").asText());
+      assertThat(working.get("status").get("state").asText()).isEqualTo("TASK_STATE_WORKING");
+      gate.complete("parked answer");
+      JsonNode artifact = events.next().get("artifactUpdate");
+      assertThat(artifact.get("artifact").get("parts").get(0).get("text").asText())
+          .isEqualTo("parked answer");
+      assertThat(artifact.get("lastChunk").asBoolean()).isTrue();
+      JsonNode done = events.next().get("statusUpdate");
+      assertThat(done.get("status").get("state").asText()).isEqualTo("TASK_STATE_COMPLETED");
+      assertThat(events.next()).as("the stream ends with the task").isNull();
+    }
+  }
+
+  @Test
+  void messageStream03_endsWithAFinalEvent() throws Exception {
+    try (Events events =
+        new Events(
+            client,
+            null,
+            "message/stream",
+            message03(
+                "[{\"kind\":\"data\",\"data\":{\"skill\":\"search\",\"query\":\"s\",\"limit\":1}}]"))) {
+      JsonNode first = events.next();
+      assertThat(first.get("kind").asText()).isEqualTo("task");
+      JsonNode last = first;
+      for (JsonNode e = events.next(); e != null; e = events.next()) {
+        last = e;
+      }
+      // a fast capability may have answered before the stream began: then the task says it all
+      if (last == first) {
+        assertThat(first.get("status").get("state").asText()).isEqualTo("completed");
+      } else {
+        assertThat(last.get("kind").asText()).isEqualTo("status-update");
+        assertThat(last.get("final").asBoolean()).isTrue();
+        assertThat(last.get("status").get("state").asText()).isEqualTo("completed");
+      }
+    }
+  }
+
+  @Test
+  void subscribeToTask_followsAWorkingTask_andRefusesAnEndedOne() throws Exception {
+    gate = new CompletableFuture<>();
+    JsonNode started =
+        rpc(
+            client,
+            "1.0",
+            "SendMessage",
+            parkMessage10(",\"configuration\":{\"returnImmediately\":true}"));
+    String id = started.get("result").get("task").get("id").asText();
+    JsonNode stranger = rpc(other, "1.0", "SubscribeToTask", "{\"id\":\"" + id + "\"}");
+    assertThat(stranger.get("error").get("code").asInt()).isEqualTo(-32001);
+    try (Events events = new Events(client, "1.0", "SubscribeToTask", "{\"id\":\"" + id + "\"}")) {
+      assertThat(events.next().get("task").get("id").asText()).isEqualTo(id);
+      assertThat(events.next().get("statusUpdate").get("status").get("state").asText())
+          .isEqualTo("TASK_STATE_WORKING");
+      gate.complete("followed");
+      assertThat(events.next().has("artifactUpdate")).isTrue();
+      assertThat(events.next().get("statusUpdate").get("status").get("state").asText())
+          .isEqualTo("TASK_STATE_COMPLETED");
+      assertThat(events.next()).isNull();
+    }
+    JsonNode ended = rpc(client, null, "tasks/resubscribe", "{\"id\":\"" + id + "\"}");
+    assertThat(ended.get("error").get("code").asInt()).isEqualTo(-32004);
+    assertThat(ended.get("error").get("message").asText()).contains("has ended (completed)");
   }
 }

@@ -32,6 +32,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * The A2A methods of both protocol versions, run against the node's capabilities: a message becomes
@@ -67,8 +69,14 @@ final class A2aMethods {
     this.json = node.inbound().json();
   }
 
-  /** Runs one method; the stage fails with an {@link RpcException} for a JSON-RPC error. */
-  CompletionStage<JsonNode> call(
+  /** The answer of a streaming method: its events, each the result of one JSON-RPC response. */
+  record EventStream(Source<JsonNode, NotUsed> events) {}
+
+  /**
+   * Runs one method; the stage completes with a JSON result or an {@link EventStream}, and fails
+   * with an {@link RpcException} for a JSON-RPC error.
+   */
+  CompletionStage<Object> call(
       GatewayRequest request,
       Agent agent,
       Version v,
@@ -80,22 +88,17 @@ final class A2aMethods {
     SpiffeId caller = request.caller();
     switch (name) {
       case "SendMessage":
-        return send(request, agent, v, p, left);
+        return send(request, agent, v, p, left, false);
+      case "SendStreamingMessage":
+        return send(request, agent, v, p, left, true);
       case "GetTask":
         return done(get(caller, v, p));
       case "CancelTask":
         return done(cancel(caller, v, p));
       case "ListTasks":
         return done(list(caller, p));
-      case "SendStreamingMessage":
       case "SubscribeToTask":
-        throw RpcException.unsupported(
-            "'"
-                + method
-                + "': streaming is not served by this node yet (its card says capabilities."
-                + "streaming: false); send the message with "
-                + (v == Version.V03 ? "message/send" : "SendMessage")
-                + " and read the task");
+        return done(subscribe(caller, v, p));
       case "CreateTaskPushNotificationConfig":
       case "GetTaskPushNotificationConfig":
       case "ListTaskPushNotificationConfigs":
@@ -168,8 +171,8 @@ final class A2aMethods {
   // ---- SendMessage / message/send
   // -----------------------------------------------------------------
 
-  private CompletionStage<JsonNode> send(
-      GatewayRequest request, Agent agent, Version v, JsonNode p, Duration left) {
+  private CompletionStage<Object> send(
+      GatewayRequest request, Agent agent, Version v, JsonNode p, Duration left, boolean stream) {
     JsonNode m = p.get("message");
     Message message = A2aWire.message(m, v);
     String taskId = A2aWire.optionalId(m, "taskId");
@@ -203,12 +206,59 @@ final class A2aMethods {
             now);
     tasks.add(task);
     run(task, agent, call, request, left);
+    if (stream) {
+      return done(events(task, v, history));
+    }
     if (!wait) {
       return done(answer(task.snapshot(), v, history));
     }
     return task.settled()
         .completeOnTimeout(null, Math.max(1, left.toMillis()), TimeUnit.MILLISECONDS)
         .thenApply(settled -> answer(settled != null ? settled : task.snapshot(), v, history));
+  }
+
+  /**
+   * The events of a task from now on: the task as it is, then, once it settles, its artifacts and
+   * its final status; the stream ends with the task (1.0 has no {@code final} flag: the end of the
+   * stream is the end of the task).
+   */
+  private static EventStream events(A2aTask task, Version v, int history) {
+    A2aTask.Snapshot now = task.snapshot();
+    List<JsonNode> first = new java.util.ArrayList<>();
+    first.add(answer(now, v, history));
+    if (now.state().terminal()) {
+      return new EventStream(Source.from(first)); // settled already: the task says it all
+    }
+    if (now.state() == State.WORKING) {
+      first.add(A2aWire.statusUpdate(now, v));
+    }
+    Source<JsonNode, NotUsed> rest =
+        Source.completionStage(task.settled())
+            .mapConcat(
+                settled -> {
+                  List<JsonNode> out = new java.util.ArrayList<>();
+                  for (Artifact a : settled.artifacts()) {
+                    out.add(A2aWire.artifactUpdate(settled, a, v));
+                  }
+                  out.add(A2aWire.statusUpdate(settled, v));
+                  return out;
+                });
+    return new EventStream(Source.from(first).concat(rest));
+  }
+
+  private EventStream subscribe(SpiffeId caller, Version v, JsonNode p) {
+    A2aTask task = task(caller, p);
+    State state = task.state();
+    if (state.terminal()) {
+      throw RpcException.unsupported(
+          "task '"
+              + task.id
+              + "' has ended ("
+              + (v == Version.V03 ? state.v03 : state.v10())
+              + "); read it with "
+              + (v == Version.V03 ? "tasks/get" : "GetTask"));
+    }
+    return events(task, v, -1);
   }
 
   private static JsonNode answer(A2aTask.Snapshot t, Version v, int history) {

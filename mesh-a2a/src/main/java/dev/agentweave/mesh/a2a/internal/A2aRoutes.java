@@ -22,12 +22,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
 
 /**
  * The A2A routes of a node's gateway: agent cards ({@code GET
@@ -163,7 +167,7 @@ final class A2aRoutes implements GatewayRoute {
             JsonNode requestId = id;
             return methods
                 .call(request, agent.get(), version, method, params, left)
-                .thenApply(result -> success(requestId, result))
+                .thenApply(result -> answer(requestId, result))
                 .exceptionally(e -> failure(requestId, version, e, request.requestId()));
           } catch (RpcException e) {
             return done(jsonResponse(e.response(id, v)));
@@ -187,12 +191,28 @@ final class A2aRoutes implements GatewayRoute {
         RpcException.internal("internal error (request " + requestId + ")").response(id, v));
   }
 
-  private static HttpResponse success(JsonNode id, JsonNode result) {
+  private static HttpResponse answer(JsonNode id, Object result) {
+    if (result instanceof A2aMethods.EventStream stream) {
+      // Server-Sent Events: one data line per JSON-RPC response, each with the request's id
+      Source<ByteString, NotUsed> bytes =
+          stream
+              .events()
+              .map(event -> ByteString.fromString("data: " + response(id, event) + "\n\n"));
+      return HttpResponse.create()
+          .withStatus(StatusCodes.OK)
+          .addHeader(RawHeader.create("Cache-Control", "no-store"))
+          .withEntity(
+              HttpEntities.createChunked(MediaTypes.TEXT_EVENT_STREAM.toContentType(), bytes));
+    }
+    return jsonResponse(response(id, (JsonNode) result));
+  }
+
+  private static ObjectNode response(JsonNode id, JsonNode result) {
     ObjectNode r = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
     r.put("jsonrpc", "2.0");
     r.set("id", id);
     r.set("result", result);
-    return jsonResponse(r);
+    return r;
   }
 
   /** The JSON-RPC request object of a body, checked. */

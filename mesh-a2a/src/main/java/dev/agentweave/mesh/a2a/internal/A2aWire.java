@@ -185,6 +185,44 @@ final class A2aWire {
     return o;
   }
 
+  /** A status update event: 1.0 {@code {"statusUpdate": ...}}, 0.3 a {@code status-update}. */
+  static ObjectNode statusUpdate(Snapshot t, Version v) {
+    ObjectNode u = F.objectNode();
+    if (v == Version.V03) {
+      u.put("kind", "status-update");
+    }
+    u.put("taskId", t.id());
+    u.put("contextId", t.contextId());
+    ObjectNode status = u.putObject("status");
+    status.put("state", v == Version.V03 ? t.state().v03 : t.state().v10());
+    if (t.statusMessage() != null) {
+      status.set("message", message(t.statusMessage(), t, v));
+    }
+    status.put("timestamp", t.updated().toString());
+    if (v == Version.V03) {
+      u.put("final", t.state().terminal());
+      return u;
+    }
+    return F.objectNode().set("statusUpdate", u);
+  }
+
+  /** An artifact event, the whole artifact in one: 1.0 {@code {"artifactUpdate": ...}}. */
+  static ObjectNode artifactUpdate(Snapshot t, Artifact a, Version v) {
+    ObjectNode u = F.objectNode();
+    if (v == Version.V03) {
+      u.put("kind", "artifact-update");
+    }
+    u.put("taskId", t.id());
+    u.put("contextId", t.contextId());
+    ObjectNode ao = u.putObject("artifact");
+    ao.put("artifactId", a.artifactId());
+    ao.put("name", a.name());
+    ao.set("parts", parts(a.parts(), v));
+    u.put("append", false);
+    u.put("lastChunk", true);
+    return v == Version.V03 ? u : F.objectNode().set("artifactUpdate", u);
+  }
+
   private static ObjectNode message(Message m, Snapshot t, Version v) {
     ObjectNode o = F.objectNode();
     if (v == Version.V03) {

@@ -81,7 +81,7 @@ final class AgentCards {
                     .put("url", p.url()));
     card.put("version", agent.version());
     ObjectNode capabilities = card.putObject("capabilities");
-    capabilities.put("streaming", false);
+    capabilities.put("streaming", true);
     capabilities.put("pushNotifications", false);
     if (v == Version.V03) {
       capabilities.put("stateTransitionHistory", false);
