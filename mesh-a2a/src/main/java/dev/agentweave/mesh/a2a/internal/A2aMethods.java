@@ -16,7 +16,7 @@ import dev.agentweave.mesh.a2a.internal.A2aTask.Message;
 import dev.agentweave.mesh.a2a.internal.A2aTask.Part;
 import dev.agentweave.mesh.a2a.internal.A2aTask.State;
 import dev.agentweave.mesh.a2a.internal.A2aWire.Version;
-import dev.agentweave.mesh.http.GatewayRequest;
+import dev.agentweave.mesh.http.spi.GatewayRequest;
 import dev.agentweave.mesh.spi.NodeContext;
 import dev.agentweave.mesh.support.Bounded;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package dev.agentweave.mesh.a2a.internal;
 
 import dev.agentweave.mesh.a2a.A2aSettings;
-import dev.agentweave.mesh.http.GatewayRoute;
-import dev.agentweave.mesh.http.GatewayRouteProvider;
+import dev.agentweave.mesh.http.spi.GatewayRoute;
+import dev.agentweave.mesh.http.spi.GatewayRouteProvider;
 import dev.agentweave.mesh.spi.NodeContext;
 import java.util.Optional;
 

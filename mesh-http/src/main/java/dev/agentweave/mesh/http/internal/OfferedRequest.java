@@ -1,7 +1,7 @@
 package dev.agentweave.mesh.http.internal;
 
 import dev.agentweave.mesh.SpiffeId;
-import dev.agentweave.mesh.http.GatewayRequest;
+import dev.agentweave.mesh.http.spi.GatewayRequest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

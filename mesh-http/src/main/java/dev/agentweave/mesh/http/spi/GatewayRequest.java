@@ -1,4 +1,4 @@
-package dev.agentweave.mesh.http;
+package dev.agentweave.mesh.http.spi;
 
 import dev.agentweave.mesh.SpiffeId;
 import java.time.Duration;

@@ -1,11 +1,11 @@
-package dev.agentweave.mesh.http;
+package dev.agentweave.mesh.http.spi;
 
 import dev.agentweave.mesh.spi.NodeContext;
 import java.util.Optional;
 
 /**
  * Makes a {@link GatewayRoute} for a node's gateway; found with {@link java.util.ServiceLoader}
- * ({@code META-INF/services/dev.agentweave.mesh.http.GatewayRouteProvider}) when the gateway
+ * ({@code META-INF/services/dev.agentweave.mesh.http.spi.GatewayRouteProvider}) when the gateway
  * starts.
  */
 public interface GatewayRouteProvider {

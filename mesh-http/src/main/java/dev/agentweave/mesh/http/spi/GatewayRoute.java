@@ -1,4 +1,4 @@
-package dev.agentweave.mesh.http;
+package dev.agentweave.mesh.http.spi;
 
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
