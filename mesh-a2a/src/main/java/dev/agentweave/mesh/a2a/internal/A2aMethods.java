@@ -2,7 +2,6 @@ package dev.agentweave.mesh.a2a.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentweave.mesh.Agent;
@@ -23,8 +22,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -43,8 +40,6 @@ import org.apache.pekko.stream.javadsl.Source;
  */
 final class A2aMethods {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
-  private static final int DEFAULT_PAGE = 50;
-  private static final int MAX_PAGE = 100;
 
   private static final Map<String, String> V03_TO_V10 =
       Map.ofEntries(
@@ -96,7 +91,7 @@ final class A2aMethods {
       case "CancelTask":
         return done(cancel(caller, v, p));
       case "ListTasks":
-        return done(list(caller, p));
+        return done(TaskListing.list(tasks, caller, p));
       case "SubscribeToTask":
         return done(subscribe(caller, v, p));
       case "CreateTaskPushNotificationConfig":
@@ -190,9 +185,10 @@ final class A2aMethods {
     JsonNode config = p.path("configuration");
     boolean wait =
         v == Version.V10
-            ? !bool(config, "returnImmediately", "params.configuration.returnImmediately", false)
-            : bool(config, "blocking", "params.configuration.blocking", true);
-    int history = historyLength(config, "params.configuration.historyLength");
+            ? !Params.bool(
+                config, "returnImmediately", "params.configuration.returnImmediately", false)
+            : Params.bool(config, "blocking", "params.configuration.blocking", true);
+    int history = Params.historyLength(config, "params.configuration.historyLength");
     Call call = call(agent, message);
     Instant now = tasks.now();
     A2aTask task =
@@ -397,7 +393,7 @@ final class A2aMethods {
 
   private JsonNode get(SpiffeId caller, Version v, JsonNode p) {
     A2aTask task = task(caller, p);
-    return A2aWire.task(task.snapshot(), v, historyLength(p, "params.historyLength"), true);
+    return A2aWire.task(task.snapshot(), v, Params.historyLength(p, "params.historyLength"), true);
   }
 
   private JsonNode cancel(SpiffeId caller, Version v, JsonNode p) {
@@ -419,121 +415,8 @@ final class A2aMethods {
         .orElseThrow(() -> RpcException.taskNotFound(id.asText()));
   }
 
-  private JsonNode list(SpiffeId caller, JsonNode p) {
-    String contextId = text(p, "contextId");
-    String statusName = text(p, "status");
-    State status = null;
-    if (statusName != null) {
-      status = State.parse(statusName);
-      if (status == null || !statusName.startsWith("TASK_STATE_")) {
-        throw RpcException.invalidParams(
-            "params.status: '" + Bounded.shown(statusName) + "' (expected: a TASK_STATE_ name)");
-      }
-    }
-    int pageSize = DEFAULT_PAGE;
-    if (p.has("pageSize")) {
-      JsonNode n = p.get("pageSize");
-      if (!n.isIntegralNumber() || n.asInt() < 1 || n.asInt() > MAX_PAGE) {
-        throw RpcException.invalidParams("params.pageSize: expected an integer in 1.." + MAX_PAGE);
-      }
-      pageSize = n.asInt();
-    }
-    int offset = offset(text(p, "pageToken"));
-    Instant after = null;
-    String afterText = text(p, "statusTimestampAfter");
-    if (afterText != null) {
-      try {
-        after = Instant.parse(afterText);
-      } catch (DateTimeParseException e) {
-        throw RpcException.invalidParams(
-            "params.statusTimestampAfter: expected an RFC 3339 time such as 2026-01-01T00:00:00Z");
-      }
-    }
-    boolean artifacts = bool(p, "includeArtifacts", "params.includeArtifacts", false);
-    int history = historyLength(p, "params.historyLength");
-    State wanted = status;
-    Instant since = after;
-    List<A2aTask> all =
-        tasks.list(
-            caller,
-            t ->
-                (contextId == null || t.contextId.equals(contextId))
-                    && (wanted == null || t.state() == wanted)
-                    && (since == null || t.updated().isAfter(since)));
-    List<A2aTask> page =
-        all.subList(Math.min(offset, all.size()), Math.min(offset + pageSize, all.size()));
-    ObjectNode out = F.objectNode();
-    ArrayNode list = out.putArray("tasks");
-    for (A2aTask t : page) {
-      list.add(A2aWire.task(t.snapshot(), Version.V10, history, artifacts));
-    }
-    int next = offset + page.size();
-    out.put("nextPageToken", next < all.size() ? token(next) : "");
-    out.put("pageSize", pageSize);
-    out.put("totalSize", all.size());
-    return out;
-  }
-
-  private static String token(int offset) {
-    return Base64.getUrlEncoder()
-        .withoutPadding()
-        .encodeToString(("o" + offset).getBytes(StandardCharsets.US_ASCII));
-  }
-
-  private static int offset(String token) {
-    if (token == null || token.isEmpty()) {
-      return 0;
-    }
-    try {
-      String s = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.US_ASCII);
-      if (s.startsWith("o")) {
-        int o = Integer.parseInt(s.substring(1));
-        if (o >= 0) {
-          return o;
-        }
-      }
-    } catch (IllegalArgumentException e) {
-      // falls through to the error below
-    }
-    throw RpcException.invalidParams(
-        "params.pageToken: not a token this node gave (use nextPageToken of the previous page)");
-  }
-
   // ---- params
   // -------------------------------------------------------------------------------------
-
-  private static String text(JsonNode p, String field) {
-    JsonNode n = p.get(field);
-    if (n == null || n.isNull()) {
-      return null;
-    }
-    if (!n.isTextual()) {
-      throw RpcException.invalidParams("params." + field + ": expected a string");
-    }
-    return n.asText();
-  }
-
-  private static boolean bool(JsonNode o, String field, String at, boolean absent) {
-    JsonNode n = o == null ? null : o.get(field);
-    if (n == null || n.isNull() || n.isMissingNode()) {
-      return absent;
-    }
-    if (!n.isBoolean()) {
-      throw RpcException.invalidParams(at + ": expected true or false");
-    }
-    return n.asBoolean();
-  }
-
-  private static int historyLength(JsonNode o, String at) {
-    JsonNode n = o == null ? null : o.get("historyLength");
-    if (n == null || n.isNull() || n.isMissingNode()) {
-      return -1;
-    }
-    if (!n.isIntegralNumber() || n.asLong() < 0 || n.asLong() > Integer.MAX_VALUE) {
-      throw RpcException.invalidParams(at + ": expected an integer >= 0");
-    }
-    return n.asInt();
-  }
 
   private static <T> CompletionStage<T> done(T value) {
     return CompletableFuture.completedFuture(value);
