@@ -12,5 +12,18 @@ import java.time.Duration;
  *     when every kept task is still running a new message is refused ({@code a2a.max_tasks})
  * @param taskRetention how long a finished task can still be read ({@code
  *     a2a.task_retention_seconds})
+ * @param signing whether and with which key the node signs its agent cards ({@code a2a.signing})
  */
-public record A2aSettings(boolean enabled, int maxTasks, Duration taskRetention) {}
+public record A2aSettings(boolean enabled, int maxTasks, Duration taskRetention, Signing signing) {
+  /**
+   * Card signatures.
+   *
+   * @param enabled whether cards carry a signature ({@code a2a.signing.enabled})
+   * @param keyFile a PEM private key (EC or RSA) to sign with, or empty to sign each agent's card
+   *     with that agent's own SVID key and its certificate chain in {@code x5c} ({@code
+   *     a2a.signing.key_file})
+   * @param kid the key id in the signature's header; required with a key file, and the SVID
+   *     certificate's SHA-256 thumbprint when empty ({@code a2a.signing.kid})
+   */
+  public record Signing(boolean enabled, String keyFile, String kid) {}
+}

@@ -3,6 +3,7 @@ package dev.agentweave.mesh.a2a.internal;
 import static dev.agentweave.mesh.config.ConfigSpec.bool;
 import static dev.agentweave.mesh.config.ConfigSpec.integer;
 import static dev.agentweave.mesh.config.ConfigSpec.seconds;
+import static dev.agentweave.mesh.config.ConfigSpec.str;
 
 import dev.agentweave.mesh.a2a.A2aSettings;
 import dev.agentweave.mesh.config.ConfigSection;
@@ -22,6 +23,18 @@ public final class A2aConfigSection implements ConfigSection<A2aSettings> {
           .add(
               "task_retention_seconds",
               seconds(3600, "How long a finished task can still be read."))
+          .add(
+              "signing",
+              ConfigSpec.section()
+                  .add("enabled", bool(false, "Sign agent cards (JWS over the RFC 8785 form)."))
+                  .add(
+                      "key_file",
+                      str(
+                          "",
+                          "PEM private key to sign cards with; empty: each agent's SVID key,"
+                              + " with its chain in x5c."))
+                  .add("kid", str("", "Key id of the signatures; required with key_file."))
+                  .build())
           .build();
 
   /** Creates the section (for {@link java.util.ServiceLoader}). */
@@ -50,6 +63,29 @@ public final class A2aConfigSection implements ConfigSection<A2aSettings> {
   @Override
   public A2aSettings read(ConfigValues v) {
     return new A2aSettings(
-        v.bool("a2a.enabled"), v.integer("a2a.max_tasks"), v.seconds("a2a.task_retention_seconds"));
+        v.bool("a2a.enabled"),
+        v.integer("a2a.max_tasks"),
+        v.seconds("a2a.task_retention_seconds"),
+        new A2aSettings.Signing(
+            v.bool("a2a.signing.enabled"),
+            v.str("a2a.signing.key_file"),
+            v.str("a2a.signing.kid")));
+  }
+
+  @Override
+  public void check(
+      A2aSettings settings,
+      ConfigValues values,
+      boolean production,
+      java.util.function.Consumer<dev.agentweave.mesh.config.ConfigProblem> problems) {
+    A2aSettings.Signing s = settings.signing();
+    if (s.enabled() && !s.keyFile().isEmpty() && s.kid().isEmpty()) {
+      problems.accept(
+          new dev.agentweave.mesh.config.ConfigProblem(
+              "a2a.signing.kid",
+              "\"\"",
+              "a key id naming a2a.signing.key_file's key (required with a key file)",
+              values.envSource("a2a.signing.kid")));
+    }
   }
 }

@@ -50,15 +50,79 @@ final class A2aRoutes implements GatewayRoute {
   private final String trustDomain;
   private final String defaultAgent;
   private final A2aMethods methods;
+  private final A2aSettings.Signing signing;
+  private final java.security.PrivateKey signingKey;
 
   A2aRoutes(NodeContext node, A2aSettings settings) {
     this.node = node;
+    this.signing = settings.signing();
+    this.signingKey =
+        signing.enabled() && !signing.keyFile().isEmpty()
+            ? signingKey(java.nio.file.Path.of(signing.keyFile()))
+            : null;
     this.json = node.inbound().json();
     this.trustDomain = node.settings().agent().trustDomain();
     this.defaultAgent = node.settings().agent().name();
     this.methods =
         new A2aMethods(
             node, new TaskStore(settings.maxTasks(), settings.taskRetention(), Clock.systemUTC()));
+    if (signing.enabled()) {
+      // refuse to start rather than serve a signature that would not verify elsewhere
+      java.net.URI any = java.net.URI.create("https://localhost:1");
+      for (Agent a : node.hostedAgentDeclarations()) {
+        List<String> empty =
+            CardSigner.emptyRequired(AgentCards.card(a, any, trustDomain, Version.V10));
+        if (!empty.isEmpty()) {
+          throw new IllegalStateException(
+              "a2a.signing.enabled: the card of agent '"
+                  + a.name()
+                  + "' cannot be signed, its required values "
+                  + empty
+                  + " are empty (declare a capability for skills; the SDKs' canonicalizers drop"
+                  + " empty values, so a signature over them would not verify elsewhere)");
+        }
+      }
+    }
+  }
+
+  private static java.security.PrivateKey signingKey(java.nio.file.Path file) {
+    try {
+      java.security.PrivateKey key = dev.agentweave.mesh.identity.x509.Pem.readPrivateKey(file);
+      CardSigner.alg(key); // EC or RSA, or refuse now
+      return key;
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "a2a.signing.key_file "
+              + file
+              + ": not a usable EC or RSA private key ("
+              + e.getMessage()
+              + ")",
+          e);
+    }
+  }
+
+  /** The card, signed when the node signs its cards. */
+  private ObjectNode signed(ObjectNode card, Agent agent) {
+    if (!signing.enabled()) {
+      return card;
+    }
+    if (signingKey != null) {
+      return CardSigner.sign(card, signingKey, List.of(), signing.kid());
+    }
+    dev.agentweave.mesh.identity.X509Svid svid =
+        node.identities().svid(agent.spiffeId(trustDomain));
+    String kid = signing.kid().isEmpty() ? thumbprint(svid.leaf()) : signing.kid();
+    return CardSigner.sign(card, svid.privateKey(), svid.chain(), kid);
+  }
+
+  /** The certificate's SHA-256 thumbprint, base64url: the key id of an SVID signature. */
+  private static String thumbprint(java.security.cert.X509Certificate leaf) {
+    try {
+      byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(leaf.getEncoded());
+      return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(d);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("SHA-256 is always there", e);
+    }
   }
 
   @Override
@@ -120,7 +184,8 @@ final class A2aRoutes implements GatewayRoute {
     return node.advertisedGateway()
         .thenApply(
             gateway -> {
-              ObjectNode card = AgentCards.card(agent.get(), gateway, trustDomain, v);
+              ObjectNode card =
+                  signed(AgentCards.card(agent.get(), gateway, trustDomain, v), agent.get());
               return jsonResponse(card).addHeader(RawHeader.create("Vary", VERSION_HEADER));
             });
   }

@@ -93,7 +93,6 @@ final class AgentCards {
     extension.put(
         "description",
         "JSON Schemas (draft 2020-12) of each skill's request (input) and response (output)");
-    extension.put("required", false);
     ObjectNode schemas = extension.putObject("params").putObject("skills");
     String scheme =
         "A client certificate (X.509-SVID) with a SPIFFE ID of trust domain "
