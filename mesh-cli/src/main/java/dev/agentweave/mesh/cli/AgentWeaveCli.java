@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
       CaCommand.class,
       AuthzCommand.class,
       PingCommand.class,
-      BenchCommand.class
+      BenchCommand.class,
+      CardCommand.class
     })
 public final class AgentWeaveCli implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

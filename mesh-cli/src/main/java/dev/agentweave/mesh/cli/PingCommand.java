@@ -94,22 +94,7 @@ final class PingCommand implements Callable<Integer> {
       return 2;
     }
     try {
-      SpiffeTls tls =
-          IdentitySources.tls(identities, settings, reason -> err.println("refused: " + reason));
-      SSLContext context = tls.clientContext(self, id -> true);
-      SSLParameters params = new SSLParameters();
-      params.setProtocols(
-          settings.transport().tlsMinVersion().equals("1.2")
-              ? new String[] {"TLSv1.3", "TLSv1.2"}
-              : new String[] {"TLSv1.3"});
-      HttpClient http =
-          HttpClient.newBuilder()
-              .version(HttpClient.Version.HTTP_1_1)
-              .sslContext(context)
-              .sslParameters(params)
-              .connectTimeout(
-                  settings.section(PooledClientSettings.class).connectionPool().connectTimeout())
-              .build();
+      HttpClient http = mtlsClient(settings, identities, self, err);
       int failed = 0;
       for (int i = 1; i <= count; i++) {
         long start = System.nanoTime();
@@ -151,7 +136,30 @@ final class PingCommand implements Callable<Integer> {
     }
   }
 
-  private static URI resolve(String target, MeshSettings settings) {
+  /**
+   * An HTTP/1.1 client with the config's TLS setup that presents {@code self}'s SVID: how the
+   * command line's tools reach a gateway.
+   */
+  static HttpClient mtlsClient(
+      MeshSettings settings, IdentitySource identities, SpiffeId self, PrintWriter err) {
+    SpiffeTls tls =
+        IdentitySources.tls(identities, settings, reason -> err.println("refused: " + reason));
+    SSLContext context = tls.clientContext(self, id -> true);
+    SSLParameters params = new SSLParameters();
+    params.setProtocols(
+        settings.transport().tlsMinVersion().equals("1.2")
+            ? new String[] {"TLSv1.3", "TLSv1.2"}
+            : new String[] {"TLSv1.3"});
+    return HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .sslContext(context)
+        .sslParameters(params)
+        .connectTimeout(
+            settings.section(PooledClientSettings.class).connectionPool().connectTimeout())
+        .build();
+  }
+
+  static URI resolve(String target, MeshSettings settings) {
     if (target.startsWith("https://")) {
       return URI.create(target);
     }
