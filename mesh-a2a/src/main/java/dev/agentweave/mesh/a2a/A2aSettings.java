@@ -10,11 +10,15 @@ import java.time.Duration;
  *     a2a.enabled})
  * @param maxTasks the most tasks a node keeps; beyond it the oldest finished task is dropped, and
  *     when every kept task is still running a new message is refused ({@code a2a.max_tasks})
+ * @param maxTaskBytes the most bytes of requests and answers the kept tasks may hold; beyond it the
+ *     oldest finished tasks are dropped, and a new message is refused when the running ones hold it
+ *     all ({@code a2a.max_task_bytes})
  * @param taskRetention how long a finished task can still be read ({@code
  *     a2a.task_retention_seconds})
  * @param signing whether and with which key the node signs its agent cards ({@code a2a.signing})
  */
-public record A2aSettings(boolean enabled, int maxTasks, Duration taskRetention, Signing signing) {
+public record A2aSettings(
+    boolean enabled, int maxTasks, long maxTaskBytes, Duration taskRetention, Signing signing) {
   /**
    * Card signatures.
    *

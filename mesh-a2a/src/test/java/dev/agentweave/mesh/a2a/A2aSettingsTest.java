@@ -17,6 +17,7 @@ class A2aSettingsTest {
     A2aSettings s = MeshSettings.parse("t", BASE, Map.of()).section(A2aSettings.class);
     assertThat(s.enabled()).isTrue();
     assertThat(s.maxTasks()).isEqualTo(10_000);
+    assertThat(s.maxTaskBytes()).isEqualTo(64L << 20);
     assertThat(s.taskRetention()).isEqualTo(Duration.ofHours(1));
     assertThat(s.signing().enabled()).isFalse();
   }

@@ -21,6 +21,13 @@ public final class A2aConfigSection implements ConfigSection<A2aSettings> {
               integer(
                   10_000, 1, 10_000_000, "Tasks a node keeps; the oldest finished one goes first."))
           .add(
+              "max_task_bytes",
+              integer(
+                  67_108_864,
+                  1_048_576,
+                  Integer.MAX_VALUE,
+                  "Bytes of requests and answers the kept tasks may hold."))
+          .add(
               "task_retention_seconds",
               seconds(3600, "How long a finished task can still be read."))
           .add(
@@ -65,6 +72,7 @@ public final class A2aConfigSection implements ConfigSection<A2aSettings> {
     return new A2aSettings(
         v.bool("a2a.enabled"),
         v.integer("a2a.max_tasks"),
+        v.integer("a2a.max_task_bytes"),
         v.seconds("a2a.task_retention_seconds"),
         new A2aSettings.Signing(
             v.bool("a2a.signing.enabled"),

@@ -77,15 +77,16 @@ final class A2aMethods {
       Version v,
       String method,
       JsonNode params,
-      Duration left) {
+      Duration left,
+      long bodyBytes) {
     JsonNode p = params == null || params.isNull() ? F.objectNode() : params;
     String name = canonical(method, v);
     SpiffeId caller = request.caller();
     switch (name) {
       case "SendMessage":
-        return send(request, agent, v, p, left, false);
+        return send(request, agent, v, p, left, false, bodyBytes);
       case "SendStreamingMessage":
-        return send(request, agent, v, p, left, true);
+        return send(request, agent, v, p, left, true, bodyBytes);
       case "GetTask":
         return done(get(caller, v, p));
       case "CancelTask":
@@ -167,7 +168,13 @@ final class A2aMethods {
   // -----------------------------------------------------------------
 
   private CompletionStage<Object> send(
-      GatewayRequest request, Agent agent, Version v, JsonNode p, Duration left, boolean stream) {
+      GatewayRequest request,
+      Agent agent,
+      Version v,
+      JsonNode p,
+      Duration left,
+      boolean stream,
+      long requestBytes) {
     JsonNode m = p.get("message");
     Message message = A2aWire.message(m, v);
     String taskId = A2aWire.optionalId(m, "taskId");
@@ -199,6 +206,7 @@ final class A2aMethods {
             agent.name(),
             call.capability(),
             message,
+            requestBytes,
             now);
     tasks.add(task);
     run(task, agent, call, request, left);
@@ -385,7 +393,7 @@ final class A2aMethods {
       value = F.textNode(new String(bytes, StandardCharsets.UTF_8));
     }
     Part part = value.isTextual() ? new Part(value.asText(), null) : new Part(null, value);
-    return new Artifact(UUID.randomUUID().toString(), capability, List.of(part));
+    return new Artifact(UUID.randomUUID().toString(), capability, List.of(part), bytes.length);
   }
 
   // ---- GetTask, CancelTask, ListTasks

@@ -65,7 +65,12 @@ final class A2aRoutes implements GatewayRoute {
     this.defaultAgent = node.settings().agent().name();
     this.methods =
         new A2aMethods(
-            node, new TaskStore(settings.maxTasks(), settings.taskRetention(), Clock.systemUTC()));
+            node,
+            new TaskStore(
+                settings.maxTasks(),
+                settings.maxTaskBytes(),
+                settings.taskRetention(),
+                Clock.systemUTC()));
     if (signing.enabled()) {
       // refuse to start rather than serve a signature that would not verify elsewhere
       java.net.URI any = java.net.URI.create("https://localhost:1");
@@ -231,7 +236,7 @@ final class A2aRoutes implements GatewayRoute {
             Version version = v;
             JsonNode requestId = id;
             return methods
-                .call(request, agent.get(), version, method, params, left)
+                .call(request, agent.get(), version, method, params, left, body.length)
                 .thenApply(result -> answer(requestId, result))
                 .exceptionally(e -> failure(requestId, version, e, request.requestId()));
           } catch (RpcException e) {

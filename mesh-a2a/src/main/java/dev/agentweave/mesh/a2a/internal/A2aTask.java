@@ -56,8 +56,12 @@ final class A2aTask {
   /** A message of the task's history, from the user or the agent. */
   record Message(String messageId, boolean fromAgent, List<Part> parts, JsonNode metadata) {}
 
-  /** An output of the task. */
-  record Artifact(String artifactId, String name, List<Part> parts) {}
+  /**
+   * An output of the task.
+   *
+   * @param size the bytes of the answer it was made of, which the task store counts
+   */
+  record Artifact(String artifactId, String name, List<Part> parts, long size) {}
 
   /** What a reader sees of a task at one moment. */
   record Snapshot(
@@ -81,7 +85,17 @@ final class A2aTask {
   private Instant updated;
   private final List<Message> history = new ArrayList<>();
   private final List<Artifact> artifacts = new ArrayList<>();
+  private long bytes;
 
+  /** What the task store has counted of {@link #bytes()}; guarded by the store's lock. */
+  long accounted;
+
+  /**
+   * A new task.
+   *
+   * @param requestBytes the size of the request that carried its message, counted against the
+   *     store's byte bound
+   */
   A2aTask(
       String id,
       String contextId,
@@ -89,8 +103,10 @@ final class A2aTask {
       String agent,
       String capability,
       Message request,
+      long requestBytes,
       Instant now) {
     this.id = id;
+    this.bytes = requestBytes;
     this.contextId = contextId;
     this.owner = owner;
     this.agent = agent;
@@ -103,6 +119,11 @@ final class A2aTask {
   /** Completes when the task reaches a terminal state, with its snapshot then. */
   CompletableFuture<Snapshot> settled() {
     return settled;
+  }
+
+  /** The bytes the task holds, about: its request and its answer. */
+  synchronized long bytes() {
+    return bytes;
   }
 
   synchronized State state() {
@@ -142,6 +163,7 @@ final class A2aTask {
       statusMessage = message;
       if (artifact != null) {
         artifacts.add(artifact);
+        bytes += artifact.size();
       }
       if (message != null) {
         history.add(message);

@@ -14,21 +14,25 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
- * The tasks of one node, bounded in count ({@code a2a.max_tasks}) and, once finished, in age
- * ({@code a2a.task_retention_seconds}). A caller finds only its own tasks: another caller's task is
- * not found, the same answer as a task that never was. Thread-safe (one lock; the work under it is
- * a map operation, or a pass over the tasks for a listing).
+ * The tasks of one node, bounded in count ({@code a2a.max_tasks}), in the bytes of their requests
+ * and answers ({@code a2a.max_task_bytes}) and, once finished, in age ({@code
+ * a2a.task_retention_seconds}). A caller finds only its own tasks: another caller's task is not
+ * found, the same answer as a task that never was. Thread-safe (one lock; the work under it is a
+ * map operation, or a pass over the tasks for a listing).
  */
 final class TaskStore {
   private final int maxTasks;
+  private final long maxBytes;
   private final Duration retention;
   private final Clock clock;
   // insertion order = creation order: the first finished one is the oldest to drop
   private final LinkedHashMap<String, A2aTask> tasks = new LinkedHashMap<>();
   private Instant lastExpiry = Instant.MIN;
+  private long bytes;
 
-  TaskStore(int maxTasks, Duration retention, Clock clock) {
+  TaskStore(int maxTasks, long maxBytes, Duration retention, Clock clock) {
     this.maxTasks = maxTasks;
+    this.maxBytes = maxBytes;
     this.retention = retention;
     this.clock = clock;
   }
@@ -44,14 +48,39 @@ final class TaskStore {
    */
   synchronized void add(A2aTask task) {
     expire();
-    if (tasks.size() >= maxTasks && !dropOldestFinished()) {
-      throw new OverloadedException(
-          "this node already keeps "
-              + maxTasks
-              + " tasks that are still running (a2a.max_tasks); retry later",
-          Duration.ofSeconds(1));
+    while (tasks.size() >= maxTasks || bytes + task.bytes() > maxBytes) {
+      if (!dropOldestFinished()) {
+        throw new OverloadedException(
+            tasks.size() >= maxTasks
+                ? "this node already keeps "
+                    + maxTasks
+                    + " tasks that are still running (a2a.max_tasks); retry later"
+                : "the tasks this node keeps already hold "
+                    + bytes
+                    + " bytes and are still running (a2a.max_task_bytes: "
+                    + maxBytes
+                    + "); retry later",
+            Duration.ofSeconds(1));
+      }
     }
     tasks.put(task.id, task);
+    task.accounted = task.bytes();
+    bytes += task.accounted;
+    task.settled().whenComplete((s, e) -> recount(task));
+  }
+
+  /** Counts what a settled task's answer added. */
+  private synchronized void recount(A2aTask task) {
+    if (tasks.get(task.id) == task) {
+      long now = task.bytes();
+      bytes += now - task.accounted;
+      task.accounted = now;
+    }
+  }
+
+  /** The bytes the kept tasks hold, about. */
+  synchronized long bytes() {
+    return bytes;
   }
 
   /** The caller's task of that id. */
@@ -83,8 +112,10 @@ final class TaskStore {
   private boolean dropOldestFinished() {
     Iterator<A2aTask> it = tasks.values().iterator();
     while (it.hasNext()) {
-      if (it.next().state().terminal()) {
+      A2aTask t = it.next();
+      if (t.state().terminal()) {
         it.remove();
+        bytes -= t.accounted;
         return true;
       }
     }
@@ -99,6 +130,15 @@ final class TaskStore {
     }
     lastExpiry = now;
     Instant cutoff = now.minus(retention);
-    tasks.values().removeIf(t -> t.state().terminal() && t.updated().isBefore(cutoff));
+    tasks
+        .values()
+        .removeIf(
+            t -> {
+              boolean gone = t.state().terminal() && t.updated().isBefore(cutoff);
+              if (gone) {
+                bytes -= t.accounted;
+              }
+              return gone;
+            });
   }
 }

@@ -47,13 +47,14 @@ class TaskStoreTest {
         "search",
         "search",
         new Message("m-" + id, false, List.of(new Part("hi", null)), null),
+        100,
         now);
   }
 
   @Test
   void aCallerFindsOnlyItsOwnTasks() {
     MovableClock clock = new MovableClock();
-    TaskStore store = new TaskStore(10, Duration.ofHours(1), clock);
+    TaskStore store = new TaskStore(10, 1 << 20, Duration.ofHours(1), clock);
     store.add(task("a", ALICE, clock.now));
     assertThat(store.find(ALICE, "a")).isPresent();
     assertThat(store.find(BOB, "a")).isEmpty();
@@ -64,7 +65,7 @@ class TaskStoreTest {
   @Test
   void atTheBound_theOldestFinishedTaskGoes_andRunningOnesAreNeverDropped() {
     MovableClock clock = new MovableClock();
-    TaskStore store = new TaskStore(2, Duration.ofHours(1), clock);
+    TaskStore store = new TaskStore(2, 1 << 20, Duration.ofHours(1), clock);
     A2aTask first = task("1", ALICE, clock.now);
     A2aTask second = task("2", ALICE, clock.now);
     store.add(first);
@@ -82,7 +83,7 @@ class TaskStoreTest {
   @Test
   void finishedTasksExpireAfterRetention_runningOnesStay() {
     MovableClock clock = new MovableClock();
-    TaskStore store = new TaskStore(10, Duration.ofMinutes(10), clock);
+    TaskStore store = new TaskStore(10, 1 << 20, Duration.ofMinutes(10), clock);
     A2aTask done = task("done", ALICE, clock.now);
     A2aTask running = task("running", ALICE, clock.now);
     store.add(done);
@@ -102,5 +103,31 @@ class TaskStoreTest {
     assertThat(t.state()).isEqualTo(State.CANCELED);
     assertThat(t.settled()).isCompleted();
     assertThat(t.working(clock.now)).isFalse();
+  }
+
+  @Test
+  void theBytesTasksHold_areBounded_answersIncluded() {
+    MovableClock clock = new MovableClock();
+    TaskStore store = new TaskStore(100, 1_000, Duration.ofHours(1), clock);
+    A2aTask a = task("a", ALICE, clock.now); // 100 bytes each
+    store.add(a);
+    a.settle(
+        State.COMPLETED,
+        new A2aTask.Artifact("x", "search", List.of(new Part("big", null)), 850),
+        null,
+        clock.now);
+    assertThat(store.bytes()).isEqualTo(950);
+    // the next task does not fit beside a's answer: a, finished, makes room
+    store.add(task("b", ALICE, clock.now));
+    assertThat(store.find(ALICE, "a")).isEmpty();
+    assertThat(store.bytes()).isEqualTo(100);
+    for (int i = 0; i < 9; i++) {
+      store.add(task("r" + i, ALICE, clock.now));
+    }
+    assertThat(store.bytes()).isEqualTo(1_000);
+    // all running: nothing may go, so the new one is refused with the limit named
+    assertThatThrownBy(() -> store.add(task("c", ALICE, clock.now)))
+        .isInstanceOf(OverloadedException.class)
+        .hasMessageContaining("a2a.max_task_bytes");
   }
 }
