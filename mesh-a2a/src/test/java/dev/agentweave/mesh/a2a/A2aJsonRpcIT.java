@@ -287,6 +287,16 @@ class A2aJsonRpcIT {
     List<Case> cases =
         List.of(
             new Case("{not json", -32700, "Invalid JSON payload"),
+            new Case(
+                "{\"jsonrpc\":\"2.0\",\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"GetTask\"}",
+                -32700,
+                "Duplicate field"),
+            new Case("[".repeat(1000), -32700, "Invalid JSON payload"),
+            new Case(
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"GetTask\"} trailing",
+                -32700,
+                "Invalid JSON"),
+            new Case("", -32600, "empty body"),
             new Case("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"GetTask\"}]", -32600, "batch"),
             new Case("\"just a string\"", -32600, "request object"),
             new Case("{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"GetTask\"}", -32600, "jsonrpc"),
