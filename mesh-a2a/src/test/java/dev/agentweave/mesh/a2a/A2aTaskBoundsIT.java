@@ -14,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -108,16 +109,30 @@ class A2aTaskBoundsIT {
     JsonNode kept = JSON.readTree(send("GetTask", "{\"id\":\"" + first + "\"}").body());
     assertThat(kept.get("result").get("status").get("state").asText())
         .isEqualTo("TASK_STATE_WORKING");
+    // follow the first task to its end, so that the test knows it has finished
+    HttpResponse<java.util.stream.Stream<String>> follow =
+        client.send(
+            HttpRequest.newBuilder(URI.create(endpoint))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .header("A2A-Version", "1.0")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"SubscribeToTask\","
+                            + "\"params\":{\"id\":\""
+                            + first
+                            + "\"}}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofLines());
+    assertThat(follow.statusCode()).isEqualTo(200);
     gate.complete("done");
-    // the three settle; a new message then takes the place of the oldest finished one
-    HttpResponse<String> afterwards = null;
-    for (int i = 0; i < 100; i++) {
-      afterwards = send("SendMessage", PARK);
-      if (afterwards.statusCode() == 200) {
-        break;
-      }
-      Thread.onSpinWait();
+    List<String> events;
+    try (java.util.stream.Stream<String> lines = follow.body()) {
+      events = lines.filter(l -> l.startsWith("data: ")).toList(); // ends with the task
     }
+    assertThat(events.get(events.size() - 1)).contains("TASK_STATE_COMPLETED");
+    // a finished task now makes room: the oldest finished one, the first, goes
+    HttpResponse<String> afterwards = send("SendMessage", PARK);
     assertThat(afterwards.statusCode()).as(afterwards.body()).isEqualTo(200);
     JsonNode gone = JSON.readTree(send("GetTask", "{\"id\":\"" + first + "\"}").body());
     assertThat(gone.get("error").get("code").asInt()).isEqualTo(-32001);
