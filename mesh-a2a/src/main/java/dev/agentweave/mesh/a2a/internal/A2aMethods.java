@@ -203,8 +203,6 @@ final class A2aMethods {
             UUID.randomUUID().toString(),
             contextId != null ? contextId : UUID.randomUUID().toString(),
             request.caller(),
-            agent.name(),
-            call.capability(),
             message,
             requestBytes,
             now);

@@ -16,9 +16,7 @@ import dev.agentweave.mesh.spi.NodeContext;
 import dev.agentweave.mesh.support.Bounded;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -42,6 +40,7 @@ import org.apache.pekko.util.ByteString;
  */
 final class A2aRoutes implements GatewayRoute {
   static final String VERSION_HEADER = "A2A-Version";
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("agentweave.a2a");
   private static final String WELL_KNOWN = ".well-known";
   private static final List<String> CARD_NAMES = List.of("agent-card.json", "agent.json");
 
@@ -173,17 +172,19 @@ final class A2aRoutes implements GatewayRoute {
     Optional<Agent> agent = agent(name);
     if (agent.isEmpty()) {
       return done(
-          error(
-              ErrorCode.NOT_FOUND,
-              "no agent '" + Bounded.shown(name) + "' is hosted on this node",
-              request.requestId()));
+          request.error(
+              MeshException.of(
+                  ErrorCode.NOT_FOUND,
+                  "no agent '" + Bounded.shown(name) + "' is hosted on this node",
+                  null)));
     }
     Version v;
     try {
       v = version(request);
     } catch (RpcException e) {
       return done(
-          error(ErrorCode.INVALID_REQUEST, e.getMessage(), request.requestId())
+          request
+              .error(MeshException.of(ErrorCode.INVALID_REQUEST, e.getMessage(), null))
               .addHeader(RawHeader.create("Vary", VERSION_HEADER)));
     }
     return node.advertisedGateway()
@@ -203,7 +204,7 @@ final class A2aRoutes implements GatewayRoute {
     try {
       timeout = request.timeout();
     } catch (MeshException e) {
-      return request.withoutBody(() -> done(error(e.code(), e.getMessage(), request.requestId())));
+      return request.withoutBody(() -> done(request.error(e)));
     }
     return request.jsonBody(
         timeout,
@@ -238,27 +239,27 @@ final class A2aRoutes implements GatewayRoute {
             return methods
                 .call(request, agent.get(), version, method, params, left, body.length)
                 .thenApply(result -> answer(requestId, result))
-                .exceptionally(e -> failure(requestId, version, e, request.requestId()));
+                .exceptionally(e -> failure(requestId, version, e, request));
           } catch (RpcException e) {
             return done(jsonResponse(e.response(id, v)));
           } catch (OverloadedException e) {
-            return done(error(e.code(), e.getMessage(), request.requestId()));
+            return done(request.error(e));
           }
         });
   }
 
-  private HttpResponse failure(JsonNode id, Version v, Throwable e, String requestId) {
+  private static HttpResponse failure(JsonNode id, Version v, Throwable e, GatewayRequest request) {
     Throwable cause = e instanceof java.util.concurrent.CompletionException c ? c.getCause() : e;
     if (cause instanceof RpcException r) {
       return jsonResponse(r.response(id, v));
     }
     if (cause instanceof OverloadedException o) {
-      return error(o.code(), o.getMessage(), requestId);
+      return request.error(o);
     }
-    org.slf4j.LoggerFactory.getLogger("agentweave.a2a")
-        .error("A2A request {} failed unexpectedly", requestId, cause);
+    LOG.error("A2A request {} failed unexpectedly", request.requestId(), cause);
     return jsonResponse(
-        RpcException.internal("internal error (request " + requestId + ")").response(id, v));
+        RpcException.internal("internal error (request " + request.requestId() + ")")
+            .response(id, v));
   }
 
   private static HttpResponse answer(JsonNode id, Object result) {
@@ -360,33 +361,17 @@ final class A2aRoutes implements GatewayRoute {
     return request.withoutBody(
         () ->
             done(
-                error(
-                        ErrorCode.INVALID_REQUEST,
-                        request.method()
-                            + " is not served on this path (expected: "
-                            + allowed
-                            + ")",
-                        request.requestId())
+                request
+                    .error(
+                        MeshException.of(
+                            ErrorCode.INVALID_REQUEST,
+                            request.method()
+                                + " is not served on this path (expected: "
+                                + allowed
+                                + ")",
+                            null))
                     .withStatus(StatusCodes.METHOD_NOT_ALLOWED)
                     .addHeader(RawHeader.create("Allow", allowed))));
-  }
-
-  /** The gateway's JSON error body, for what goes wrong before JSON-RPC is read. */
-  static HttpResponse error(ErrorCode code, String message, String requestId) {
-    Map<String, Object> err = new LinkedHashMap<>();
-    err.put("code", code.wireName());
-    err.put("message", message);
-    err.put("request_id", requestId);
-    HttpResponse r =
-        jsonResponse(
-            com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
-                .objectNode()
-                .set("error", new ObjectMapper().valueToTree(err)));
-    r = r.withStatus(StatusCodes.get(code.httpStatus()));
-    if (code == ErrorCode.OVERLOADED) {
-      r = r.addHeader(RawHeader.create("Retry-After", "1"));
-    }
-    return r;
   }
 
   private static HttpResponse jsonResponse(JsonNode body) {

@@ -76,9 +76,6 @@ final class A2aTask {
   final String id;
   final String contextId;
   final SpiffeId owner;
-  final String agent;
-  final String capability;
-  final Instant created;
   private final CompletableFuture<Snapshot> settled = new CompletableFuture<>();
   private State state = State.SUBMITTED;
   private Message statusMessage;
@@ -100,8 +97,6 @@ final class A2aTask {
       String id,
       String contextId,
       SpiffeId owner,
-      String agent,
-      String capability,
       Message request,
       long requestBytes,
       Instant now) {
@@ -109,9 +104,6 @@ final class A2aTask {
     this.bytes = requestBytes;
     this.contextId = contextId;
     this.owner = owner;
-    this.agent = agent;
-    this.capability = capability;
-    this.created = now;
     this.updated = now;
     history.add(request);
   }

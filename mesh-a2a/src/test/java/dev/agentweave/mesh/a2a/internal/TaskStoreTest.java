@@ -44,8 +44,6 @@ class TaskStoreTest {
         id,
         "ctx",
         owner,
-        "search",
-        "search",
         new Message("m-" + id, false, List.of(new Part("hi", null)), null),
         100,
         now);

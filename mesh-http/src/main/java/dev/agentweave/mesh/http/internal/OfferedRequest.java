@@ -81,6 +81,11 @@ final class OfferedRequest implements GatewayRequest {
   }
 
   @Override
+  public HttpResponse error(dev.agentweave.mesh.MeshException failure) {
+    return WireProtocol.error(failure, requestId);
+  }
+
+  @Override
   public CompletionStage<HttpResponse> withoutBody(Supplier<CompletionStage<HttpResponse>> answer) {
     bodies.discard(request);
     return answer.get();

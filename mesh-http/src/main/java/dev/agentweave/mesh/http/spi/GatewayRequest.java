@@ -54,6 +54,16 @@ public interface GatewayRequest {
       Duration timeout, BiFunction<byte[], Duration, CompletionStage<HttpResponse>> then);
 
   /**
+   * The gateway's JSON error answer for a failure: the status of its code, the body every gateway
+   * route answers with ({@code {"error": {"code", "message", "request_id"}}}), and {@code
+   * Retry-After} when the failure says when to retry.
+   *
+   * @param failure what went wrong
+   * @return the answer
+   */
+  HttpResponse error(dev.agentweave.mesh.MeshException failure);
+
+  /**
    * Drops the body, if any, and answers with what {@code answer} gives.
    *
    * @param answer the answer
